@@ -1,0 +1,410 @@
+"""The Strategy base class: a frozen dataclass of typed, validated parameters.
+
+A strategy encodes one VIX signal.  Subclasses are frozen dataclasses whose
+fields are the parameters (declared with :func:`param`, which records the
+allowed range) and whose class variables carry the metadata.  They implement a
+single classmethod, :meth:`Strategy.generate`, that computes the signals for
+*many* parameter sets at once: every parameter arrives as a 1-D array with one
+entry per parameter set, and the method returns ``(T, n)`` boolean arrays.  A
+single run is a grid of one, so single runs and sweeps share one code path.
+
+Signals are computed only from what is known at each day's close; a strategy
+never shifts its own output -- the execution layer applies the fill lag.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, Self
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from backtest.errors import MissingDataError
+
+__all__ = [
+    "GridSignals",
+    "ParamArrays",
+    "ParamSpec",
+    "RawSignals",
+    "Reversal",
+    "Side",
+    "Signals",
+    "Strategy",
+    "param",
+]
+
+Side = Literal["long", "short"]
+"""``"long"``: the signal expects SPX to rise (a fear extreme).
+``"short"``: the signal expects SPX to fall (a complacency extreme)."""
+
+Reversal = Literal["fear", "complacency"]
+"""Which extreme a side responds to: fear -> long, complacency -> short."""
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """Allowed values of one strategy parameter.
+
+    Parameters
+    ----------
+    doc : str
+        One-line description (shown by ``vixbt list``).
+    low, high : float or None, default None
+        Inclusive bounds (``None``: unbounded).
+    low_open, high_open : bool, default False
+        Make the corresponding bound exclusive.
+    choices : tuple or None, default None
+        Allowed values for a categorical parameter.
+    """
+
+    doc: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple[Any, ...] | None = None
+
+    def describe(self) -> str:
+        """Human-readable allowed range, e.g. ``"> 0 and <= 1"``."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+        if self.high is not None:
+            parts.append(f"{'<' if self.high_open else '<='} {self.high:g}")
+        return " and ".join(parts) if parts else "any value"
+
+    def accepts(self, value: Any) -> bool:
+        """Whether ``value`` lies in the allowed range."""
+        if self.choices is not None:
+            return value in self.choices
+        v = float(value)
+        if not np.isfinite(v):
+            return False
+        if self.low is not None and (v <= self.low if self.low_open else v < self.low):
+            return False
+        return not (self.high is not None and (v >= self.high if self.high_open else v > self.high))
+
+
+def param(default: Any, doc: str, *, low: float | None = None, high: float | None = None,
+          low_open: bool = False, high_open: bool = False,
+          choices: Sequence[Any] | None = None) -> Any:
+    """Declare a strategy parameter: a dataclass field with its allowed range.
+
+    Parameters
+    ----------
+    default : Any
+        Default value (the one SIGNALS.md gives).
+    doc : str
+        One-line description.
+    low, high, low_open, high_open, choices
+        See :class:`ParamSpec`.
+    """
+    spec = ParamSpec(doc=doc, low=low, high=high, low_open=low_open, high_open=high_open,
+                     choices=tuple(choices) if choices is not None else None)
+    return dataclasses.field(default=default, metadata={"spec": spec})
+
+
+class ParamArrays:
+    """Parameters of ``n`` parameter sets, one 1-D array per field.
+
+    ``p.window`` is an array of shape ``(n,)``; ``p.col("window")`` the same with
+    shape ``(1, n)``, ready to broadcast against ``(T, 1)`` series.
+    """
+
+    def __init__(self, values: Mapping[str, np.ndarray]) -> None:
+        lengths = {len(v) for v in values.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"parameter arrays differ in length: {lengths}")
+        self._values = {k: np.asarray(v) for k, v in values.items()}
+        self.n = lengths.pop() if lengths else 1
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["_values"][name]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def col(self, name: str) -> np.ndarray:
+        """Parameter ``name`` as a ``(1, n)`` row for broadcasting."""
+        return self._values[name].reshape(1, -1)
+
+    def names(self) -> tuple[str, ...]:
+        """Parameter names."""
+        return tuple(self._values)
+
+
+@dataclass(frozen=True)
+class RawSignals:
+    """Boolean ``(T, n)`` signal arrays as produced by :meth:`Strategy.generate`.
+
+    A side the strategy does not have is ``None``.
+    """
+
+    long_entries: BoolArray | None = None
+    long_exits: BoolArray | None = None
+    short_entries: BoolArray | None = None
+    short_exits: BoolArray | None = None
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Signals of one parameter set, indexed like the market data.
+
+    Attributes
+    ----------
+    long_entries, long_exits : pandas.Series of bool
+        Fear-extreme side: enter expecting SPX to rise / leave that position.
+    short_entries, short_exits : pandas.Series of bool
+        Complacency side: enter expecting SPX to fall / leave.
+    sides : tuple of {"long", "short"}
+        Sides the strategy actually has; the others are all ``False``.
+    """
+
+    long_entries: pd.Series
+    long_exits: pd.Series
+    short_entries: pd.Series
+    short_exits: pd.Series
+    sides: tuple[Side, ...]
+
+    def entries(self, side: Side) -> pd.Series:
+        """Entries of one side."""
+        return self.long_entries if side == "long" else self.short_entries
+
+    def exits(self, side: Side) -> pd.Series:
+        """Exits of one side."""
+        return self.long_exits if side == "long" else self.short_exits
+
+
+@dataclass(frozen=True)
+class GridSignals:
+    """Signals of many parameter sets: one column per set.
+
+    Columns are a ``MultiIndex`` whose level names are the strategy's parameter
+    names, in field order; otherwise as :class:`Signals`.
+    """
+
+    long_entries: pd.DataFrame
+    long_exits: pd.DataFrame
+    short_entries: pd.DataFrame
+    short_exits: pd.DataFrame
+    sides: tuple[Side, ...]
+
+    def entries(self, side: Side) -> pd.DataFrame:
+        """Entries of one side."""
+        return self.long_entries if side == "long" else self.short_entries
+
+    def exits(self, side: Side) -> pd.DataFrame:
+        """Exits of one side."""
+        return self.long_exits if side == "long" else self.short_exits
+
+    def column(self, i: int) -> Signals:
+        """Signals of the ``i``-th parameter set."""
+        return Signals(
+            long_entries=self.long_entries.iloc[:, i].rename(None),
+            long_exits=self.long_exits.iloc[:, i].rename(None),
+            short_entries=self.short_entries.iloc[:, i].rename(None),
+            short_exits=self.short_exits.iloc[:, i].rename(None),
+            sides=self.sides,
+        )
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """Base class of every VIX signal.
+
+    Subclasses are ``@dataclass(frozen=True)`` with parameters declared by
+    :func:`param`, set the class variables below and implement
+    :meth:`generate` (and :meth:`warmup_for` when the warm-up is not simply the
+    largest window-like parameter).
+
+    Class variables
+    ---------------
+    name : str
+        Registry name, snake_case (``"bollinger_break"``).
+    title : str
+        Display name.
+    idea : str
+        One-line statement of the idea (shown by ``vixbt list``).
+    required_columns : tuple of str
+        Market-table columns the signal reads with default parameters.
+    sides : tuple of {"long", "short"}
+        Sides the strategy trades; ``"long"`` answers a fear extreme and expects
+        SPX to rise, ``"short"`` answers complacency and expects SPX to fall.
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    idea: ClassVar[str] = ""
+    required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
+    sides: ClassVar[tuple[Side, ...]] = ("long",)
+
+    # -- parameters ---------------------------------------------------------------
+
+    def __post_init__(self) -> None:
+        cls = type(self)
+        for f in dataclasses.fields(self):
+            spec = f.metadata.get("spec")
+            if spec is None:
+                continue
+            value = getattr(self, f.name)
+            _check_value(cls.__name__, f.name, value, f.type, spec)
+        self.validate()
+
+    def validate(self) -> None:
+        """Cross-field checks (override); raise ``ValueError`` naming the fields."""
+
+    @classmethod
+    def param_specs(cls) -> dict[str, ParamSpec]:
+        """Parameter name -> allowed values, in field order."""
+        return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+                if "spec" in f.metadata}
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Parameter name -> default value."""
+        return {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+                if "spec" in f.metadata}
+
+    @classmethod
+    def from_params(cls, **params: Any) -> Self:
+        """Build from keyword parameters, rejecting unknown names with a hint."""
+        known = cls.param_specs()
+        for key in params:
+            if key not in known:
+                hint = difflib.get_close_matches(key, list(known), n=1)
+                extra = f" Did you mean {hint[0]!r}?" if hint else ""
+                raise ValueError(
+                    f"{cls.__name__} has no parameter {key!r}.{extra} "
+                    f"Parameters: {', '.join(known)}"
+                )
+        return cls(**params)
+
+    def params(self) -> dict[str, Any]:
+        """This instance's parameter values."""
+        return {k: getattr(self, k) for k in self.param_specs()}
+
+    # -- metadata -----------------------------------------------------------------
+
+    @property
+    def warmup(self) -> int:
+        """Bars of history needed before the first valid signal."""
+        return int(self.warmup_for(ParamArrays({k: np.asarray([v])
+                                                for k, v in self.params().items()})).max())
+
+    @classmethod
+    def warmup_for(cls, p: ParamArrays) -> np.ndarray:
+        """Warm-up (bars) of each parameter set; default: the largest ``*window*``
+        or ``*lookback*`` parameter."""
+        w = np.zeros(p.n, dtype=np.int64)
+        for k in p.names():
+            if "window" in k or "lookback" in k:
+                w = np.maximum(w, np.asarray(getattr(p, k), dtype=np.int64))
+        return w
+
+    def columns_needed(self) -> tuple[str, ...]:
+        """Columns this parameter set reads (override when a parameter picks the
+        source, e.g. the term-structure pair)."""
+        return self.required_columns
+
+    # -- signals ------------------------------------------------------------------
+
+    @classmethod
+    def generate(cls, data: pd.DataFrame, p: ParamArrays) -> RawSignals:
+        """Compute ``(T, n)`` signals for ``n`` parameter sets at once.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Market table frame; the value at row ``t`` is known at day ``t``'s
+            close.  Row ``t`` of the output may depend only on rows ``<= t``.
+        p : ParamArrays
+            One array entry per parameter set.
+
+        Returns
+        -------
+        RawSignals
+        """
+        raise NotImplementedError
+
+    def signals(self, data: pd.DataFrame) -> Signals:
+        """Signals of this parameter set on ``data``.
+
+        Raises
+        ------
+        MissingDataError
+            If ``data`` lacks a column the strategy needs.
+        """
+        return self.grid(data, [self]).column(0)
+
+    @classmethod
+    def grid(cls, data: pd.DataFrame, strategies: Sequence[Strategy]) -> GridSignals:
+        """Signals of several instances of this class as columns of one computation."""
+        if not strategies:
+            raise ValueError("grid needs at least one parameter set")
+        needed: list[str] = []
+        for s in strategies:
+            if type(s) is not cls:
+                raise TypeError(f"{cls.__name__}.grid got a {type(s).__name__}")
+            needed.extend(c for c in s.columns_needed() if c not in needed)
+        _require(cls, data, needed)
+        names = list(cls.param_specs())
+        values = {k: np.asarray([getattr(s, k) for s in strategies]) for k in names}
+        raw = cls.generate(data, ParamArrays(values))
+        if names:
+            columns = pd.MultiIndex.from_arrays([values[k] for k in names], names=names)
+        else:
+            columns = pd.MultiIndex.from_arrays([np.arange(len(strategies))], names=["set"])
+        n = len(strategies)
+
+        def frame(a: BoolArray | None) -> pd.DataFrame:
+            arr = np.zeros((len(data), n), dtype=bool) if a is None else np.asarray(a, bool)
+            if arr.shape != (len(data), n):
+                raise ValueError(f"{cls.__name__}.generate returned shape {arr.shape}, "
+                                 f"expected {(len(data), n)}")
+            return pd.DataFrame(arr, index=data.index, columns=columns)
+
+        return GridSignals(frame(raw.long_entries), frame(raw.long_exits),
+                           frame(raw.short_entries), frame(raw.short_exits), cls.sides)
+
+    @classmethod
+    def product(cls, **grid: Sequence[Any]) -> list[Self]:
+        """Every combination of the given parameter values (others at default)."""
+        keys = list(grid)
+        return [cls.from_params(**dict(zip(keys, combo, strict=True)))
+                for combo in itertools.product(*(list(grid[k]) for k in keys))]
+
+
+def _require(cls: type[Strategy], data: pd.DataFrame, needed: Sequence[str]) -> None:
+    missing = tuple(c for c in needed if c not in data.columns or not data[c].notna().any())
+    if missing:
+        raise MissingDataError(
+            f"strategy {cls.name!r} needs column(s) {', '.join(missing)}, which the data "
+            "does not have; load a data directory that holds them (see `vixbt data info`)",
+            missing,
+        )
+
+
+def _check_value(owner: str, name: str, value: Any, ftype: Any, spec: ParamSpec) -> None:
+    tname = ftype if isinstance(ftype, str) else getattr(ftype, "__name__", str(ftype))
+    if spec.choices is None:
+        if isinstance(value, bool) and "bool" not in tname:
+            raise ValueError(f"{owner}.{name} must be a number, got {value!r}")
+        if "int" in tname and "float" not in tname:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if not isinstance(value, int | np.integer):
+                raise ValueError(f"{owner}.{name} must be an integer, got {value!r}")
+        elif not isinstance(value, int | float | np.integer | np.floating):
+            raise ValueError(f"{owner}.{name} must be a number, got {value!r}")
+    if not spec.accepts(value):
+        raise ValueError(f"{owner}.{name}={value!r} is not allowed: must be {spec.describe()}")
