@@ -1,0 +1,107 @@
+"""The report object: an HTML page, its charts and tables, written to a results folder.
+
+A :class:`Report` collects the page (:class:`~backtest.report.html.HtmlPage`),
+the PNG charts, the statistics table and a JSON summary.  :meth:`Report.write`
+creates a new results folder (:func:`~backtest.report.folder.new_run_folder`)
+and writes, each atomically:
+
+``index.html``
+    the self-contained page (charts embedded; no script, no network);
+``<chart>.png``
+    every chart as a separate image;
+``stats.csv``
+    the statistics table;
+``summary.json``
+    the machine-readable summary (same schema as the command's ``--format json``);
+``metadata.json``
+    command, parameters, data sources and hash, versions, git commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from backtest.data.manifest import atomic_write_bytes
+from backtest.report.folder import new_run_folder, safe_name
+from backtest.report.html import HtmlPage
+from backtest.report.metadata import dumps
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["REPORT_FILES", "Report"]
+
+#: Files every results folder contains (besides the chart PNGs).
+REPORT_FILES: tuple[str, ...] = ("index.html", "stats.csv", "summary.json", "metadata.json")
+
+
+@dataclass
+class Report:
+    """A report being assembled.
+
+    Parameters
+    ----------
+    title : str
+        Page title.
+    name : str
+        Run name used in the folder name (e.g. ``"report"``, ``"run-bollinger_break"``).
+    subtitle : str, default ""
+        Lead paragraph under the title.
+    """
+
+    title: str
+    name: str
+    subtitle: str = ""
+    page: HtmlPage = field(init=False)
+    charts: dict[str, bytes] = field(default_factory=dict)
+    stats: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.page = HtmlPage(self.title)
+
+    def add_chart(self, fig: Figure, filename: str, *, alt: str, caption: str = "") -> str:
+        """Render ``fig`` to PNG, keep it as ``filename`` and embed it in the page.
+
+        Returns the (sanitised, unique) file name used.
+        """
+        from backtest.report.charts import to_png
+
+        stem = safe_name(filename.removesuffix(".png"), max_len=80)
+        name, i = f"{stem}.png", 2
+        while name in self.charts:
+            name, i = f"{stem}-{i}.png", i + 1
+        png = to_png(fig)
+        self.charts[name] = png
+        self.page.image(png, alt=alt, caption=caption)
+        return name
+
+    def html(self) -> str:
+        """The rendered page."""
+        return self.page.render(subtitle=self.subtitle)
+
+    def write(self, metadata: Mapping[str, Any], root: str | Path | None = None) -> Path:
+        """Write the report into a new results folder and return the folder.
+
+        Parameters
+        ----------
+        metadata : mapping
+            Contents of ``metadata.json`` (see :func:`~backtest.report.metadata.run_metadata`).
+        root : str, Path or None, default None
+            Results root (default ``results/``).
+        """
+        folder = new_run_folder(self.name, root)
+        for name, png in self.charts.items():
+            atomic_write_bytes(folder / name, png)
+        atomic_write_bytes(folder / "stats.csv", self.stats.to_csv().encode("utf-8"))
+        meta = dict(metadata)
+        meta["files"] = [*REPORT_FILES, *self.charts]
+        atomic_write_bytes(folder / "summary.json", (dumps(self.summary) + "\n").encode("utf-8"))
+        atomic_write_bytes(folder / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
+        atomic_write_bytes(folder / "index.html", self.html().encode("utf-8"))
+        return folder
