@@ -1,0 +1,332 @@
+"""Signals to portfolio: the one place that calls ``vectorbt.Portfolio.from_signals``.
+
+:func:`run` takes a strategy (or several parameter sets of one strategy class),
+:func:`run_signals` takes signals already computed.  Both follow the rules in
+:mod:`backtest.execution.config`:
+
+* signals move to their fill bar with :func:`~backtest.execution.fills.lag_to_fill`
+  and fill at :func:`~backtest.execution.fills.fill_prices`; equity is marked at
+  ``spx_close``;
+* :func:`~backtest.execution.positions.resolve_positions` decides which signals
+  trade (holding-period exits, conflicts, no pyramiding), so vectorbt receives
+  only effective orders;
+* every order is all-in (``size=np.inf``), fees and slippage are fractions.
+
+Parameter sets become columns of one vectorbt run; ``fees``, ``slippage`` and
+``holding_period`` may also be given as sequences, which multiplies the columns
+(a cost sweep is one call).  The benchmark -- buy-and-hold SPX bought at the
+first bar's fill price with the same costs -- is run alongside.
+
+The run period is the span of rows on which every column the strategy reads
+has a value (signals are computed on the whole frame first, so warm-up uses all
+history).  vectorbt is imported inside the functions: importing this module is
+cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtest.errors import DataError, MissingDataError
+from backtest.execution.config import Execution, PositionSide
+from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_to_fill
+from backtest.execution.positions import resolve_positions
+from backtest.execution.result import RunResult
+from strategies.base import GridSignals, Side, Signals, Strategy
+
+__all__ = ["active_sides", "run", "run_signals", "run_span"]
+
+
+def _frame(data: Any) -> pd.DataFrame:
+    frame = getattr(data, "frame", data)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError("data must be a MarketTable or a pandas DataFrame, "
+                        f"got {type(data).__name__}")
+    return frame
+
+
+def run_span(data: Any, columns: Sequence[str]) -> slice:
+    """Rows on which every one of ``columns`` (and ``spx_close``) has a value.
+
+    Parameters
+    ----------
+    data : MarketTable or pandas.DataFrame
+        Market data.
+    columns : sequence of str
+        Columns the strategy reads.
+
+    Returns
+    -------
+    slice
+        Positional slice from the first to the last row where all of them are
+        present.
+
+    Raises
+    ------
+    MissingDataError
+        If a column is absent or never has a value together with the others.
+    """
+    frame = _frame(data)
+    cols = list(dict.fromkeys(["spx_close", *columns]))
+    missing = tuple(c for c in cols if c not in frame.columns)
+    if missing:
+        raise MissingDataError(f"the data has no column(s) {', '.join(missing)}", missing)
+    ok = frame[cols].notna().all(axis=1).to_numpy()
+    if not ok.any():
+        raise MissingDataError(f"no row of the data has all of {', '.join(cols)}", tuple(cols))
+    first = int(np.argmax(ok))
+    last = len(ok) - int(np.argmax(ok[::-1]))
+    return slice(first, last)
+
+
+def active_sides(own: Sequence[Side], side: PositionSide | None) -> tuple[Side, ...]:
+    """Sides that trade: ``side`` (``"both"``: long and short) or, if ``None``, ``own``.
+
+    Raises
+    ------
+    ValueError
+        If the requested side is not one the signals have.
+    """
+    if side is None:
+        return tuple(own)
+    wanted: tuple[Side, ...] = ("long", "short") if side == "both" else (side,)
+    sides = tuple(s for s in wanted if s in own)
+    if not sides:
+        raise ValueError(f"Execution.side={side!r}, but the signals only have side(s) "
+                         f"{', '.join(own) or 'none'}")
+    return sides
+
+
+def run(
+    strategy: Strategy | Sequence[Strategy],
+    data: Any,
+    execution: Execution | None = None,
+    *,
+    fees: Sequence[float] | None = None,
+    slippage: Sequence[float] | None = None,
+    holding_period: Sequence[int | None] | None = None,
+) -> RunResult:
+    """Backtest a strategy (or several parameter sets of one class) on ``data``.
+
+    Parameters
+    ----------
+    strategy : Strategy or sequence of Strategy
+        One instance, or instances of one class (a grid: one column each).
+    data : MarketTable or pandas.DataFrame
+        Market data with ``spx_close``, the fill column and the strategy's columns.
+    execution : Execution or None, default None
+        Fill, costs, sides and exits; ``None``: ``Execution()``.
+    fees, slippage, holding_period : sequence or None, default None
+        Several values of that :class:`Execution` field: every signal column is
+        run with every combination (extra column levels ``fees``,
+        ``slippage``, ``holding_period``).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    MissingDataError
+        If the data lacks a column the strategy or the fill needs.
+    DataError
+        If an order would fill on a day without a fill price.
+    """
+    frame = _frame(data)
+    strategies = [strategy] if isinstance(strategy, Strategy) else list(strategy)
+    if not strategies:
+        raise ValueError("run needs at least one strategy")
+    cls = type(strategies[0])
+    grid = cls.grid(frame, strategies)
+    needed: list[str] = []
+    for s in strategies:
+        needed.extend(c for c in s.columns_needed() if c not in needed)
+    span = run_span(frame, needed)
+    return run_signals(grid, frame, execution, name=cls.name or cls.__name__, span=span,
+                       fees=fees, slippage=slippage, holding_period=holding_period)
+
+
+def _as_frames(signals: Signals | GridSignals) -> tuple[list[pd.DataFrame], pd.Index]:
+    if isinstance(signals, Signals):
+        frames = [pd.DataFrame({0: p}) for p in (signals.long_entries, signals.long_exits,
+                                                 signals.short_entries, signals.short_exits)]
+        columns: pd.Index = pd.Index([0], name="set")
+    else:
+        frames = [signals.long_entries, signals.long_exits, signals.short_entries,
+                  signals.short_exits]
+        columns = signals.long_entries.columns
+    return frames, columns
+
+
+def _variants(execution: Execution, fees: Sequence[float] | None,
+              slippage: Sequence[float] | None,
+              holding_period: Sequence[int | None] | None) -> tuple[list[Execution], list[str]]:
+    axes: dict[str, list[Any]] = {}
+    for name, values in (("fees", fees), ("slippage", slippage),
+                         ("holding_period", holding_period)):
+        if values is not None:
+            vals = list(values)
+            if not vals:
+                raise ValueError(f"{name} was given an empty sequence")
+            axes[name] = vals
+    if not axes:
+        return [execution], []
+    combos = itertools.product(*axes.values())
+    # dataclasses.replace re-runs Execution's validation on every value
+    return ([dataclasses.replace(execution, **dict(zip(axes, c, strict=True))) for c in combos],
+            list(axes))
+
+
+def run_signals(
+    signals: Signals | GridSignals,
+    data: Any,
+    execution: Execution | None = None,
+    sides: PositionSide | None = None,
+    *,
+    name: str = "signals",
+    span: slice | None = None,
+    fees: Sequence[float] | None = None,
+    slippage: Sequence[float] | None = None,
+    holding_period: Sequence[int | None] | None = None,
+) -> RunResult:
+    """Backtest precomputed signals.
+
+    Parameters
+    ----------
+    signals : Signals or GridSignals
+        Raw (un-lagged) signals indexed like ``data``.
+    data : MarketTable or pandas.DataFrame
+        Market data.
+    execution : Execution or None, default None
+        ``None``: ``Execution()``.
+    sides : {"long", "short", "both"} or None, default None
+        Overrides ``execution.side``; ``None`` uses ``execution.side``, and if
+        that is ``None`` too, the signals' own sides.
+    name : str, default "signals"
+        Label of the result.
+    span : slice or None, default None
+        Positional rows to trade on (see :func:`run_span`); ``None``: all rows.
+    fees, slippage, holding_period : sequence or None, default None
+        See :func:`run`.
+
+    Returns
+    -------
+    RunResult
+    """
+    import vectorbt as vbt
+
+    execution = Execution() if execution is None else execution
+    frame = _frame(data)
+    side = execution.side if sides is None else sides
+    if side is not None:
+        execution = dataclasses.replace(execution, side=side)
+    trade_sides = active_sides(signals.sides, execution.side)
+    frames, sig_columns = _as_frames(signals)
+    if not frames[0].index.equals(frame.index):
+        raise ValueError("signals are not indexed like the data: compute them from the same frame")
+    fill_col = FILL_COLUMNS[execution.fill]
+    for col in ("spx_close", fill_col):
+        if col not in frame.columns or not frame[col].notna().any():
+            hint = (" (data without SPX opens, e.g. the embedded sample, can trade with "
+                    "Execution(fill='next_close'))") if col == "spx_open" else ""
+            raise MissingDataError(f"fill {execution.fill!r} needs column {col!r}, which the "
+                                   f"data does not have{hint}", (col,))
+    variants, levels = _variants(execution, fees, slippage, holding_period)
+
+    # lag on the whole frame, then cut to the run span
+    lagged = []
+    for k, f in enumerate(frames):
+        side_of = "long" if k < 2 else "short"
+        arr = lag_to_fill(f, execution.fill).to_numpy(dtype=bool)
+        if side_of not in trade_sides:
+            arr = np.zeros_like(arr)
+        lagged.append(arr)
+    rows = span if span is not None else slice(0, len(frame))
+    index = frame.index[rows]
+    if len(index) == 0:
+        raise ValueError("the run span is empty")
+    lagged = [a[rows] for a in lagged]
+    close = frame["spx_close"].to_numpy(dtype=float)[rows]
+    price = fill_prices(frame, execution.fill).to_numpy(dtype=float)[rows]
+    if np.isnan(close).any():
+        bad = index[np.isnan(close)][0]
+        raise DataError(f"spx_close is missing on {bad.date()} inside the run span; "
+                        "equity cannot be valued")
+
+    n, k_var = lagged[0].shape[1], len(variants)
+    tiled = [np.tile(a, (1, k_var)) for a in lagged]
+    hp = np.repeat([v.holding_period or 0 for v in variants], n)
+    le, lx, se, sx, _ = resolve_positions(tiled[0], tiled[1], tiled[2], tiled[3],
+                                          holding_period=hp,
+                                          exit_on_signal=execution.exit_on_signal)
+    orders = le | lx | se | sx
+    no_price = orders & np.isnan(price)[:, None]
+    if no_price.any():
+        bad = index[int(np.argmax(no_price.any(axis=1)))]
+        raise DataError(f"an order fills on {bad.date()}, where {fill_col} is missing; "
+                        "use another fill or a period with that column")
+    bench_entries = np.zeros((len(index), k_var), dtype=bool)
+    bench_entries[0] = True
+    if np.isnan(price[0]):
+        raise DataError(f"the benchmark buys on {index[0].date()}, where {fill_col} is missing")
+
+    if levels:
+        var_frame = pd.DataFrame([[getattr(v, lv) or 0 if lv == "holding_period"
+                                   else getattr(v, lv) for lv in levels] for v in variants],
+                                 columns=levels)
+        columns: pd.Index = _product_columns(sig_columns, var_frame)
+        bench_columns: pd.Index = pd.MultiIndex.from_frame(var_frame)
+    else:
+        columns = sig_columns
+        bench_columns = pd.Index([0], name="set")
+    fee_row = np.repeat([v.fees for v in variants], n)[None, :]
+    slip_row = np.repeat([v.slippage for v in variants], n)[None, :]
+
+    def simulate(entries: np.ndarray, exits: np.ndarray, s_entries: np.ndarray,
+                 s_exits: np.ndarray, cols: pd.Index, fee: np.ndarray,
+                 slip: np.ndarray) -> Any:
+        def df(a: np.ndarray) -> pd.DataFrame:
+            return pd.DataFrame(a, index=index, columns=cols)
+
+        return vbt.Portfolio.from_signals(
+            close=df(np.broadcast_to(close[:, None], entries.shape)),
+            entries=df(entries), exits=df(exits),
+            short_entries=df(s_entries), short_exits=df(s_exits),
+            price=df(np.broadcast_to(price[:, None], entries.shape)),
+            size=np.inf, size_type="amount", fees=fee, fixed_fees=0.0, slippage=slip,
+            min_size=0.0, max_size=np.inf, size_granularity=np.nan, reject_prob=0.0,
+            lock_cash=False, allow_partial=True, raise_reject=False, log=False,
+            accumulate=False, upon_long_conflict="ignore", upon_short_conflict="ignore",
+            upon_dir_conflict="ignore", upon_opposite_entry="ignore",
+            use_stops=False, init_cash=execution.init_cash, cash_sharing=False,
+            ffill_val_price=True, update_value=False,
+        )
+
+    pf = simulate(le, lx, se, sx, columns, fee_row, slip_row)
+    no = np.zeros_like(bench_entries)
+    bench = simulate(bench_entries, no, no, no, bench_columns,
+                     np.asarray([v.fees for v in variants])[None, :],
+                     np.asarray([v.slippage for v in variants])[None, :])
+    return RunResult.from_portfolios(
+        name=name, execution=execution, sides=trade_sides, portfolio=pf, benchmark=bench,
+        benchmark_of=np.repeat(np.arange(k_var), n), fill_price=price,
+    )
+
+
+def _product_columns(sig_columns: pd.Index, var_frame: pd.DataFrame) -> pd.MultiIndex:
+    """Columns ``(variant, signal column)``: variant-major, like the tiled arrays."""
+    sig = sig_columns.to_frame(index=False)
+    n = len(sig)
+    rows = []
+    for v in range(len(var_frame)):
+        block = sig.copy()
+        for lv in var_frame.columns:
+            block[lv] = var_frame[lv].iloc[v]
+        rows.append(block)
+    return pd.MultiIndex.from_frame(pd.concat(rows, ignore_index=True).iloc[: n * len(var_frame)])
