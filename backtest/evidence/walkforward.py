@@ -114,7 +114,7 @@ def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series, split: str | float
             raise ValueError(f"a fractional split must lie in (0, 1), got {split!r}")
         k = round(len(x) * split)
     else:
-        k = int(np.searchsorted(returns.index, pd.Timestamp(split)))
+        k = int(returns.index.searchsorted(pd.Timestamp(split)))
     if k < 2 or len(x) - k < 2:
         raise ValueError(f"split {split!r} leaves fewer than 2 rows on one side "
                          f"({k} in sample, {len(x) - k} out of sample)")
