@@ -1,0 +1,271 @@
+"""Event studies of strategies: each side separately, and whole parameter grids.
+
+A strategy's ``"long"`` side answers a fear extreme and expects SPX forward
+returns *higher* than unconditional; its ``"short"`` side answers complacency
+and expects them *lower*.  The sample of a strategy starts once its input
+columns exist and its warm-up has passed, so days the strategy could not have
+judged do not dilute the unconditional mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from backtest.evidence.event_study import (
+    DEFAULT_HORIZONS,
+    EventStudyResult,
+    Expect,
+    event_study,
+    make_rng,
+)
+from backtest.evidence.inference import BootstrapKind
+from backtest.evidence.multiple import add_adjusted
+from backtest.execution.fills import Fill
+from strategies.base import Side, Strategy
+
+__all__ = [
+    "GridStudy",
+    "StrategyStudy",
+    "expect_of",
+    "grid_event_study",
+    "resolve_strategy",
+    "strategy_sample",
+    "study_strategy",
+]
+
+
+def expect_of(side: Side) -> Expect:
+    """``"higher"`` for the long (fear) side, ``"lower"`` for the short (complacency) side."""
+    if side not in ("long", "short"):
+        raise ValueError(f"side must be 'long' or 'short', got {side!r}")
+    return "higher" if side == "long" else "lower"
+
+
+def resolve_strategy(strategy: Strategy | type[Strategy] | str) -> Strategy:
+    """An instance from an instance, a class (default parameters) or a registry name."""
+    if isinstance(strategy, str):
+        from strategies.registry import get_strategy
+
+        return get_strategy(strategy)()
+    if isinstance(strategy, type) and issubclass(strategy, Strategy):
+        return strategy()
+    if isinstance(strategy, Strategy):
+        return strategy
+    raise TypeError(f"expected a Strategy instance, class or registry name, got {strategy!r}")
+
+
+def strategy_sample(strategy: Strategy, data: pd.DataFrame, warmup: int | None = None
+                    ) -> pd.Series:
+    """Days a strategy can judge: its columns present and its warm-up passed.
+
+    Parameters
+    ----------
+    strategy : Strategy
+        Parameter set.
+    data : pandas.DataFrame
+        Market table frame.
+    warmup : int or None, default None
+        Rows to skip after the first day with every column present (default:
+        ``strategy.warmup``).
+
+    Returns
+    -------
+    pandas.Series of bool
+        Indexed like ``data``.
+    """
+    cols = [c for c in strategy.columns_needed() if c in data.columns]
+    avail = (data[cols].notna().all(axis=1).to_numpy() if cols
+             else np.ones(len(data), dtype=bool))
+    wu = strategy.warmup if warmup is None else int(warmup)
+    ok = np.zeros(len(data), dtype=bool)
+    if avail.any():
+        first = int(np.argmax(avail))
+        ok[first + wu:] = True
+    return pd.Series(ok & avail, index=data.index, name="sample")
+
+
+@dataclass(frozen=True)
+class StrategyStudy:
+    """Event study of every side of one strategy parameter set.
+
+    Attributes
+    ----------
+    strategy : str
+        Registry name.
+    params : dict
+        Parameter values.
+    sides : dict of str to EventStudyResult
+        ``"long"`` (fear extreme, expects SPX higher) and/or ``"short"``
+        (complacency, expects SPX lower).
+    """
+
+    strategy: str
+    params: dict[str, Any]
+    sides: dict[str, EventStudyResult]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Both sides stacked: index ``(side, horizon)``, with an ``expect`` column."""
+        parts = {s: r.to_frame().assign(expect=r.expect) for s, r in self.sides.items()}
+        return pd.concat(parts, names=["side", "horizon"])
+
+    def by_era(self, eras: str | Sequence[str] = "decade", *, n_boot: int = 0,
+               seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+        """Per-era studies of both sides: index ``(side, era, horizon)``."""
+        rng = make_rng(seed)
+        parts = {s: r.by_era(eras, n_boot=n_boot, seed=rng) for s, r in self.sides.items()}
+        return pd.concat(parts, names=["side", "era", "horizon"])
+
+    def summary(self) -> str:
+        """Both sides' tables in plain text."""
+        head = f"{self.strategy} ({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
+        return "\n\n".join([head, *(r.summary() for r in self.sides.values())])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def study_strategy(
+    strategy: Strategy | type[Strategy] | str,
+    data: pd.DataFrame,
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    fill: Fill = "next_open",
+    *,
+    n_boot: int = 1000,
+    seed: int | np.random.Generator | None = None,
+    alpha: float = 0.05,
+    conf: float = 0.95,
+    bootstrap: BootstrapKind = "circular",
+    min_block: int = 21,
+) -> StrategyStudy:
+    """Event study of each side of a strategy on its entry signals.
+
+    Parameters
+    ----------
+    strategy : Strategy, Strategy subclass or str
+        Parameter set (a class or registry name means default parameters).
+    data : pandas.DataFrame
+        Market table frame.
+    horizons, fill, n_boot, seed, alpha, conf, bootstrap, min_block
+        As in :func:`backtest.evidence.event_study.event_study`; one seeded
+        Generator serves both sides in turn.
+
+    Returns
+    -------
+    StrategyStudy
+
+    Raises
+    ------
+    MissingDataError
+        If ``data`` lacks a column the strategy needs.
+    """
+    strat = resolve_strategy(strategy)
+    sig = strat.signals(data)
+    sample = strategy_sample(strat, data)
+    rng = make_rng(seed)
+    sides: dict[str, EventStudyResult] = {
+        side: event_study(sig.entries(side), data, horizons, fill, expect_of(side),
+                          n_boot=n_boot, seed=rng, alpha=alpha, conf=conf,
+                          bootstrap=bootstrap, min_block=min_block, valid=sample,
+                          name=f"{strat.name}:{side}")
+        for side in strat.sides
+    }
+    return StrategyStudy(strat.name, strat.params(), sides)
+
+
+@dataclass(frozen=True)
+class GridStudy:
+    """Event-study tests of every parameter set of a grid, adjusted as one family.
+
+    Attributes
+    ----------
+    strategy : str
+        Registry name.
+    side : {"long", "short"}
+        Side studied.
+    table : pandas.DataFrame
+        Index: the parameter levels plus ``horizon``; columns of
+        :meth:`EventStudyResult.to_frame` plus ``p_holm`` and ``p_by``: Holm and
+        Benjamini-Yekutieli adjustments of ``p_one_sided`` across *all* rows
+        (every parameter set and horizon is one family).
+    alpha : float
+        Level for :meth:`n_significant`.
+    """
+
+    strategy: str
+    side: Side
+    table: pd.DataFrame
+    alpha: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table (a copy)."""
+        return self.table.copy()
+
+    def n_significant(self, column: str = "p_holm") -> int:
+        """Number of tests with ``column < alpha``."""
+        return int((self.table[column] < self.alpha).sum())
+
+    def summary(self) -> str:
+        """One paragraph in words."""
+        n = len(self.table)
+        return (f"{self.strategy}:{self.side} grid, {n} tests (parameter sets x horizons): "
+                f"{self.n_significant('p_one_sided')} significant raw, "
+                f"{self.n_significant('p_holm')} after Holm, "
+                f"{self.n_significant('p_by')} after Benjamini-Yekutieli "
+                f"(one-sided alpha {self.alpha:g}).")
+
+
+def grid_event_study(
+    strategy_cls: type[Strategy],
+    data: pd.DataFrame,
+    instances: Sequence[Strategy],
+    side: Side = "long",
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    fill: Fill = "next_open",
+    *,
+    alpha: float = 0.05,
+) -> GridStudy:
+    """HAC event-study tests of many parameter sets, with Holm and BY adjustment.
+
+    The signals come from one :meth:`Strategy.grid` call; each set is studied
+    on its own sample (its warm-up), without bootstrap (HAC only).
+
+    Parameters
+    ----------
+    strategy_cls : type[Strategy]
+        Strategy class.
+    data : pandas.DataFrame
+        Market table frame.
+    instances : sequence of Strategy
+        Parameter sets (e.g. ``strategy_cls.product(window=[10, 20])``).
+    side : {"long", "short"}, default "long"
+        Side to study; must be one of the strategy's sides.
+    horizons, fill, alpha
+        As in :func:`backtest.evidence.event_study.event_study`.
+
+    Returns
+    -------
+    GridStudy
+    """
+    if side not in strategy_cls.sides:
+        raise ValueError(f"strategy {strategy_cls.name!r} has no {side!r} side; "
+                         f"its sides: {strategy_cls.sides}")
+    grid = strategy_cls.grid(data, instances)
+    entries = grid.entries(side)
+    expect = expect_of(side)
+    warm: npt.NDArray[np.int64] = np.asarray([s.warmup for s in instances], dtype=np.int64)
+    parts = []
+    for i, inst in enumerate(instances):
+        sample = strategy_sample(inst, data, int(warm[i]))
+        res = event_study(entries.iloc[:, i].rename(None), data, horizons, fill, expect,
+                          n_boot=0, alpha=alpha, valid=sample)
+        parts.append(res.to_frame())
+    table = pd.concat(parts, keys=list(entries.columns), names=[*entries.columns.names,
+                                                               "horizon"])
+    table = add_adjusted(table, "p_one_sided")
+    return GridStudy(strategy_cls.name, side, table, float(alpha))
