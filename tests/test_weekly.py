@@ -1,0 +1,112 @@
+"""The weekly view: Friday-to-Friday changes, holiday Fridays, rank, the curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backtest.weekly import curve_snapshot, weekly_changes, weekly_view
+
+
+def _frame() -> pd.DataFrame:
+    # Four weeks of business days; 2024-03-29 (Good Friday) is a holiday, so the
+    # second week ends on Thursday 2024-03-28.
+    days = pd.bdate_range("2024-03-18", "2024-04-12")
+    days = days[days != pd.Timestamp("2024-03-29")]
+    vix = pd.Series(np.nan, index=days)
+    spx = pd.Series(np.nan, index=days)
+    vix[:] = 11.0
+    spx[:] = 100.0
+    vix["2024-03-22"], spx["2024-03-22"] = 10.0, 100.0   # week 1 end
+    vix["2024-03-28"], spx["2024-03-28"] = 12.0, 98.0    # week 2 end (Thursday)
+    vix["2024-04-05"], spx["2024-04-05"] = 9.0, 101.0    # week 3 end
+    vix["2024-04-11"] = 18.0                              # week 4: Friday's VIX missing,
+    vix["2024-04-12"], spx["2024-04-12"] = np.nan, 95.0  # so Thursday's 18 is used
+    return pd.DataFrame({"vix_close": vix, "spx_close": spx})
+
+
+def test_weekly_changes_by_hand() -> None:
+    w = weekly_changes(_frame())
+    assert list(w.index.strftime("%Y-%m-%d")) == ["2024-03-22", "2024-03-28", "2024-04-05",
+                                                  "2024-04-12"]
+    assert np.isnan(w["vix_change"].iloc[0])
+    # 12/10 - 1 = 0.2; 9/12 - 1 = -0.25; 18/9 - 1 = 1.0
+    assert w["vix_change"].iloc[1:].to_numpy() == pytest.approx([0.2, -0.25, 1.0])
+    # 98/100 - 1; 101/98 - 1; 95/101 - 1
+    assert w["spx_change"].iloc[1:].to_numpy() == pytest.approx(
+        [-0.02, 101 / 98 - 1, 95 / 101 - 1])
+
+
+def test_holiday_friday_uses_thursday_and_rank() -> None:
+    v = weekly_view(_frame(), "2024-03-27")
+    assert v.week_end == pd.Timestamp("2024-03-28")
+    assert v.prev_week_end == pd.Timestamp("2024-03-22")
+    assert v.vix_change == pytest.approx(0.2)
+    # changes 0.2, -0.25, 1.0: 0.2 is the 2nd largest rise; 2 of 3 at or below it
+    assert v.vix_rank == 2 and v.n_weeks == 3
+    assert v.vix_percentile == pytest.approx(200 / 3)
+    assert v.curve is None
+    assert "rank 2 of 3" in v.summary()
+    d = v.to_dict()
+    assert d["vix_prev_close"] == 10.0 and d["vix_close"] == 12.0
+
+
+def test_default_is_last_week() -> None:
+    v = weekly_view(_frame())
+    assert v.week_end == pd.Timestamp("2024-04-12")
+    assert v.vix_change == pytest.approx(1.0) and v.vix_rank == 1
+
+
+@pytest.mark.parametrize(("date", "match"), [
+    ("2030-01-01", "outside the data"),
+    ("2024-03-20", "first in the data"),
+    ("not-a-date", "is not a date"),
+])
+def test_bad_dates(date: str, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        weekly_view(_frame(), date)
+
+
+def test_curve_snapshot_by_hand() -> None:
+    # Curve on 2024-04-05 (Friday): spot 9.0; contracts Apr-17 10.5, May-22 12.0,
+    # Jun-18 11.8 (a hump); the row for 04-12 exists but must not be used.
+    exp = pd.to_datetime(["2024-04-17", "2024-05-22", "2024-06-18"])
+    curve = pd.DataFrame([[10.5, 12.0, 11.8], [20.0, 19.0, 18.0]],
+                         index=pd.to_datetime(["2024-04-05", "2024-04-12"]), columns=exp)
+    v = weekly_view(_frame(), "2024-04-03", curve=curve)
+    c = v.curve
+    assert c is not None and c.date == pd.Timestamp("2024-04-05")
+    assert c.spot == 9.0
+    assert list(c.contracts["days_to_expiry"]) == [12, 47, 74]
+    assert c.front_premium == pytest.approx(1.5)
+    assert c.shape == "mixed" and c.front_shape == "contango"
+    assert float(c.cheapest["settle"]) == 10.5
+    # the week of 04-12: a falling curve -> backwardation, front 20 vs spot 18 (Thursday's)
+    c2 = weekly_view(_frame(), "2024-04-12", curve=curve).curve
+    assert c2 is not None and c2.shape == "backwardation"
+    assert c2.spot == 18.0 and c2.front_premium == pytest.approx(2.0)
+
+
+def test_curve_ignores_expired_and_zero_settles() -> None:
+    exp = pd.to_datetime(["2024-03-20", "2024-04-17", "2024-05-22"])
+    curve = pd.DataFrame([[9.0, 0.0, 12.0]], index=pd.to_datetime(["2024-04-05"]), columns=exp)
+    snap = curve_snapshot(curve, pd.Timestamp("2024-04-05"), 9.0)
+    assert snap is not None
+    assert list(snap.contracts["settle"]) == [12.0]
+
+
+def test_embedded_sample_week_of_august_2015() -> None:
+    # VIX closed 12.83 on 2015-08-14 and 28.03 on 2015-08-21 (CBOE history): +118.5 %,
+    # the largest weekly rise in the embedded 2014-2018 sample.
+    import arch.data.sp500
+    import arch.data.vix
+
+    vix = arch.data.vix.load()["vix"]
+    spx = arch.data.sp500.load()["Close"]
+    frame = pd.DataFrame({"spx_close": spx}).join(vix.rename("vix_close"), how="left")
+    frame = frame.loc["2014-01-03":"2018-12-31"]
+    v = weekly_view(frame, "2015-08-19")
+    assert v.week_end == pd.Timestamp("2015-08-21")
+    assert v.vix_change == pytest.approx(28.03 / 12.83 - 1, abs=1e-4)
+    assert v.vix_rank == 1
