@@ -1,0 +1,255 @@
+"""The verdict table: every strategy side, horizon by horizon, in one family of tests.
+
+:func:`verdict_table` runs :func:`~backtest.evidence.strategy_study.study_strategy`
+for every registered strategy with default parameters (or the ones given),
+stacks the per-horizon results of every side and adjusts the p-values across
+the whole table.
+
+Columns of :meth:`VerdictTable.to_frame` (one row per strategy, side, horizon)
+------------------------------------------------------------------------------
+``strategy`` (str), ``side`` ("long" | "short"), ``expect`` ("higher" |
+"lower"), ``horizon`` (int, trading days), ``n_days`` (sample days),
+``n_signal`` (signal days), ``n_episodes`` (independent episodes),
+``mean_signal``, ``median_signal``, ``hit_rate``, ``mean_uncond`` (simple
+forward returns as fractions), ``effect`` (``mean_signal - mean_uncond``),
+``ci_low`` / ``ci_high`` (block-bootstrap interval of ``effect``), ``t_hac``
+(Newey-West t of the signal dummy), ``p_raw`` (one-sided HAC p-value in the
+expected direction), ``p_holm`` and ``p_by`` (``p_raw`` adjusted across every
+row of the table by Holm and by Benjamini-Yekutieli), ``p_opposite_holm``
+(Holm-adjusted one-sided p-value of the *opposite* direction, ``1 - p_raw``
+before adjustment), ``verdict``:
+
+* ``"supports"`` -- ``p_holm < alpha``: SPX moved the way the signal expects,
+  beyond what chance across the whole table explains;
+* ``"contradicts"`` -- ``p_opposite_holm < alpha``: it moved the other way;
+* ``"no evidence"`` -- neither (or too few signal days to test).
+
+JSON schema (``schema: "vixbt.verdict_table/1"``)
+-------------------------------------------------
+An object with keys ``schema`` (str), ``settings`` (object: ``horizons``,
+``fill``, ``alpha``, ``conf``, ``n_boot``, ``seed``, ``bootstrap``,
+``min_block``, ``hac_lags`` = ``"horizon"``, ``p_value``, ``adjustment``,
+``verdict_rule``), ``data`` (``first``, ``last`` ISO dates and ``rows``),
+``strategies`` (list of ``{"name", "params", "sides"}``), ``skipped`` (list of
+``{"strategy", "reason"}``) and ``rows`` (list of objects with exactly the
+columns above; NaN is written as ``null``).  The CSV holds the ``rows`` only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtest.errors import MissingDataError
+from backtest.evidence.event_study import DEFAULT_HORIZONS, make_rng
+from backtest.evidence.inference import BootstrapKind
+from backtest.evidence.multiple import adjust_pvalues
+from backtest.evidence.strategy_study import StrategyStudy, resolve_strategy, study_strategy
+from backtest.execution.fills import Fill
+from strategies.base import Strategy
+
+__all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "verdict_table"]
+
+#: Identifier of the JSON layout written by :meth:`VerdictTable.to_json`.
+SCHEMA = "vixbt.verdict_table/1"
+
+#: Columns of :meth:`VerdictTable.to_frame`, in order.
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "strategy", "side", "expect", "horizon", "n_days", "n_signal", "n_episodes",
+    "mean_signal", "median_signal", "hit_rate", "mean_uncond", "effect", "ci_low", "ci_high",
+    "t_hac", "p_raw", "p_holm", "p_by", "p_opposite_holm", "verdict",
+)
+
+
+def _verdicts(p_holm: np.ndarray, p_opp: np.ndarray, alpha: float) -> list[str]:
+    out = []
+    for a, b in zip(p_holm, p_opp, strict=True):
+        if np.isfinite(a) and a < alpha:
+            out.append("supports")
+        elif np.isfinite(b) and b < alpha:
+            out.append("contradicts")
+        else:
+            out.append("no evidence")
+    return out
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, float | np.floating):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    return v
+
+
+@dataclass(frozen=True)
+class VerdictTable:
+    """Verdicts of every strategy side and horizon (see the module docstring).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Columns :data:`VERDICT_COLUMNS`, one row per strategy, side and horizon.
+    settings : dict
+        Settings the table was computed with.
+    data_span : tuple of str
+        First and last date of the market data, ISO format.
+    n_rows_data : int
+        Rows of the market data.
+    studies : dict of str to StrategyStudy
+        Full per-strategy studies (for eras and details).
+    skipped : list of (str, str)
+        Strategies left out and why (e.g. a missing data column).
+    """
+
+    table: pd.DataFrame
+    settings: dict[str, Any]
+    data_span: tuple[str, str]
+    n_rows_data: int
+    studies: dict[str, StrategyStudy] = field(repr=False)
+    skipped: list[tuple[str, str]]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table (a copy)."""
+        return self.table.copy()
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the rows as CSV (columns :data:`VERDICT_COLUMNS`); returns the path."""
+        p = Path(path)
+        self.table.to_csv(p, index=False)
+        return p
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document as a Python object (schema in the module docstring)."""
+        rows = [{k: _jsonable(v) for k, v in rec.items()}
+                for rec in self.table.to_dict(orient="records")]
+        return {
+            "schema": SCHEMA,
+            "settings": {k: _jsonable(v) for k, v in self.settings.items()},
+            "data": {"first": self.data_span[0], "last": self.data_span[1],
+                     "rows": self.n_rows_data},
+            "strategies": [{"name": s.strategy,
+                            "params": {k: _jsonable(v) for k, v in s.params.items()},
+                            "sides": list(s.sides)} for s in self.studies.values()],
+            "skipped": [{"strategy": n, "reason": r} for n, r in self.skipped],
+            "rows": rows,
+        }
+
+    def to_json(self, path: str | Path) -> Path:
+        """Write :meth:`to_dict` as JSON (NaN as ``null``); returns the path."""
+        p = Path(path)
+        p.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n",
+                     encoding="utf-8")
+        return p
+
+    def summary(self) -> str:
+        """The table in plain text, one line per strategy, side and horizon."""
+        s = self.settings
+        lines = [f"Verdict table  {self.data_span[0]}..{self.data_span[1]}  fill {s['fill']}, "
+                 f"one-sided alpha {s['alpha']:g} after Holm across {len(self.table)} tests",
+                 f"{'strategy':<22} {'side':<5} {'h':>3} {'days':>5} {'epis':>5} "
+                 f"{'effect':>8} {'ci_low':>8} {'ci_high':>8} {'p_raw':>6} {'p_holm':>6} "
+                 f"{'p_by':>6}  verdict"]
+        for r in self.table.itertuples(index=False):
+            lines.append(f"{r.strategy:<22} {r.side:<5} {r.horizon:>3} {r.n_signal:>5} "
+                         f"{r.n_episodes:>5} {r.effect:>8.2%} {r.ci_low:>8.2%} "
+                         f"{r.ci_high:>8.2%} {r.p_raw:>6.3f} {r.p_holm:>6.3f} {r.p_by:>6.3f}  "
+                         f"{r.verdict}")
+        for name, reason in self.skipped:
+            lines.append(f"skipped {name}: {reason}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def verdict_table(
+    data: pd.DataFrame,
+    strategies: Sequence[Strategy | type[Strategy] | str] | None = None,
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    fill: Fill = "next_open",
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    alpha: float = 0.05,
+    conf: float = 0.95,
+    bootstrap: BootstrapKind = "circular",
+    min_block: int = 21,
+) -> VerdictTable:
+    """One table of verdicts across strategies, sides and horizons.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Market table frame (full history).
+    strategies : sequence of Strategy, class or registry name, or None
+        Parameter sets to judge; ``None``: every registered strategy with
+        default parameters.  A strategy whose columns the data lacks is skipped
+        and the reason recorded.
+    horizons, fill, n_boot, alpha, conf, bootstrap, min_block
+        As in :func:`backtest.evidence.event_study.event_study`.
+    seed : int, default 0
+        Seed of the bootstrap intervals (one Generator, strategies in order).
+
+    Returns
+    -------
+    VerdictTable
+    """
+    if strategies is None:
+        from strategies.registry import REGISTRY
+
+        chosen: list[Strategy | type[Strategy] | str] = list(REGISTRY.values())
+    else:
+        chosen = list(strategies)
+    if not chosen:
+        raise ValueError("verdict_table needs at least one strategy")
+    rng = make_rng(int(seed))
+    studies: dict[str, StrategyStudy] = {}
+    skipped: list[tuple[str, str]] = []
+    for item in chosen:
+        strat = resolve_strategy(item)
+        key = strat.name if strat.name not in studies else f"{strat.name}#{len(studies)}"
+        try:
+            studies[key] = study_strategy(strat, data, horizons, fill, n_boot=n_boot, seed=rng,
+                                          alpha=alpha, conf=conf, bootstrap=bootstrap,
+                                          min_block=min_block)
+        except MissingDataError as exc:
+            skipped.append((strat.name, str(exc)))
+    settings: dict[str, Any] = {
+        "horizons": [int(h) for h in horizons], "fill": fill, "alpha": float(alpha),
+        "conf": float(conf), "n_boot": int(n_boot), "seed": int(seed), "bootstrap": bootstrap,
+        "min_block": int(min_block), "hac_lags": "horizon",
+        "p_value": "one-sided, HAC (Newey-West) t-test of the signal dummy, expected direction",
+        "adjustment": "Holm and Benjamini-Yekutieli across all rows of the table",
+        "verdict_rule": "supports if p_holm < alpha; contradicts if p_opposite_holm < alpha",
+    }
+    frames = []
+    for key, st in studies.items():
+        f = st.to_frame().reset_index()
+        f.insert(0, "strategy", key)
+        frames.append(f)
+    if frames:
+        t = pd.concat(frames, ignore_index=True).rename(columns={"p_one_sided": "p_raw"})
+    else:
+        t = pd.DataFrame(columns=[c for c in VERDICT_COLUMNS if not c.startswith("p_")]
+                         + ["p_raw"])
+    raw = t["p_raw"].to_numpy(dtype=float)
+    t["p_holm"] = adjust_pvalues(raw, "holm")
+    t["p_by"] = adjust_pvalues(raw, "by")
+    t["p_opposite_holm"] = adjust_pvalues(1.0 - raw, "holm")
+    t["verdict"] = _verdicts(t["p_holm"].to_numpy(float), t["p_opposite_holm"].to_numpy(float),
+                             float(alpha))
+    t = t.loc[:, list(VERDICT_COLUMNS)].reset_index(drop=True)
+    span = ((data.index[0].date().isoformat(), data.index[-1].date().isoformat())
+            if len(data) else ("", ""))
+    return VerdictTable(t, settings, span, len(data), studies, skipped)
