@@ -9,6 +9,13 @@ Deflated Sharpe Ratio (:mod:`.dsr`), the Probability of Backtest Overfitting
 table across every registered strategy lives in :mod:`.verdict`.
 """
 
+from backtest.evidence.dsr import (
+    DsrResult,
+    deflated_sharpe,
+    deflated_sharpe_ratio,
+    expected_max_sharpe,
+    probabilistic_sharpe_ratio,
+)
 from backtest.evidence.episodes import count_episodes, episode_ids
 from backtest.evidence.eras import era_masks
 from backtest.evidence.event_study import (
@@ -16,13 +23,6 @@ from backtest.evidence.event_study import (
     EventStudyConfig,
     EventStudyResult,
     event_study,
-)
-from backtest.evidence.dsr import (
-    DsrResult,
-    deflated_sharpe,
-    deflated_sharpe_ratio,
-    expected_max_sharpe,
-    probabilistic_sharpe_ratio,
 )
 from backtest.evidence.inference import (
     BootstrapInterval,
