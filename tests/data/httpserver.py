@@ -344,6 +344,13 @@ class Site:
     def paths(self) -> Iterator[str]:
         yield from self.server.routes
 
+    def fresh(self) -> Site:
+        """The same files on a new, unstarted server (clean log, no failures)."""
+        routes = {k: Route(r.body, r.content_type, r.etag, r.last_modified, r.ranges)
+                  for k, r in self.server.routes.items()}
+        return Site(FileServer(routes=routes), self.index_paths, self.archive, self.current,
+                    self.expiries, self.listing_path, self.yahoo_path)
+
 
 def cboe_site(shared_data: Path, workdir: Path, *, futures: bool = True) -> Site:
     """A server with the real index histories, SPX as Yahoo chart JSON and, when
