@@ -43,11 +43,13 @@ RAW_FIELDS: tuple[str, ...] = (
     "losing_trades",     # closed trades with pnl < 0
     "gross_profit",      # sum of pnl of winning closed trades
     "gross_loss",        # sum of pnl of losing closed trades (<= 0)
-    "sum_win_return",    # sum of returns of winning closed trades
+    "sum_win_return",    # sum of returns (pnl / capital committed incl. fees) of winners
     "sum_loss_return",   # sum of returns of losing closed trades
     "open_trades",       # 1 if a position is open at the last close
     "bars_in_market",    # bars whose close finds a non-zero position
     "n_bars",            # number of bars
+    "wealth_end",        # prod(1 + r) computed sequentially (the wealth index's last value)
+    "nan_price_orders",  # orders that would fill on a bar without a fill price (not executed)
 )
 _NF = len(RAW_FIELDS)
 
@@ -85,8 +87,8 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                   rets: np.ndarray, out: np.ndarray) -> None:
     """Simulate one combination; write daily returns to ``rets``, aggregates to ``out``."""
     n = price.shape[0]
-    use_long = side == SIDE_LONG or side == SIDE_BOTH
-    use_short = side == SIDE_SHORT or side == SIDE_BOTH
+    use_long = (side & SIDE_LONG) != 0  # SIDE_BOTH = SIDE_LONG | SIDE_SHORT
+    use_short = (side & SIDE_SHORT) != 0
     cash = init_cash
     free_cash = init_cash
     debt = 0.0
@@ -104,6 +106,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     sum_win_ret = 0.0
     sum_loss_ret = 0.0
     in_market = 0
+    nan_orders = 0
     prev_value = init_cash
     for i in range(n):
         is_le = use_long and le[i]
@@ -134,7 +137,11 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
             if pos < 0.0 and is_le:
                 is_le = False
         p = price[i]
-        if not np.isnan(p):
+        if np.isnan(p):
+            if ((pos > 0.0 and is_lx) or (pos < 0.0 and is_sx)
+                    or (pos == 0.0 and (is_le or is_se))):
+                nan_orders += 1
+        else:
             if pos > 0.0:
                 if is_lx:
                     # sell the whole long position
@@ -150,7 +157,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                     e_fees = t_fees * size / t_size if size != t_size else t_fees
                     diff = _add(size * adj, -(size * t_price))
                     pnl = diff - e_fees - fee
-                    ret = pnl / (size * t_price)
+                    ret = pnl / (size * t_price + e_fees)
                     closed += 1
                     if pnl > 0.0:
                         wins += 1
@@ -193,7 +200,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         if diff != 0.0:
                             diff = -diff
                         pnl = diff - e_fees - fee
-                        ret = pnl / (size * t_price)
+                        ret = pnl / (size * t_price + e_fees)
                         closed += 1
                         if pnl > 0.0:
                             wins += 1
@@ -244,13 +251,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         value = cash + pos * close[i] if pos != 0.0 else cash
         if pos != 0.0:
             in_market += 1
-        if prev_value == 0.0:
-            r = 0.0 if value == 0.0 else np.inf * np.sign(value)
-        else:
-            r = (value - prev_value) / prev_value
-            if prev_value < 0.0:
-                r = -r
-        rets[i] = r
+        rets[i] = value / prev_value - 1.0
         prev_value = value
 
     # ---- statistics of the return series (two passes, like numpy) -------------
@@ -300,6 +301,8 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     out[13] = 1.0 if pos != 0.0 else 0.0
     out[14] = in_market
     out[15] = n
+    out[16] = eq
+    out[17] = nan_orders
 
 
 def _kernel_impl(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
@@ -312,10 +315,7 @@ def _kernel_impl(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
     out = np.empty((k, _NF), dtype=np.float64)
     for j in prange(k):
         c = sig_col[j]
-        if keep_returns:
-            buf = returns_out[j]
-        else:
-            buf = np.empty(n_bars, dtype=np.float64)
+        buf = returns_out[j] if keep_returns else np.empty(n_bars, dtype=np.float64)
         _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, side[j],
                       exit_on_signal[j], holding[j], fees[j], slippage[j], init_cash,
                       buf, out[j])

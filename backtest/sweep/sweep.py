@@ -1,0 +1,389 @@
+"""A parameter sweep: every combination of a grid, run on the lean path.
+
+:class:`Sweep` holds the strategy class, the grid of its parameters and of the
+execution settings a sweep may vary (:data:`~backtest.sweep.spec.EXEC_PARAMS`).
+:meth:`Sweep.run` works in chunks of parameter sets: the strategy computes a
+chunk's signals as columns of one computation (indicator work shared across
+the chunk), :func:`~backtest.execution.fills.lag_to_fill` moves them to the
+fill day, and the fused numba kernel simulates every (parameter set,
+execution variant) pair and keeps only its statistics.  Execution variants
+reuse the same signal column, so sweeping costs or holding periods costs no
+signal work at all.
+
+The data, the run span, the sides and the fill prices are exactly those of
+:func:`backtest.execution.portfolio.run`, so a sweep row equals the full
+vectorbt run of that parameter set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from backtest.errors import DataError, MissingDataError
+from backtest.execution.config import Execution
+from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_to_fill
+from backtest.execution.portfolio import active_sides, run_span
+from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET, chunk_columns
+from backtest.sweep.kernel import (
+    RAW_FIELDS,
+    SIDE_BOTH,
+    SIDE_LONG,
+    SIDE_SHORT,
+    sweep_kernel,
+    sweep_kernel_serial,
+)
+from backtest.sweep.result import SweepResult
+from backtest.sweep.spec import EXEC_PARAMS, execution_variants, split_grid
+from backtest.sweep.stats import derive_stats
+from strategies.base import Strategy
+
+__all__ = ["Sweep"]
+
+_SIDE_CODE = {("long",): SIDE_LONG, ("short",): SIDE_SHORT, ("long", "short"): SIDE_BOTH}
+_NAN_ORDERS = RAW_FIELDS.index("nan_price_orders")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Arrays shared by every chunk of one sweep run."""
+
+    frame: pd.DataFrame
+    rows: slice
+    index: pd.DatetimeIndex
+    price: npt.NDArray[np.float64]
+    close: npt.NDArray[np.float64]
+    side: npt.NDArray[np.int64]
+    exit_on_signal: npt.NDArray[np.bool_]
+    holding: npt.NDArray[np.int64]
+    fees: npt.NDArray[np.float64]
+    slippage: npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Every combination of a parameter grid for one strategy class.
+
+    Parameters
+    ----------
+    strategy : type[Strategy]
+        The strategy class.
+    grid : Mapping[str, Sequence]
+        Parameter name -> values.  Strategy parameters not named keep their
+        defaults; names from :data:`~backtest.sweep.spec.EXEC_PARAMS`
+        (``holding_period``, ``fees``, ``slippage``, ``side``,
+        ``exit_on_signal``) may appear here too and are moved to ``exec_grid``.
+    execution : Execution, default Execution()
+        Base execution settings (fill timing, initial cash, fixed costs ...).
+    exec_grid : Mapping[str, Sequence], default {}
+        Execution settings to vary; each value replaces that field of
+        ``execution``.  ``holding_period=None`` (or 0) means no time exit.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: an unknown name (with a "did you mean" hint), an
+        empty value list, or a value the strategy or :class:`Execution`
+        rejects (their own message).
+
+    Examples
+    --------
+    >>> from strategies.bollinger_break import BollingerBreak
+    >>> sw = Sweep(BollingerBreak, {"window": [21, 63], "num_std": [1.5, 2.0],
+    ...                             "holding_period": [5, 10]})
+    >>> sw.n_combinations
+    8
+    """
+
+    strategy: type[Strategy]
+    grid: Mapping[str, Sequence[Any]]
+    execution: Execution = field(default_factory=Execution)
+    exec_grid: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    _own: dict[str, list[Any]] = field(init=False, repr=False, compare=False)
+    _exec: dict[str, list[Any]] = field(init=False, repr=False, compare=False)
+    _sets: list[Strategy] = field(init=False, repr=False, compare=False)
+    _variants: list[Execution] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.strategy, type) and issubclass(self.strategy, Strategy)):
+            raise TypeError(f"Sweep needs a Strategy class, got {self.strategy!r}")
+        if not isinstance(self.execution, Execution):
+            raise TypeError(f"execution must be an Execution, got {type(self.execution).__name__}")
+        own, ex = split_grid(self.strategy, self.grid)
+        own_extra, ex2 = split_grid(self.strategy, self.exec_grid)
+        if own_extra:
+            raise ValueError(f"exec_grid may only vary {', '.join(EXEC_PARAMS)}; "
+                             f"got strategy parameter(s) {', '.join(own_extra)}")
+        for k in ex2:
+            if k in ex:
+                raise ValueError(f"parameter {k!r} is given in both grid and exec_grid")
+        ex.update(ex2)
+        order = list(self.strategy.param_specs())
+        own = {k: own[k] for k in order if k in own}
+        ex = {k: ex[k] for k in EXEC_PARAMS if k in ex}
+        sets = self.strategy.product(**own)  # validates every combination
+        variants = execution_variants(self.execution, ex)
+        for v in variants:
+            active_sides(self.strategy.sides, v.side)
+        object.__setattr__(self, "_own", own)
+        object.__setattr__(self, "_exec", ex)
+        object.__setattr__(self, "_sets", sets)
+        object.__setattr__(self, "_variants", variants)
+
+    # -- shape ---------------------------------------------------------------------
+
+    @property
+    def parameter_sets(self) -> list[Strategy]:
+        """Strategy instances, one per combination of the strategy's grid values."""
+        return list(self._sets)
+
+    @property
+    def variants(self) -> list[Execution]:
+        """Execution settings, one per combination of the execution grid."""
+        return list(self._variants)
+
+    @property
+    def n_sets(self) -> int:
+        """Number of parameter sets (signal columns)."""
+        return len(self._sets)
+
+    @property
+    def n_combinations(self) -> int:
+        """Rows of the result: parameter sets times execution variants."""
+        return self.n_sets * len(self._variants)
+
+    @property
+    def levels(self) -> list[str]:
+        """Index level names of the result: swept strategy parameters, then
+        execution settings."""
+        return [*self._own, *self._exec]
+
+    def index(self) -> pd.MultiIndex:
+        """The result's row index (set-major, execution variant minor)."""
+        own, ex = self._own, self._exec
+        n_var = len(self._variants)
+        arrays: list[Any] = []
+        names: list[str] = []
+        for k in own:
+            vals = [getattr(s, k) for s in self._sets]
+            arrays.append(np.repeat(np.asarray(vals, dtype=object), n_var))
+            names.append(k)
+        for k in ex:
+            vals = [getattr(v, k) for v in self._variants]
+            if k == "holding_period":
+                vals = [0 if x is None else x for x in vals]
+            arrays.append(np.tile(np.asarray(vals, dtype=object), self.n_sets))
+            names.append(k)
+        if not arrays:
+            return pd.MultiIndex.from_arrays([np.zeros(1, dtype=np.int64)], names=["set"])
+        frame = pd.DataFrame(dict(zip(names, arrays, strict=True))).infer_objects()
+        return pd.MultiIndex.from_frame(frame)
+
+    # -- running -------------------------------------------------------------------
+
+    def _prepare(self, data: Any) -> _Prepared:
+        frame = getattr(data, "frame", data)
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"data must be a MarketTable or a pandas DataFrame, "
+                            f"got {type(data).__name__}")
+        needed: list[str] = []
+        for s in self._sets:
+            needed.extend(c for c in s.columns_needed() if c not in needed)
+        fill = self.execution.fill
+        fill_col = FILL_COLUMNS[fill]
+        for col in ("spx_close", fill_col):
+            if col not in frame.columns or not frame[col].notna().any():
+                raise MissingDataError(f"fill {fill!r} needs column {col!r}, which the data "
+                                       "does not have", (col,))
+        rows = run_span(frame, needed)
+        index = pd.DatetimeIndex(frame.index[rows])
+        close = frame["spx_close"].to_numpy(dtype=np.float64)[rows].copy()
+        if np.isnan(close).any():
+            bad = index[np.isnan(close)][0]
+            raise DataError(f"spx_close is missing on {bad.date()} inside the run span; "
+                            "equity cannot be valued")
+        price = fill_prices(frame, fill).to_numpy(dtype=np.float64)[rows].copy()
+        variants = self._variants
+        side = np.asarray([_SIDE_CODE[active_sides(self.strategy.sides, v.side)]
+                           for v in variants], dtype=np.int64)
+        return _Prepared(
+            frame=frame, rows=rows, index=index, price=price, close=close, side=side,
+            exit_on_signal=np.asarray([v.exit_on_signal for v in variants], dtype=np.bool_),
+            holding=np.asarray([v.holding_period or 0 for v in variants], dtype=np.int64),
+            fees=np.asarray([v.fees for v in variants], dtype=np.float64),
+            slippage=np.asarray([v.slippage for v in variants], dtype=np.float64),
+        )
+
+    def _chunk_width(self, prep: _Prepared, chunk_size: int | None, memory_budget: int,
+                     keep_returns: bool) -> int:
+        if chunk_size is not None:
+            if isinstance(chunk_size, bool) or int(chunk_size) != chunk_size or chunk_size < 1:
+                raise ValueError(f"chunk_size={chunk_size!r} must be a positive integer")
+            return min(int(chunk_size), self.n_sets)
+        return chunk_columns(len(prep.frame), len(prep.side), self.n_sets, memory_budget,
+                             keep_returns=keep_returns)
+
+    def _run_chunk(self, prep: _Prepared, sets: Sequence[Strategy], keep_returns: bool,
+                   parallel: bool) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        grid = self.strategy.grid(prep.frame, sets)
+        fill = self.execution.fill
+        arrays = [np.asfortranarray(lag_to_fill(f, fill).to_numpy(dtype=np.bool_)[prep.rows])
+                  for f in (grid.long_entries, grid.long_exits, grid.short_entries,
+                            grid.short_exits)]
+        m, n_var = len(sets), len(prep.side)
+        k = m * n_var
+        sig_col = np.repeat(np.arange(m, dtype=np.int64), n_var)
+        n_bars = len(prep.index)
+        rets = np.empty((k if keep_returns else 0, n_bars), dtype=np.float64)
+        kernel: Any = sweep_kernel if parallel else sweep_kernel_serial
+        raw = kernel(*arrays, prep.price, prep.close, sig_col, np.tile(prep.side, m),
+                     np.tile(prep.exit_on_signal, m), np.tile(prep.holding, m),
+                     np.tile(prep.fees, m), np.tile(prep.slippage, m),
+                     float(self.execution.init_cash), rets, keep_returns)
+        bad = raw[:, _NAN_ORDERS] > 0
+        if bad.any():
+            j = int(np.argmax(bad))
+            s = sets[j // n_var]
+            raise DataError(f"an order of {s!r} fills on a day where "
+                            f"{FILL_COLUMNS[fill]} is missing; use another fill or a period "
+                            "with that column")
+        return raw, rets
+
+    def _chunks(self, width: int) -> Iterator[tuple[int, list[Strategy]]]:
+        sets = self._sets
+        for start in range(0, len(sets), width):
+            yield start, sets[start:start + width]
+
+    def run(self, data: Any, *, chunk_size: int | None = None,
+            memory_budget: int = DEFAULT_MEMORY_BUDGET, keep_returns: bool = False,
+            progress: bool = True, parallel: bool = True) -> SweepResult:
+        """Run every combination and collect its statistics.
+
+        Parameters
+        ----------
+        data : MarketTable or pandas.DataFrame
+            Market data (signals use all of it for warm-up; trading uses the
+            run span, as :func:`backtest.execution.portfolio.run`).
+        chunk_size : int or None, default None
+            Parameter sets per chunk; ``None``: derived from ``memory_budget``
+            (:func:`~backtest.sweep.chunks.chunk_columns`).
+        memory_budget : int, default 256 MiB
+            Bytes a chunk's arrays may use.
+        keep_returns : bool, default False
+            Also keep every combination's daily returns (a ``(T, n)`` float
+            matrix: ``8 * T * n`` bytes; see :meth:`iter_returns` for a
+            bounded alternative).
+        progress : bool, default True
+            Show a progress bar (tqdm) over combinations.
+        parallel : bool, default True
+            Run the kernel's combinations on all cores.
+
+        Returns
+        -------
+        SweepResult
+            Identical whatever the chunking.
+
+        Raises
+        ------
+        MissingDataError
+            If the data lacks a column the strategy or the fill needs.
+        DataError
+            If an order would fill on a day without a fill price.
+        """
+        prep = self._prepare(data)
+        width = self._chunk_width(prep, chunk_size, memory_budget, keep_returns)
+        n_var = len(prep.side)
+        raw_all = np.empty((self.n_combinations, len(RAW_FIELDS)), dtype=np.float64)
+        rets_all = (np.empty((len(prep.index), self.n_combinations), dtype=np.float64)
+                    if keep_returns else None)
+        from tqdm.auto import tqdm
+
+        with tqdm(total=self.n_combinations, disable=not progress, unit="comb",
+                  desc=f"sweep {self.strategy.name or self.strategy.__name__}") as bar:
+            for start, sets in self._chunks(width):
+                raw, rets = self._run_chunk(prep, sets, keep_returns, parallel)
+                lo, hi = start * n_var, (start + len(sets)) * n_var
+                raw_all[lo:hi] = raw
+                if rets_all is not None:
+                    rets_all[:, lo:hi] = rets.T
+                bar.update(hi - lo)
+        table = derive_stats(raw_all)
+        index = self.index()
+        table.index = index
+        bench, bench_returns = self._benchmark(prep)
+        returns = (pd.DataFrame(rets_all, index=prep.index, columns=index)
+                   if rets_all is not None else None)
+        return SweepResult(strategy=self.strategy, execution=self.execution,
+                           grid={**self._own, **self._exec},
+                           table=table, benchmark=bench, benchmark_returns=bench_returns,
+                           variant_of=np.tile(np.arange(n_var), self.n_sets),
+                           period=(prep.index[0], prep.index[-1]),
+                           n_bars=len(prep.index), chunk_size=width, daily_returns=returns)
+
+    def iter_returns(self, data: Any, *, chunk_size: int | None = None,
+                     memory_budget: int = DEFAULT_MEMORY_BUDGET, parallel: bool = True
+                     ) -> Iterator[pd.DataFrame]:
+        """Daily returns of every combination, one chunk at a time.
+
+        Each yielded frame is ``(T, c)``: the run span's dates by the chunk's
+        combinations (columns labelled like the result's index).  Memory stays
+        within the budget however large the grid; concatenating the chunks
+        along columns gives the full ``(T, n)`` matrix.
+
+        Parameters
+        ----------
+        data, chunk_size, memory_budget, parallel
+            As :meth:`run`.
+
+        Yields
+        ------
+        pandas.DataFrame
+        """
+        prep = self._prepare(data)
+        width = self._chunk_width(prep, chunk_size, memory_budget, True)
+        n_var = len(prep.side)
+        index = self.index()
+        for start, sets in self._chunks(width):
+            _, rets = self._run_chunk(prep, sets, True, parallel)
+            cols = index[start * n_var:(start + len(sets)) * n_var]
+            yield pd.DataFrame(rets.T, index=prep.index, columns=cols)
+
+    def returns(self, data: Any, **kwargs: Any) -> pd.DataFrame:
+        """The full ``(T, n)`` daily-return matrix (see :meth:`iter_returns`).
+
+        Needs ``8 * T * n`` bytes; for SPA / StepM on a large grid prefer
+        :meth:`iter_returns` or a smaller grid.
+        """
+        return pd.concat(list(self.iter_returns(data, **kwargs)), axis=1)
+
+    def _benchmark(self, prep: _Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Buy-and-hold SPX bought at the first fill with each variant's costs."""
+        n_bars = len(prep.index)
+        le = np.zeros((n_bars, 1), dtype=np.bool_, order="F")
+        le[0, 0] = True
+        no = np.zeros((n_bars, 1), dtype=np.bool_, order="F")
+        n_var = len(prep.side)
+        rets = np.empty((n_var, n_bars), dtype=np.float64)
+        raw = sweep_kernel_serial(le, no, no, no, prep.price, prep.close,
+                                  np.zeros(n_var, dtype=np.int64),
+                                  np.full(n_var, SIDE_LONG, dtype=np.int64),
+                                  np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
+                                  prep.fees, prep.slippage, float(self.execution.init_cash),
+                                  rets, True)
+        table = derive_stats(raw)
+        table.insert(0, "slippage", prep.slippage)
+        table.insert(0, "fees", prep.fees)
+        table.index = pd.RangeIndex(n_var, name="variant")
+        return table, pd.DataFrame(rets.T, index=prep.index,
+                                   columns=pd.RangeIndex(n_var, name="variant"))
+
+    def with_grid(self, **grid: Sequence[Any]) -> Sweep:
+        """A copy with some grid entries replaced or added."""
+        merged = {**self._own, **self._exec, **grid}
+        return dataclasses.replace(self, grid=merged, exec_grid={})
