@@ -100,7 +100,7 @@ class MarketTable:
     def content_hash(self) -> str:
         """SHA-256 of the dates, column names and values (hex, 64 characters)."""
         h = hashlib.sha256()
-        h.update(np.asarray(self.frame.index.asi8, dtype=np.int64).tobytes())
+        h.update(np.asarray(pd.DatetimeIndex(self.frame.index).asi8, dtype=np.int64).tobytes())
         for col in self.frame.columns:
             h.update(str(col).encode())
             h.update(np.ascontiguousarray(self.frame[col].to_numpy(dtype=np.float64)).tobytes())

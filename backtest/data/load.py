@@ -1,0 +1,338 @@
+"""Load the aligned market table from a data directory (or the embedded sample).
+
+Where the data come from, in order:
+
+1. the ``data_dir`` argument;
+2. the environment variable ``VIXBT_DATA_DIR``;
+3. otherwise the embedded sample (:mod:`backtest.data.embedded`).
+
+A data directory holds a ``manifest.csv`` (:mod:`backtest.data.manifest`) naming
+each file, the symbol it holds and its layout.  Symbols map to columns:
+
+=======  =====================================================================
+SPX      ``spx_open, spx_high, spx_low, spx_close, spx_volume`` (defines the calendar)
+VIX      ``vix_open, vix_high, vix_low, vix_close``
+VIX3M    ``vix3m`` (close); ``VXV``, its old name, only before VIX3M's first day
+VIX9D    ``vix9d``;  VIX6M ``vix6m``;  VVIX ``vvix`` (from 2007-01-01, see below)
+VX       ``vx1, vx2, vx1_days, vx30`` (:mod:`backtest.data.futures`)
+=======  =====================================================================
+
+Precedence when several files hold one symbol (rule 5 of
+:mod:`backtest.data.align`): the file reaching the latest date is primary and
+the others fill only dates it has no value for; overlaps are compared and any
+disagreement is written into the column's notes.  For VX futures the raw CFE
+contract files take precedence on every day where they give both the front and
+the second contract; continuous tables supply the other days, and the two are
+compared where both exist.  VVIX values before 2007-01-01 are dropped: CBOE's
+2006 VVIX history is sparse (gaps of three weeks) and holds isolated bad prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from backtest.data.align import SpliceInput, align_to_calendar, compare_overlap, splice
+from backtest.data.embedded import load_embedded
+from backtest.data.futures import (
+    DERIVED_COLUMNS,
+    curve_wide,
+    derive_front_months,
+    long_from_continuous,
+    long_from_contracts,
+)
+from backtest.data.info import refresh_sources
+from backtest.data.manifest import ManifestEntry, read_manifest
+from backtest.data.readers import RawFile, read_file
+from backtest.data.table import KNOWN_COLUMNS, ColumnSource, MarketTable
+from backtest.errors import DataError
+
+__all__ = ["ENV_VAR", "VVIX_START", "load_futures_curve", "load_market_data",
+           "resolve_data_dir"]
+
+#: Environment variable naming the data directory.
+ENV_VAR = "VIXBT_DATA_DIR"
+#: VVIX values before this day are dropped (sparse, noisy 2006 history).
+VVIX_START = pd.Timestamp("2007-01-01")
+VIX3M_OLD_NAME = "VXV"
+
+_OHLC = ("open", "high", "low", "close")
+_SYMBOL_FIELDS: dict[str, dict[str, str]] = {
+    "SPX": {**{f: f"spx_{f}" for f in _OHLC}, "volume": "spx_volume"},
+    "VIX": {f: f"vix_{f}" for f in _OHLC},
+    "VIX3M": {"close": "vix3m"},
+    "VXV": {"close": "vix3m"},
+    "VIX9D": {"close": "vix9d"},
+    "VIX6M": {"close": "vix6m"},
+    "VVIX": {"close": "vvix"},
+}
+_FORMAT_NAMES = {
+    "cboe-index": "CBOE index history", "cboe-single": "CBOE index history",
+    "yahoo-classic": "Yahoo", "yahoo-ohlcv-lowercase": "Yahoo (yfinance)",
+    "ohlc-iso": "OHLC file", "fred": "FRED", "continuous-wide": "continuous VX table",
+    "cfe-contract": "CBOE CFE contract file", "cfe-contracts-archive": "CBOE CFE contract files",
+}
+
+
+def resolve_data_dir(data_dir: str | Path | None) -> Path | None:
+    """The data directory to use: the argument, else ``$VIXBT_DATA_DIR``, else None."""
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
+    env = os.environ.get(ENV_VAR, "").strip()
+    return Path(env).expanduser() if env else None
+
+
+def _label(raw: RawFile) -> str:
+    return f"{_FORMAT_NAMES.get(raw.format, raw.format)} ({raw.path.name})"
+
+
+def _read_entries(entries: Sequence[ManifestEntry]) -> list[RawFile]:
+    return [read_file(e.path, e.format, e.symbol) for e in entries]
+
+
+def _index_columns(raws: list[RawFile], calendar: pd.DatetimeIndex | None
+                   ) -> tuple[dict[str, pd.Series], dict[str, ColumnSource]]:
+    """Splice and align every index column; ``calendar`` None means build SPX first."""
+    by_col: dict[str, list[tuple[RawFile, str]]] = {}
+    for raw in raws:
+        fields = _SYMBOL_FIELDS.get(raw.symbol or "", {})
+        for field, col in fields.items():
+            if field in raw.frame.columns:
+                by_col.setdefault(col, []).append((raw, field))
+    values: dict[str, pd.Series] = {}
+    sources: dict[str, ColumnSource] = {}
+    spx_cols = [c for c in by_col if c.startswith("spx_")]
+    other = [c for c in by_col if not c.startswith("spx_")]
+    for col in [*spx_cols, *other]:
+        cands = by_col[col]
+        if col == "vix3m":
+            new = [(r, f) for r, f in cands if r.symbol != VIX3M_OLD_NAME]
+            old = [(r, f) for r, f in cands if r.symbol == VIX3M_OLD_NAME]
+            res_new = splice([SpliceInput(r.frame[f], _label(r)) for r, f in new]) if new else None
+            first_new = (pd.Timestamp(res_new.series.index[0])
+                         if res_new is not None and len(res_new.series) else None)
+            inputs = ([SpliceInput(res_new.series, " + ".join(res_new.used))] if res_new else [])
+            inputs += [SpliceInput(r.frame[f], _label(r), before=first_new) for r, f in old]
+            res = splice(inputs, order_by_reach=False)
+            notes = list(res_new.notes if res_new else ()) + list(res.notes)
+            if first_new is not None and old:
+                notes.append(f"VXV (VIX3M's name before 2009-09-18) used only before "
+                             f"{first_new.date()}, VIX3M's first day")
+        else:
+            res = splice([SpliceInput(r.frame[f], _label(r)) for r, f in cands])
+            notes = list(res.notes)
+        series = res.series
+        repairs = 0
+        used = [(r, f) for r, f in cands if any(u in _label(r) or _label(r) in u
+                                               for u in res.used)]
+        for r, f in used:
+            repairs += int(r.repair_counts.get(f, 0)) + int(r.repair_counts.get("rows", 0))
+            keys = (f"{f}:", "rows:", "file:", *(("high/low:",) if f in ("high", "low") else ()))
+            notes.extend(f"{r.path.name}: {m}" for m in r.repairs if m.startswith(keys))
+        if col == "vvix":
+            early = series.loc[series.index < VVIX_START]
+            if len(early):
+                series = series.loc[series.index >= VVIX_START]
+                repairs += len(early)
+                notes.append(f"{len(early)} VVIX value(s) before {VVIX_START.date()} dropped: "
+                             "the 2006 history is sparse (gaps up to three weeks) with "
+                             "isolated bad prints")
+        if col == "spx_open":
+            notes.append("SPX opens before 1982-04-20 are not real opens (Yahoo filled "
+                         "them with the previous close, or 0 which is removed)")
+        values[col] = series
+        primary = used[0][0] if used else cands[0][0]
+        sources[col] = ColumnSource(column=col, source=" + ".join(res.used),
+                                    path=str(primary.path), repairs=repairs,
+                                    notes=tuple(dict.fromkeys(notes)))
+    return values, sources
+
+
+def _vx_columns(raws: list[RawFile], calendar: pd.DatetimeIndex
+                ) -> tuple[pd.DataFrame, dict[str, ColumnSource], pd.DataFrame]:
+    """Derived VX columns on ``calendar``, their sources, and the long curve used."""
+    contract_raws = [r for r in raws if r.format in ("cfe-contract", "cfe-contracts-archive")]
+    cont_raws = [r for r in raws if r.format == "continuous-wide"]
+    notes: list[str] = []
+    repairs = 0
+    longs_raw = [long_from_contracts(r.frame) for r in contract_raws]
+    longs_cont = [long_from_continuous(r.frame) for r in cont_raws]
+    cols = list(DERIVED_COLUMNS)
+    empty_long = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"),
+                               "expiry": pd.Series(dtype="datetime64[ns]"),
+                               "settle": pd.Series(dtype="float64")})
+    raw_long = (pd.concat(longs_raw, ignore_index=True).drop_duplicates(["date", "expiry"])
+                if longs_raw else empty_long)
+    cont_long = (pd.concat(longs_cont, ignore_index=True).drop_duplicates(["date", "expiry"])
+                 if longs_cont else empty_long)
+    d_raw = derive_front_months(raw_long)
+    d_cont = derive_front_months(cont_long)
+    use_raw = d_raw.index[(d_raw["vx1"].notna() & d_raw["vx2"].notna()).to_numpy()]
+    derived = pd.concat([d_raw.loc[use_raw],
+                         d_cont.loc[~d_cont.index.isin(use_raw)]]).sort_index()
+    labels = []
+    if len(use_raw):
+        labels.append(" + ".join(_label(r) for r in contract_raws))
+        notes.append(f"raw CFE contracts give vx1/vx2 on {len(use_raw)} day(s) "
+                     f"({use_raw[0].date()}..{use_raw[-1].date()}); they take precedence")
+    n_cont = int((~d_cont.index.isin(use_raw)).sum())
+    if n_cont:
+        labels.append(" + ".join(_label(r) for r in cont_raws))
+        notes.append(f"continuous table(s) give the other {n_cont} day(s)")
+    if len(use_raw) and len(d_cont):
+        for c in ("vx1", "vx2"):
+            n, bad, worst, diff = compare_overlap(d_raw.loc[use_raw, c], d_cont[c])
+            if n:
+                notes.append(f"{c}: raw contracts and continuous table agree on {n - bad} of "
+                             f"{n} common day(s)" + (
+                                 f" (largest difference {diff:.6g} on {worst.date()})"
+                                 if bad and worst is not None else ""))
+    for r in [*contract_raws, *cont_raws]:
+        repairs += sum(int(v) for k, v in r.repair_counts.items() if k != "volume")
+        notes.extend(f"{r.path.name}: {m}" for m in r.repairs)
+    aligned = {}
+    dropped_total = 0
+    for c in cols:
+        a, dropped = align_to_calendar(derived[c], calendar)
+        aligned[c] = a
+        dropped_total = max(dropped_total, len(dropped))
+    if dropped_total:
+        notes.append(f"{dropped_total} futures day(s) not on the SPX calendar dropped")
+    frame = pd.DataFrame(aligned, index=calendar)
+    paths = [str(r.path) for r in [*contract_raws, *cont_raws]]
+    definitions = {
+        "vx1": "front monthly VX settle (first contract expiring strictly after the day; "
+               "rolls on the expiration day)",
+        "vx2": "second monthly VX settle",
+        "vx1_days": "calendar days from the day to the front contract's final settlement date",
+        "vx30": "30-calendar-day constant-maturity VX: linear in calendar days between the "
+                "two contracts straddling 30 days (front settle when it is >= 30 days out)",
+    }
+    pre2008 = ("continuous-table values before 2008 are partly interpolated by its author "
+               "(months not yet listed); treat them as approximate") if cont_raws else None
+    sources = {c: ColumnSource(column=c, source=" + ".join(labels) or "none",
+                               path=paths[0] if paths else None, repairs=repairs,
+                               notes=tuple(n for n in (definitions[c], *notes, pre2008) if n))
+               for c in cols}
+    curve = pd.concat([raw_long.loc[raw_long["date"].isin(use_raw)],
+                       cont_long.loc[~cont_long["date"].isin(use_raw)]], ignore_index=True)
+    return frame, sources, curve
+
+
+def _load_directory(root: Path) -> tuple[MarketTable, pd.DataFrame]:
+    entries = read_manifest(root)
+    unknown = [e for e in entries if e.symbol not in _SYMBOL_FIELDS and e.symbol != "VX"]
+    if unknown:
+        e = unknown[0]
+        raise DataError(f"{root / 'manifest.csv'}: symbol {e.symbol!r} of {e.path.name} is not "
+                        f"known; expected one of {', '.join([*_SYMBOL_FIELDS, 'VX'])}")
+    raws = _read_entries(entries)
+    spx_raws = [r for r in raws if r.symbol == "SPX"]
+    if not spx_raws:
+        raise DataError(f"data directory {root} has no SPX file: the table is built on the "
+                        "SPX trading calendar (add one with `vixbt data import FILE --symbol "
+                        "SPX`)")
+    values, sources = _index_columns([r for r in raws if r.symbol != "VX"], None)
+    calendar = pd.DatetimeIndex(pd.DatetimeIndex(values["spx_close"].dropna().index)
+                                .astype("datetime64[ns]"), name="date")
+    cols: dict[str, np.ndarray] = {}
+    for col, series in values.items():
+        aligned, dropped = align_to_calendar(series, calendar)
+        cols[col] = aligned.to_numpy(dtype=np.float64)
+        if len(dropped) and not col.startswith("spx_"):
+            src = sources[col]
+            sample = ", ".join(str(d.date()) for d in dropped[:3])
+            sources[col] = ColumnSource(
+                column=col, source=src.source, path=src.path, repairs=src.repairs,
+                notes=(*src.notes, f"{len(dropped)} row(s) on days SPX did not trade dropped "
+                       f"(e.g. {sample})"))
+    frame = pd.DataFrame(cols, index=calendar)
+    vx_raws = [r for r in raws if r.symbol == "VX"]
+    curve = pd.DataFrame(columns=["date", "expiry", "settle"])
+    if vx_raws:
+        vx, vx_sources, curve = _vx_columns(vx_raws, calendar)
+        for c in vx.columns:
+            frame[c] = vx[c].to_numpy(dtype=np.float64)
+        sources.update(vx_sources)
+    frame = frame[[c for c in KNOWN_COLUMNS if c in frame.columns]]
+    return MarketTable(frame=frame, sources=refresh_sources(frame, sources)), curve
+
+
+def load_market_data(data_dir: str | Path | None = None, *,
+                     start: str | pd.Timestamp | None = None,
+                     end: str | pd.Timestamp | None = None) -> MarketTable:
+    """The aligned daily market table.
+
+    Parameters
+    ----------
+    data_dir : str, pathlib.Path or None, default None
+        A data directory (with ``manifest.csv``).  None uses ``$VIXBT_DATA_DIR``,
+        and if that is unset the embedded sample (:func:`load_embedded`).
+    start, end : str or pandas.Timestamp or None, default None
+        Keep only dates in ``[start, end]``.
+
+    Returns
+    -------
+    MarketTable
+        Daily rows on the SPX trading calendar, columns from :data:`KNOWN_COLUMNS`
+        where the data have them, with a :class:`ColumnSource` per column.
+
+    Raises
+    ------
+    DataError
+        If the directory, its manifest or one of its files is unusable.
+    ValueError
+        If ``start`` is after ``end``.
+    """
+    s = pd.Timestamp(start) if start is not None else None
+    e = pd.Timestamp(end) if end is not None else None
+    if s is not None and e is not None and s > e:
+        raise ValueError(f"start {s.date()} is after end {e.date()}")
+    root = resolve_data_dir(data_dir)
+    table = load_embedded() if root is None else _load_directory(root)[0]
+    if s is None and e is None:
+        return table
+    frame = table.frame.loc[s:e]  # type: ignore[misc]
+    if frame.empty:
+        raise DataError(f"no market data between {s.date() if s else 'the start'} and "
+                        f"{e.date() if e else 'the end'} (the data span "
+                        f"{table.start.date()}..{table.end.date()})")
+    return MarketTable(frame=frame, sources=refresh_sources(frame, table.sources))
+
+
+def load_futures_curve(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The VIX futures curve: settles by date (rows) and contract expiry (columns).
+
+    Raw CFE contract settles are used on the days they cover (every listed
+    contract, expiration-day SOQ rows excluded); elsewhere the continuous
+    table's ``M1..Mn`` are mapped to their expiries.
+
+    Parameters
+    ----------
+    data_dir : str, pathlib.Path or None, default None
+        As for :func:`load_market_data`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``date``, columns the expiries (``Timestamp``), values settles;
+        empty if there are no futures data (e.g. the embedded sample).
+    """
+    root = resolve_data_dir(data_dir)
+    if root is None:
+        return curve_wide(pd.DataFrame(columns=["date", "expiry", "settle"]))
+    entries = [e for e in read_manifest(root) if e.symbol == "VX"]
+    if not entries:
+        return curve_wide(pd.DataFrame(columns=["date", "expiry", "settle"]))
+    raws = _read_entries(entries)
+    spx = [e for e in read_manifest(root) if e.symbol == "SPX"]
+    if spx:
+        table, curve = _load_directory(root)
+        curve = curve.loc[curve["date"].isin(table.frame.index)]
+    else:
+        _, _, curve = _vx_columns(raws, pd.DatetimeIndex([], name="date"))
+    return curve_wide(curve)

@@ -1,0 +1,213 @@
+"""Readers for raw CBOE Futures Exchange (CFE) VX per-contract files.
+
+``cfe-contract``
+    One contract's daily history as CBOE publishes it:
+    ``Trade Date,Futures,Open,High,Low,Close,Settle,Change,Total Volume,EFP,Open Interest``.
+    Two layouts exist and both are read: the old archive files (``MM/DD/YYYY``
+    dates, ``F (Jan 08)`` contract names, 2-decimal prices, often with a one-line
+    disclaimer before the header) and the current files (ISO dates,
+    ``F (Jan 2018)``, 4-decimal prices).
+``cfe-contracts-archive``
+    Many such files together: a ``.tar.gz``/``.tgz``/``.tar``/``.zip`` archive or a
+    folder; every ``*.csv`` member is read as ``cfe-contract``.
+
+Conventions applied (each recorded in the file's repairs/notes):
+
+* prices of trade dates before 2007-03-26 are divided by 10 (CFE quoted VX on
+  a x10 scale until then);
+* rows with a zero settle (the days after a listing, before any settlement)
+  are dropped;
+* zero Open/High/Low/Close (no trade that day) become NaN;
+* the contract's expiry is its final settlement date by the exchange rule
+  (:func:`backtest.data.expirations.vx_expiration`); the row dated on the expiry
+  carries the special opening quotation (SOQ) as its settle and is flagged
+  ``final=True`` -- it is kept here and excluded when building ``vx1``/``vx2``.
+
+The result is a long frame with columns ``trade_date, contract, expiry, open,
+high, low, close, settle, change, volume, efp, open_interest, final``.
+"""
+
+from __future__ import annotations
+
+import tarfile
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from backtest.data.expirations import vx_expiration, vx_expirations
+from backtest.data.readers._text import (
+    Repairs,
+    decode,
+    find_header,
+    parse_dates,
+    parse_numbers,
+    read_table,
+    resolve_duplicates,
+)
+from backtest.errors import DataError, DataRepairWarning
+
+__all__ = ["CFE_COLUMNS", "RESCALE_BEFORE", "is_cfe_header", "read_cfe_archive",
+           "read_cfe_bytes", "read_cfe_text"]
+
+#: Trade dates before this day carry prices on the x10 scale.
+RESCALE_BEFORE = pd.Timestamp("2007-03-26")
+CFE_COLUMNS = ("trade_date", "contract", "expiry", "open", "high", "low", "close", "settle",
+               "change", "volume", "efp", "open_interest", "final")
+_MONTH_CODES = "FGHJKMNQUVXZ"
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                "dec")
+_NUMERIC = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Settle": "settle",
+            "Change": "change", "Total Volume": "volume", "EFP": "efp",
+            "Open Interest": "open_interest"}
+_CONTRACT_RE = r"^\s*([A-Z])\s*\(\s*([A-Za-z]{3})\s*'?\s*(\d{2}|\d{4})\s*\)\s*$"
+
+
+_EXPIRIES: dict[tuple[int, int], pd.Timestamp] = {}
+
+
+def _fill_expiries() -> None:
+    if not _EXPIRIES:
+        for t in vx_expirations("2004-01-01", "2035-12-31"):
+            month = (t + pd.Timedelta(days=30)).to_period("M") - 1
+            _EXPIRIES[(month.year, month.month)] = pd.Timestamp(t)
+
+
+def is_cfe_header(fields: list[str]) -> bool:
+    """Whether a split line is the header of a CFE per-contract file."""
+    return len(fields) >= 2 and fields[0].lower() == "trade date"
+
+
+def _contract_expiries(table_contracts: pd.Series, name: str, lines: np.ndarray
+                       ) -> pd.Series:
+    _fill_expiries()
+    uniq = pd.Series(table_contracts.unique())
+    parts = uniq.str.extract(_CONTRACT_RE)
+    out: dict[str, pd.Timestamp] = {}
+    for raw, (code, mon, yy) in zip(uniq, parts.itertuples(index=False), strict=True):
+        ok = isinstance(code, str) and code in _MONTH_CODES and isinstance(mon, str)
+        if ok:
+            month = _MONTH_CODES.index(code) + 1
+            ok = _MONTH_NAMES[month - 1] == mon.lower()
+        if not ok:
+            i = int(np.flatnonzero((table_contracts == raw).to_numpy())[0])
+            raise DataError(f"{name}, line {lines[i]}: column 'Futures': {raw!r} is not a "
+                            "monthly VX contract name like 'F (Jan 08)' or 'F (Jan 2018)' "
+                            "(weekly contracts are not supported)")
+        year = int(yy)
+        year = year + 2000 if year < 100 else year
+        out[raw] = _EXPIRIES.get((year, month)) or vx_expiration(year, month)
+    return table_contracts.map(out)
+
+
+def read_cfe_text(text: str, name: str, repairs: Repairs) -> pd.DataFrame:
+    """Parse one CFE per-contract file (either layout)."""
+    hidx, fields = find_header(text, is_cfe_header, name)
+    if hidx:
+        repairs.note(f"skipped {hidx} line(s) before the header (CBOE disclaimer)")
+    table = read_table(text, hidx, name, text_columns=("Futures",))
+    missing = [c for c in ("Futures", "Settle") if c not in table.cells.columns]
+    if missing:
+        raise DataError(f"{name}: layout 'cfe-contract' needs column(s) {', '.join(missing)}; "
+                        f"header (line {hidx + 1}) has: {', '.join(fields)}")
+    dates = parse_dates(table, table.cells.columns[0])
+    frame = pd.DataFrame({"trade_date": dates, "contract": table.cells["Futures"].to_numpy()})
+    frame["expiry"] = _contract_expiries(table.cells["Futures"], name, table.lines).to_numpy()
+    for raw, new in _NUMERIC.items():
+        frame[new] = parse_numbers(table, raw, dates) if raw in table.cells else np.nan
+    lines = table.lines
+    frame, lines = resolve_duplicates(frame, ["trade_date", "contract"], lines, name, repairs)
+    late = (frame["trade_date"] > frame["expiry"]).to_numpy()
+    if late.any():
+        i = int(np.flatnonzero(late)[0])
+        raise DataError(f"{name}, line {lines[i]}: trade date "
+                        f"{frame['trade_date'].iloc[i].date()} is after the final settlement "
+                        f"date {frame['expiry'].iloc[i].date()} of {frame['contract'].iloc[i]}")
+    old = (frame["trade_date"] < RESCALE_BEFORE).to_numpy()
+    if old.any():
+        cols = ["open", "high", "low", "close", "settle", "change"]
+        frame.loc[old, cols] = frame.loc[old, cols] / 10.0
+        repairs.note(f"{int(old.sum())} row(s) before {RESCALE_BEFORE.date()} divided by 10 "
+                     "(CFE's old x10 price scale)")
+    for c in ("open", "high", "low", "close"):
+        frame.loc[frame[c].to_numpy() == 0, c] = np.nan
+    zero = ~(frame["settle"].to_numpy() > 0)
+    if zero.any():
+        n = int(zero.sum())
+        first = frame["trade_date"].to_numpy()[zero][0]
+        repairs.add("settle", n, f"{n} row(s) with a zero or missing settle dropped (first on "
+                    f"{pd.Timestamp(first).date()})", warn=False)
+        frame = frame.loc[~zero]
+    frame = frame.sort_values(["expiry", "trade_date"], kind="stable").reset_index(drop=True)
+    frame["final"] = (frame["trade_date"] == frame["expiry"]).to_numpy()
+    return frame[list(CFE_COLUMNS)]
+
+
+def _archive_members(path: Path) -> list[tuple[str, bytes]]:
+    name = path.name.lower()
+    if path.is_dir():
+        return [(str(p), p.read_bytes()) for p in sorted(path.rglob("*.csv"))]
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            return [(f"{path}:{m}", zf.read(m)) for m in sorted(zf.namelist())
+                    if m.lower().endswith(".csv")]
+    try:
+        with tarfile.open(path, "r:*") as tf:
+            out = []
+            for m in sorted(tf.getmembers(), key=lambda m: m.name):
+                if m.isfile() and m.name.lower().endswith(".csv"):
+                    fh = tf.extractfile(m)
+                    if fh is not None:
+                        out.append((f"{path}:{m.name}", fh.read()))
+            return out
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise DataError(f"{path}: cannot read the archive ({exc})") from None
+
+
+def read_cfe_archive(path: Path, repairs: Repairs) -> pd.DataFrame:
+    """Read every CFE per-contract CSV in an archive or folder into one long frame."""
+    members = _archive_members(path)
+    if not members:
+        raise DataError(f"{path}: archive holds no .csv files")
+    frames = []
+    for member, data in members:
+        sub = Repairs(member)
+        frames.append(read_cfe_text(decode(data, member), member, sub))
+        for col, n in sub.counts.items():
+            repairs.count(col, n)
+    frame = pd.concat(frames, ignore_index=True)
+    dup = frame.duplicated(subset=["trade_date", "expiry"], keep=False).to_numpy()
+    if dup.any():
+        exact = frame.duplicated(keep="first").to_numpy()
+        rest = frame.loc[~exact]
+        clash = rest.duplicated(subset=["trade_date", "expiry"], keep=False).to_numpy()
+        if clash.any():
+            row = rest.loc[clash].iloc[0]
+            raise DataError(f"{path}: trade date {row['trade_date'].date()} of contract "
+                            f"{row['contract']} appears in two members with different values "
+                            "(column 'settle' or another)")
+        repairs.add("rows", int(exact.sum()), f"dropped {int(exact.sum())} identical "
+                    "duplicate row(s) found in two members")
+        frame = rest
+    n_zero = repairs.counts.get("settle", 0)
+    repairs.note(f"{len(members)} contract file(s); prices before {RESCALE_BEFORE.date()} "
+                 "divided by 10")
+    if n_zero:
+        msg = f"{n_zero} row(s) with a zero settle dropped (no settlement yet)"
+        repairs.messages.append(f"settle: {msg}")
+        warnings.warn(f"{path}: settle: {msg}", DataRepairWarning, stacklevel=3)
+    frame = frame.sort_values(["expiry", "trade_date"], kind="stable").reset_index(drop=True)
+    return frame[list(CFE_COLUMNS)]
+
+
+def read_cfe_bytes(data: bytes, name: str, repairs: Repairs) -> pd.DataFrame:
+    """Read one CFE per-contract file from its bytes; warns once about zero settles."""
+    frame = read_cfe_text(decode(data, name), name, repairs)
+    n_zero = repairs.counts.get("settle", 0)
+    if n_zero:
+        warnings.warn(f"{name}: settle: {n_zero} row(s) with a zero settle dropped",
+                      DataRepairWarning, stacklevel=3)
+    return frame
+
