@@ -142,6 +142,13 @@ class ParamArrays:
         """Parameter names."""
         return tuple(self._values)
 
+    def take(self, idx: npt.ArrayLike) -> ParamArrays:
+        """The parameter sets at positions ``idx`` (a subset of the grid's columns)."""
+        i = np.asarray(idx, dtype=np.intp)
+        taken = ParamArrays({k: v[i] for k, v in self._values.items()})
+        taken.n = len(i)
+        return taken
+
 
 @dataclass(frozen=True)
 class RawSignals:
