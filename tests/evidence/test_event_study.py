@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from backtest.evidence.event_study import COLUMNS, event_study, verdict_of
+
 from .synth import synthetic_market
 
 OPEN = [100.0, 102.0, 101.0, 104.0, 103.0, 106.0, 108.0, 107.0]
@@ -64,7 +67,7 @@ def test_valid_mask_restricts_the_sample(tiny: tuple[pd.DataFrame, pd.Series]) -
     assert r.mean_signal == pytest.approx(f1[1], abs=1e-15)
 
 
-def _direct_hac(data: pd.DataFrame, sig: pd.Series, h: int) -> sm.regression.linear_model.RegressionResultsWrapper:
+def _direct_hac(data: pd.DataFrame, sig: pd.Series, h: int) -> Any:
     # forward return written out with plain pandas, independent of fills.py
     fwd = data["spx_open"].shift(-(1 + h)) / data["spx_open"].shift(-1) - 1.0
     ok = fwd.notna()
