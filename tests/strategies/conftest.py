@@ -9,7 +9,7 @@ import pytest
 
 #: Whether the real frame comes from ``backtest.data.load_market_data`` (the
 #: ``full_frame`` fixture) rather than from the raw files read here.
-USE_LOADER = False
+USE_LOADER = True
 
 
 def _csv_frame(folder: Path) -> pd.DataFrame:
