@@ -262,7 +262,7 @@ def run_signals(
     n, k_var = lagged[0].shape[1], len(variants)
     tiled = [np.tile(a, (1, k_var)) for a in lagged]
     hp = np.repeat([v.holding_period or 0 for v in variants], n)
-    le, lx, se, sx, _ = resolve_positions(tiled[0], tiled[1], tiled[2], tiled[3],
+    le, lx, se, sx, state = resolve_positions(tiled[0], tiled[1], tiled[2], tiled[3],
                                           holding_period=hp,
                                           exit_on_signal=execution.exit_on_signal)
     orders = le | lx | se | sx
@@ -309,6 +309,7 @@ def run_signals(
         )
 
     pf = simulate(le, lx, se, sx, columns, fee_row, slip_row)
+    _check_positions(pf, state, index, columns)
     no = np.zeros_like(bench_entries)
     bench = simulate(bench_entries, no, no, no, bench_columns,
                      np.asarray([v.fees for v in variants])[None, :],
@@ -317,6 +318,19 @@ def run_signals(
         name=name, execution=execution, sides=trade_sides, portfolio=pf, benchmark=bench,
         benchmark_of=np.repeat(np.arange(k_var), n), fill_price=price,
     )
+
+
+def _check_positions(pf: Any, state: np.ndarray, index: pd.Index, columns: pd.Index) -> None:
+    """Fail if vectorbt did not execute an order in full (a ruined account)."""
+    held = np.sign(pf.assets().to_numpy(dtype=float))
+    bad = held != state
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(
+            f"column {columns[j]!r}: on {index[i].date()} an order could not be filled in "
+            "full -- a short position lost more than the account's equity, so it cannot be "
+            "covered all-in; this run is not supported (trade long only or add a holding period)"
+        )
 
 
 def _product_columns(sig_columns: pd.Index, var_frame: pd.DataFrame) -> pd.MultiIndex:
