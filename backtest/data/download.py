@@ -302,6 +302,10 @@ class _Job:
         self._manifest: dict[Path, ManifestEntry] | None = None
 
     # -- helpers -----------------------------------------------------------------
+    def _record(self, key: str, **values: Any) -> None:
+        """Store a file's state with the wall-clock time and the ``today`` it was fetched on."""
+        self.state.put(key, **values, fetched=_now(), as_of=self.today.isoformat())
+
     def manifest(self) -> dict[Path, ManifestEntry]:
         if self._manifest is None:
             self._manifest = {Path(e.path).resolve(): e for e in read_manifest(self.root)}
@@ -346,8 +350,8 @@ class _Job:
                 atomic_write_bytes(cache, body)
                 partial.unlink()
                 partial.with_name(partial.name + ".json").unlink(missing_ok=True)
-                self.state.put(_LISTING_KEY, url=url, etag=res.etag,
-                               last_modified=res.last_modified, fetched=_now())
+                self._record(_LISTING_KEY, url=url, etag=res.etag,
+                             last_modified=res.last_modified)
                 return files, None
         except DownloadError as exc:
             outcome = FileOutcome(".vixbt/vx-listing.json", url, "failed", str(exc))
@@ -363,8 +367,9 @@ class _Job:
         st = self.state.get(f.relpath)
         target = self.root / f.relpath
         have = target.is_file() and st.get("sha256") == _sha_or_none(target)
-        final = (f.expiry is not None and "fetched" in st
-                 and date.fromisoformat(str(st["fetched"])[:10]) > f.expiry)
+        # final: fetched on a day after expiry (the file then holds the final settlement)
+        final = (f.expiry is not None and "as_of" in st
+                 and date.fromisoformat(str(st["as_of"])) > f.expiry)
         if not self.force and final:
             if st.get("absent"):
                 return FileOutcome(f.relpath, f.url, "missing")
@@ -378,15 +383,15 @@ class _Job:
                               "json" if f.convert == "yahoo-chart" else "csv")
         except HttpStatusError as exc:
             if f.optional and exc.status in (403, 404):
-                self.state.put(f.relpath, url=f.url, absent=True, fetched=_now())
+                self._record(f.relpath, url=f.url, absent=True)
                 return FileOutcome(f.relpath, f.url, "missing")
             return FileOutcome(f.relpath, f.url, "failed", str(exc))
         except DownloadError as exc:
             return FileOutcome(f.relpath, f.url, "failed", str(exc))
         if res.status == "not-modified":
             self._ensure_entry(f, target)
-            self.state.put(f.relpath, url=f.url, etag=res.etag, last_modified=res.last_modified,
-                           sha256=st.get("sha256"), fetched=_now())
+            self._record(f.relpath, url=f.url, etag=res.etag, last_modified=res.last_modified,
+                         sha256=st.get("sha256"))
             return FileOutcome(f.relpath, f.url, "unchanged")
         try:
             return self._commit(f, partial, res, target)
@@ -409,8 +414,8 @@ class _Job:
             if target.is_file() and sha256_file(target) == digest:
                 incoming.unlink()
                 self._ensure_entry(f, target)
-                self.state.put(f.relpath, url=f.url, etag=res.etag,
-                               last_modified=res.last_modified, sha256=digest, fetched=_now())
+                self._record(f.relpath, url=f.url, etag=res.etag,
+                             last_modified=res.last_modified, sha256=digest)
                 return FileOutcome(f.relpath, f.url, "unchanged", resumed_from=res.resumed_from)
             try:
                 fmt, span = validate_file(incoming, f.format, f.symbol, name=f.url)
@@ -426,8 +431,8 @@ class _Job:
                     with contextlib.suppress(OSError):
                         p.unlink()
         self.manifest()[Path(entry.path).resolve()] = entry
-        self.state.put(f.relpath, url=f.url, etag=res.etag, last_modified=res.last_modified,
-                       sha256=digest, fetched=_now())
+        self._record(f.relpath, url=f.url, etag=res.etag, last_modified=res.last_modified,
+                     sha256=digest)
         return FileOutcome(f.relpath, f.url, "downloaded", resumed_from=res.resumed_from)
 
     def _ensure_entry(self, f: RemoteFile, target: Path) -> None:

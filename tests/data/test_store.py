@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -183,13 +184,15 @@ def test_upsert_replaces_rows_by_path_and_keeps_order(shared_data: Path,
 
 
 def test_imported_folder_loads(shared_data: Path, tmp_path: Path) -> None:
-    load_market_data = pytest.importorskip("backtest.data").__dict__.get("load_market_data")
-    if load_market_data is None:
-        pytest.skip("backtest.data.load_market_data not available yet")
+    from backtest.data import load_market_data
+
     root = tmp_path / "dd"
     import_file(root, shared_data / "spx_daily.csv")
     import_file(root, shared_data / "cboe" / "VIX_History.csv")
-    table = load_market_data(root)
-    frame = table.frame
+    import_file(root, shared_data / "vx_futures" / "vx_continuous_m1_m7_2004_2024.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        frame = load_market_data(root).frame
     assert frame.loc["2020-03-16", "vix_close"] == pytest.approx(82.69)
     assert frame.loc["2009-03-09", "spx_close"] == pytest.approx(676.53)
+    assert frame.loc["2018-02-05", "vx1"] == pytest.approx(33.225)  # PROVENANCE.md
