@@ -195,6 +195,14 @@ def parse_numbers(table: Table, column: str, dates: pd.DatetimeIndex | None = No
     return vals
 
 
+def _show(v: object) -> str:
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    if isinstance(v, (int, np.integer)):
+        return repr(int(v))
+    return repr(v)
+
+
 def resolve_duplicates(frame: pd.DataFrame, keys: Sequence[str], lines: np.ndarray,
                        name: str, repairs: Repairs) -> tuple[pd.DataFrame, np.ndarray]:
     """Drop identical duplicate rows (with a warning); raise on conflicting ones.
@@ -220,7 +228,7 @@ def resolve_duplicates(frame: pd.DataFrame, keys: Sequence[str], lines: np.ndarr
         key_txt = ", ".join(
             f"{pd.Timestamp(v).date() if isinstance(v, pd.Timestamp) else v}" for v in first_key)
         raise DataError(f"{name}, lines {la} and {lb}: date {key_txt} appears twice with "
-                        f"different values in column {col!r} ({a[col]!r} vs {b[col]!r})")
+                        f"different values in column {col!r} ({_show(a[col])} vs {_show(b[col])})")
     n = int(exact_dup.sum())
     first_dup = frame.loc[exact_dup].iloc[0][keys[0]]
     repairs.add("rows", n, f"dropped {n} identical duplicate row(s) (first on "

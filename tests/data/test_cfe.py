@@ -1,0 +1,121 @@
+"""CFE per-contract files: current layout, x10 scale, zero settles, SOQ row, bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backtest.data.readers import detect_format, read_file
+from backtest.errors import DataError, DataRepairWarning
+
+HEADER = "Trade Date,Futures,Open,High,Low,Close,Settle,Change,Total Volume,EFP,Open Interest\n"
+
+# Current CBOE layout: ISO dates, four-digit year in the contract name, 4-decimal prices.
+CURRENT = HEADER + (
+    "2017-05-22,F (Jan 2018),0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0,0,0\n"
+    "2017-05-23,F (Jan 2018),17.5000,17.5000,17.4000,17.4500,17.4250,0.0000,12,0,12\n"
+    "2018-01-16,F (Jan 2018),11.6000,12.0500,11.5500,11.8000,11.7750,0.2000,60000,0,90000\n"
+    "2018-01-17,F (Jan 2018),0.0000,0.0000,0.0000,0.0000,11.6600,-0.1150,0,0,0\n"
+)
+
+# Old archive layout with the x10 scale before 2007-03-26 and a zero settle.
+OLD = HEADER + (
+    "02/16/2007,G (Feb 08),0.00,0.00,0.00,0.00,0.00,0.00,0,0,0\n"
+    "02/20/2007,G (Feb 08),0.00,0.00,0.00,0.00,153.90,153.90,0,0,0\n"
+    "03/23/2007,G (Feb 08),0.00,0.00,0.00,0.00,150.00,0.20,0,0,291\n"
+    "3/26/2007,G (Feb 08),15.12,15.12,15.05,15.05,15.01,-134.99,49,0,340\n"
+)
+
+
+def test_current_layout(tmp_path: Path) -> None:
+    p = tmp_path / "VX_2018-01-17.csv"
+    p.write_text(CURRENT)
+    assert detect_format(p) == "cfe-contract"
+    with pytest.warns(DataRepairWarning, match="1 row.s. with a zero settle dropped"):
+        raw = read_file(p)
+    f = raw.frame
+    assert raw.symbol == "VX" and raw.format == "cfe-contract"
+    assert list(f["trade_date"]) == [pd.Timestamp(d) for d in
+                                     ("2017-05-23", "2018-01-16", "2018-01-17")]
+    assert (f["expiry"] == pd.Timestamp("2018-01-17")).all()
+    assert f["settle"].tolist() == [17.425, 11.775, 11.66]  # no rescale after 2007
+    assert f["final"].tolist() == [False, False, True]
+    # zero Open/High/Low/Close on a no-trade day are "no trade", not prices
+    assert np.isnan(f["open"].iloc[-1]) and f["volume"].iloc[-1] == 0
+
+
+def test_old_layout_rescale(tmp_path: Path) -> None:
+    p = tmp_path / "CFE_G08_VX.csv"
+    p.write_text(OLD)
+    with pytest.warns(DataRepairWarning):
+        raw = read_file(p)
+    f = raw.frame.set_index("trade_date")
+    assert f["settle"].tolist() == pytest.approx([15.39, 15.0, 15.01], abs=1e-12)
+    assert f.loc["2007-03-26", "open"] == 15.12  # on and after 2007-03-26: as written
+    assert (f["expiry"] == pd.Timestamp("2008-02-19")).all()
+    assert any("divided by 10" in m for m in raw.repairs)
+
+
+def test_archive_of_members(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for name, text in (("d/CFE_G08_VX.csv", OLD), ("d/VX_2018-01-17.csv", CURRENT)):
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    p = tmp_path / "contracts.tar.gz"
+    p.write_bytes(buf.getvalue())
+    assert detect_format(p) == "cfe-contracts-archive"
+    with pytest.warns(DataRepairWarning, match="2 row.s. with a zero settle dropped"):
+        raw = read_file(p)
+    assert len(raw.frame) == 6 and raw.frame["expiry"].nunique() == 2
+    assert raw.repair_counts["settle"] == 2
+
+
+def test_weekly_contract_rejected(tmp_path: Path) -> None:
+    p = tmp_path / "VX_weekly.csv"
+    p.write_text(HEADER + "2018-01-02,VX01 (Jan 2018),11,11,11,11,11.1,0,1,0,1\n")
+    with pytest.raises(DataError, match=re.escape(
+            f"{p}, line 2: column 'Futures': 'VX01 (Jan 2018)' is not a monthly VX contract")):
+        read_file(p)
+
+
+def test_trade_after_expiry_rejected(tmp_path: Path) -> None:
+    p = tmp_path / "VX_bad.csv"
+    p.write_text(HEADER + "2018-01-18,F (Jan 2018),11,11,11,11,11.1,0,1,0,1\n")
+    with pytest.raises(DataError, match=re.escape(
+            f"{p}, line 2: trade date 2018-01-18 is after the final settlement date "
+            "2018-01-17 of F (Jan 2018)")):
+        read_file(p)
+
+
+def test_missing_settle_column(tmp_path: Path) -> None:
+    p = tmp_path / "VX_bad.csv"
+    p.write_text("Trade Date,Futures,Open,Close\n2018-01-02,F (Jan 2018),11,11\n")
+    with pytest.raises(DataError, match=re.escape(
+            f"{p}: layout 'cfe-contract' needs column(s) Settle")):
+        read_file(p)
+
+
+def test_conflicting_duplicate_rows(tmp_path: Path) -> None:
+    p = tmp_path / "VX_dup.csv"
+    p.write_text(HEADER + "2018-01-02,F (Jan 2018),11,11,11,11,11.1,0,1,0,1\n"
+                 "2018-01-02,F (Jan 2018),11,11,11,11,11.3,0,1,0,1\n")
+    with pytest.raises(DataError, match=re.escape(
+            f"{p}, lines 2 and 3: date 2018-01-02, F (Jan 2018) appears twice with different "
+            "values in column 'settle' (11.1 vs 11.3)")):
+        read_file(p)
+
+
+def test_empty_archive(tmp_path: Path) -> None:
+    d = tmp_path / "contracts"
+    d.mkdir()
+    with pytest.raises(DataError, match=re.escape(f"{d}: archive holds no .csv files")):
+        read_file(d, "cfe-contracts-archive")
