@@ -101,7 +101,10 @@ class Report:
         atomic_write_bytes(folder / "stats.csv", self.stats.to_csv().encode("utf-8"))
         meta = dict(metadata)
         meta["files"] = [*REPORT_FILES, *self.charts]
-        atomic_write_bytes(folder / "summary.json", (dumps(self.summary) + "\n").encode("utf-8"))
+        summary = dict(self.summary)
+        if "report" in summary:  # the document names its own folder
+            summary["report"] = str(folder)
+        atomic_write_bytes(folder / "summary.json", (dumps(summary) + "\n").encode("utf-8"))
         atomic_write_bytes(folder / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
         atomic_write_bytes(folder / "index.html", self.html().encode("utf-8"))
         return folder

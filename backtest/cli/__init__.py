@@ -1,0 +1,1 @@
+"""The ``vixbt`` command line (entry point :func:`backtest.cli.main.main`)."""

@@ -1,0 +1,63 @@
+"""``vixbt run STRATEGY``: one parameter set -- backtest, event study, report."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from backtest.cli.common import (
+    data_doc,
+    emit,
+    load_table,
+    make_execution,
+    parse_horizons,
+    parse_params,
+    resolve_strategy,
+    write_report,
+)
+from backtest.cli.schema import schema_id
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one strategy and write its report."""
+    cls = resolve_strategy(args.strategy)
+    own, ex_over = parse_params(cls, args.param)
+    strategy = cls.from_params(**own)
+    execution = make_execution(args, ex_over)
+    horizons = parse_horizons(args.horizons)
+    table = load_table(args)
+    table.require(strategy.columns_needed(), purpose=f"strategy {strategy.name!r}")
+
+    from backtest.report.strategy_report import add_strategy_section, evaluate, stats_table
+
+    ev = evaluate(strategy, table.frame, execution, n_boot=args.n_boot, seed=args.seed,
+                  horizons=horizons)
+    if ev.skipped is not None:  # require() passed, so this is a narrower data problem
+        from backtest.errors import MissingDataError
+
+        raise MissingDataError(ev.skipped)
+    assert ev.result is not None
+    doc: dict[str, Any] = {"schema": schema_id("run"), "report": None, "data": data_doc(table),
+                           "execution": execution, "strategy": None}
+    folder = None
+    from backtest.report.writer import Report
+
+    rep = Report(title=f"vixbt run: {strategy.title or strategy.name}",
+                 name=f"run-{strategy.name}",
+                 subtitle=f"Run {ev.result.index[0]:%Y-%m-%d} .. "
+                          f"{ev.result.index[-1]:%Y-%m-%d}; signals at "
+                          f"the close, fills at the {execution.fill.replace('_', ' ')}.")
+    section = add_strategy_section(rep, ev, table.frame)
+    doc["strategy"] = section
+    stats = stats_table(ev.result)
+    rep.stats = stats
+    rep.summary = doc
+    folder = write_report(rep, args, {"strategy": strategy.name, "params": strategy.params(),
+                                      "execution": execution, "horizons": horizons,
+                                      "n_boot": args.n_boot, "seed": args.seed}, table)
+    doc["report"] = str(folder) if folder else None
+    text = ev.result.summary()
+    if ev.study is not None:
+        text += "\n\n" + ev.study.summary()
+    emit(args, doc, text, stats, folder)
+    return 0

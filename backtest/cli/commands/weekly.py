@@ -1,0 +1,49 @@
+"""``vixbt weekly``: the week's VIX change, its rank in history, the futures curve."""
+
+from __future__ import annotations
+
+import argparse
+
+from backtest.cli.common import data_doc, emit, load_table, write_report
+from backtest.cli.schema import schema_id
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute, print and report the weekly view."""
+    from backtest.data.load import load_futures_curve
+    from backtest.weekly import weekly_view
+
+    table = load_table(args)
+    curve = load_futures_curve(args.data_dir)
+    view = weekly_view(table, args.date, curve=curve if not curve.empty else None)
+    doc = {"schema": schema_id("weekly"), "report": None, "week": view.to_dict(),
+           "data": data_doc(table)}
+    frame = view.to_frame()
+    folder = None
+    if not args.no_report:
+        from backtest.report.writer import Report
+
+        rep = Report(title=f"VIX weekly view: week ending {view.week_end:%Y-%m-%d}",
+                     name=f"weekly-{view.week_end:%Y-%m-%d}",
+                     subtitle="Friday-to-Friday change (the last trading day of the week "
+                              "when Friday is a holiday), ranked among every week of the data.")
+        rep.page.heading("The week")
+        rep.page.table(frame, caption="This week")
+        rep.add_chart(view.plot(), "weekly", alt="weekly VIX view")
+        if view.curve is not None:
+            rep.page.heading("Futures curve")
+            rep.page.table(view.curve.contracts.set_index("expiry"),
+                           caption=f"VIX futures settles on {view.curve.date:%Y-%m-%d}, "
+                                   f"spot {view.curve.spot:.2f}")
+        else:
+            rep.page.callout("No VIX futures data in the loaded data: the curve is not shown. "
+                             "Point --data-dir at a data directory with VX futures files.")
+        rep.page.heading("Largest weekly VIX rises in the data")
+        top = view.weeks.dropna(subset=["vix_change"]).nlargest(10, "vix_change")
+        rep.page.table(top, caption="Top 10 weeks by VIX change (fractions)")
+        rep.stats = view.weeks
+        rep.summary = doc
+        folder = write_report(rep, args, {"date": args.date}, table)
+        doc["report"] = str(folder) if folder else None
+    emit(args, doc, view.summary(), frame, folder)
+    return 0

@@ -1,0 +1,213 @@
+"""Helpers every command shares: data loading, parameters, output, the report folder."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from backtest.data.table import MarketTable
+    from backtest.execution.config import Execution
+    from backtest.report.writer import Report
+    from strategies.base import Strategy
+
+__all__ = [
+    "CliError",
+    "emit",
+    "load_table",
+    "make_execution",
+    "parse_horizons",
+    "parse_params",
+    "progress",
+    "resolve_strategy",
+    "write_report",
+]
+
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    """Bad command-line input; printed as one line, exit status 2."""
+
+
+def _date(value: str | None, option: str) -> pd.Timestamp | None:
+    import pandas as pd
+
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise CliError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def load_table(args: argparse.Namespace) -> MarketTable:
+    """The market table the options select (``--data-dir``, ``--start``, ``--end``).
+
+    Raises
+    ------
+    CliError
+        If a date does not parse, ``--start`` is after ``--end``, or the period
+        lies outside the data.
+    """
+    from backtest.data.load import load_market_data
+
+    start = _date(getattr(args, "start", None), "--start")
+    end = _date(getattr(args, "end", None), "--end")
+    if start is not None and end is not None and start > end:
+        raise CliError(f"--start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
+    table = load_market_data(getattr(args, "data_dir", None))
+    span = f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}"
+    if start is not None and start > table.end:
+        raise CliError(f"--start {start:%Y-%m-%d} is after the end of the data ({span})")
+    if end is not None and end < table.start:
+        raise CliError(f"--end {end:%Y-%m-%d} is before the start of the data ({span})")
+    if start is None and end is None:
+        return table
+    from backtest.data.info import refresh_sources
+    from backtest.data.table import MarketTable
+
+    frame = table.frame.loc[start:end]  # type: ignore[misc]
+    if len(frame) < 2:
+        raise CliError(f"the period {args.start or '...'} .. {args.end or '...'} holds "
+                       f"{len(frame)} trading day(s) of the data ({span})")
+    return MarketTable(frame=frame, sources=refresh_sources(frame, table.sources))
+
+
+def resolve_strategy(name: str) -> type[Strategy]:
+    """The registered strategy class (``ValueError`` with "did you mean" otherwise)."""
+    from strategies.registry import get_strategy
+
+    return get_strategy(name)
+
+
+def parse_params(cls: type[Strategy], items: Sequence[str]
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``--param name=value`` items into strategy parameters and execution settings.
+
+    Returns
+    -------
+    (dict, dict)
+        Strategy parameters; execution settings (``holding_period``, ``fees`` ...).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (with a hint), a bad value, several values or a
+        parameter given twice.
+    """
+    from backtest.sweep.spec import EXEC_PARAMS, parse_assignment
+
+    own: dict[str, Any] = {}
+    ex: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise CliError(f"--param {item!r} must look like name=value")
+        name, values = parse_assignment(cls, item)
+        if len(values) != 1:
+            raise CliError(f"--param {item!r} gives {len(values)} values; a run takes one "
+                           "(use `vixbt sweep` to try several)")
+        target = ex if name in EXEC_PARAMS and name not in cls.param_specs() else own
+        if name in target:
+            raise CliError(f"parameter {name!r} is given twice")
+        target[name] = values[0]
+    return own, ex
+
+
+def make_execution(args: argparse.Namespace, overrides: Mapping[str, Any] | None = None
+                   ) -> Execution:
+    """The :class:`~backtest.execution.config.Execution` the options describe."""
+    from backtest.execution.config import Execution
+
+    ex = Execution(fill=args.fill, fees=args.fees, slippage=args.slippage, side=args.side,
+                   holding_period=args.holding_period)
+    if overrides:
+        ex = dataclasses.replace(ex, **dict(overrides))
+    return ex
+
+
+def parse_horizons(text: str) -> tuple[int, ...]:
+    """``"1,5,10"`` -> ``(1, 5, 10)``; each an integer >= 1."""
+    out = []
+    for tok in str(text).split(","):
+        tok = tok.strip()
+        try:
+            h = int(tok)
+        except ValueError:
+            raise CliError(f"--horizons: {tok!r} is not an integer") from None
+        if h < 1:
+            raise CliError(f"--horizons: {h} is not allowed (horizons are >= 1 trading day)")
+        out.append(h)
+    if not out:
+        raise CliError("--horizons needs at least one horizon")
+    return tuple(dict.fromkeys(out))
+
+
+def progress(items: Iterable[T], args: argparse.Namespace, *, desc: str,
+             total: int | None = None) -> Iterator[T]:
+    """Iterate with a tqdm progress bar on stderr (off with ``--quiet``)."""
+    from tqdm import tqdm
+
+    yield from tqdm(items, desc=desc, total=total, file=sys.stderr, unit="step",
+                    disable=bool(getattr(args, "quiet", False)), leave=False)
+
+
+def write_report(report: Report, args: argparse.Namespace, parameters: Mapping[str, Any],
+                 table: MarketTable | None, argv: Sequence[str] | None = None) -> Path | None:
+    """Write ``report`` to a new folder under ``--out`` (unless ``--no-report``)."""
+    if getattr(args, "no_report", False):
+        return None
+    from backtest.report.metadata import run_metadata
+
+    command = ["vixbt", *(argv if argv is not None else sys.argv[1:])]
+    meta = run_metadata(command, parameters, table)
+    return report.write(meta, getattr(args, "out", None) or "results")
+
+
+def emit(args: argparse.Namespace, doc: Mapping[str, Any], text: str,
+         frame: pd.DataFrame | None = None, report: Path | None = None) -> None:
+    """Print the command's result in the chosen ``--format``.
+
+    ``table``: ``text`` and the report location; ``json``: ``doc``; ``csv``:
+    ``frame``.  With ``json``/``csv`` the report location goes to stderr.
+    """
+    from backtest.report.metadata import dumps
+
+    fmt = getattr(args, "format", "table")
+    where = f"Report: {report / 'index.html'}" if report is not None else None
+    if fmt == "json":
+        print(dumps(doc))
+        if where:
+            print(where, file=sys.stderr)
+    elif fmt == "csv":
+        if frame is None:
+            raise CliError("--format csv is not available for this command")
+        sys.stdout.write(frame.to_csv())
+        if where:
+            print(where, file=sys.stderr)
+    else:
+        print(text.rstrip())
+        if where:
+            print(where)
+
+
+def data_doc(table: MarketTable) -> dict[str, Any]:
+    """The ``data`` object of the JSON documents."""
+    from backtest.report.metadata import data_sources
+
+    return data_sources(table)
+
+
+def json_roundtrip(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``doc`` as plain JSON types (what ``--format json`` prints)."""
+    from backtest.report.metadata import dumps
+
+    out: dict[str, Any] = json.loads(dumps(doc))
+    return out

@@ -1,0 +1,58 @@
+"""The JSON documents ``vixbt ... --format json`` prints (and ``summary.json`` holds).
+
+Every document is one JSON object whose ``"schema"`` key names its kind and
+version, ``"vixbt.<command>/<version>"``.  A version changes only when a key
+is removed or changes meaning; new keys may be added within a version.
+Numbers are plain JSON numbers (returns and rates as fractions, not percent);
+missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
+
+``vixbt.report/1`` (``vixbt report``)
+    ``report`` (folder or null), ``data`` (see below), ``execution``,
+    ``verdicts`` (the verdict table document, schema of
+    :mod:`backtest.evidence.verdict`), ``strategies`` (list of strategy
+    objects), ``skipped`` (list of ``{strategy, reason}``).
+``vixbt.run/1`` (``vixbt run``)
+    ``report``, ``data``, ``execution``, ``strategy`` (one strategy object).
+``vixbt.sweep/1`` (``vixbt sweep``)
+    ``report``, ``data``, ``strategy``, ``grid`` (name -> values), ``metric``,
+    ``n_combinations``, ``best`` (parameters and statistics of the best row),
+    ``spa`` (``{pvalue_consistent, pvalue_lower, pvalue_upper, ...}`` or null),
+    ``stepm`` (list of the parameter sets found superior, or null), ``rows``
+    (one object per combination: parameters then statistics).
+``vixbt.study/1`` (``vixbt study STRATEGY``)
+    ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
+    and horizon with the event-study columns), ``eras`` (or null).
+``vixbt.verdict/1`` (``vixbt study`` without a strategy)
+    the verdict table document of :mod:`backtest.evidence.verdict`, plus
+    ``report``.
+``vixbt.list/1`` (``vixbt list``)
+    ``strategies``: list of ``{name, title, idea, sides, required_columns,
+    params: [{name, default, allowed, doc}]}``.
+``vixbt.data-info/1`` (``vixbt data info``)
+    ``start``, ``end``, ``rows``, ``content_hash``, ``columns``: list of
+    ``{column, source, path, first, last, rows, gaps, repairs, notes}``.
+``vixbt.data-import/1`` / ``vixbt.data-update/1``
+    the manifest entry written / one row per file with its status.
+``vixbt.weekly/1`` (``vixbt weekly``)
+    ``report``, ``week`` (:meth:`backtest.weekly.WeeklyView.to_dict`).
+``vixbt.payoff/1`` (``vixbt payoff``)
+    ``report``, ``position`` (:meth:`backtest.payoff.PayoffResult.to_dict`),
+    ``table`` (``[{settlement, profit, profit_usd}]``).
+
+A *strategy object* is ``{strategy, params, sides, period, stats,
+buy_and_hold, event_study}`` (``stats`` and ``buy_and_hold``: statistic ->
+value; ``event_study``: rows per side and horizon), or ``{strategy, params,
+sides, skipped}`` when its data was absent.  *data* is ``{start, end, rows,
+columns, content_hash, sources: [...]}``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["schema_id"]
+
+VERSION = 1
+
+
+def schema_id(kind: str) -> str:
+    """Schema identifier of a command's JSON document, e.g. ``"vixbt.run/1"``."""
+    return f"vixbt.{kind}/{VERSION}"
