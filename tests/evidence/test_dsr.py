@@ -1,0 +1,93 @@
+"""Deflated Sharpe Ratio against the numerical example of Bailey & López de Prado (2014).
+
+The paper's example: a strategist runs N = 100 independent trials over five
+years of daily returns (T = 1250), the variance of the trials' annualised
+Sharpe ratios is 1/2, and the best trial has an annualised Sharpe ratio of 2.5
+with skewness -3 and (raw) kurtosis 10.  Converted to daily units with 250
+days a year, the paper finds an expected maximum Sharpe ratio SR_0 of about
+0.1132 (daily) against the observed 2.5 / sqrt(250) = 0.1581, and a DSR of
+about 0.9004: not significant at 95 %.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backtest.evidence.dsr import (
+    deflated_sharpe,
+    deflated_sharpe_ratio,
+    expected_max_sharpe,
+    probabilistic_sharpe_ratio,
+)
+
+SR_DAILY = 2.5 / math.sqrt(250)
+VAR_DAILY = 0.5 / 250
+
+
+def test_paper_example_expected_max_sharpe() -> None:
+    sr0 = expected_max_sharpe(100, VAR_DAILY)
+    assert sr0 == pytest.approx(0.1132, abs=5e-5)
+
+
+def test_paper_example_dsr() -> None:
+    dsr = deflated_sharpe_ratio(SR_DAILY, n_obs=1250, n_trials=100, var_sharpe=VAR_DAILY,
+                                skew=-3.0, kurtosis=10.0)
+    assert dsr == pytest.approx(0.9004, abs=5e-5)
+    # the known mistake, excess kurtosis (7) in place of the raw 10, gives about 0.9018
+    sr0 = expected_max_sharpe(100, VAR_DAILY)
+    z = (SR_DAILY - sr0) * math.sqrt(1249) / math.sqrt(1 + 3 * SR_DAILY + 6 / 4 * SR_DAILY**2)
+    wrong = 0.5 * math.erfc(-z / math.sqrt(2))
+    assert wrong == pytest.approx(0.9018, abs=5e-5)
+    assert abs(wrong - dsr) > 5e-4
+    # skew -3 forces raw kurtosis >= 10 (Pearson), so the paper's 10 is the raw value
+    assert probabilistic_sharpe_ratio(SR_DAILY, sr0, 1250, -3.0, 10.0) == dsr
+
+
+def test_excess_kurtosis_is_rejected() -> None:
+    # raw kurtosis is never below 1 + skew^2; an excess kurtosis of 7 with skew -3 is
+    with pytest.raises(ValueError, match="pass the raw \\(Pearson\\) kurtosis"):
+        deflated_sharpe_ratio(SR_DAILY, 1250, 100, VAR_DAILY, skew=-3.0, kurtosis=7.0)
+    with pytest.raises(ValueError, match="n_trials must be >= 1"):
+        expected_max_sharpe(0, 0.1)
+
+
+def test_single_trial_is_plain_psr() -> None:
+    assert expected_max_sharpe(1, 0.3) == 0.0
+    # normal returns: PSR(0) = Phi(SR sqrt(T-1) / sqrt(1 + SR^2 / 2))
+    sr, T = 0.05, 500
+    expect = 0.5 * math.erfc(-(sr * math.sqrt(T - 1) / math.sqrt(1 + sr**2 / 2)) / math.sqrt(2))
+    assert deflated_sharpe_ratio(sr, T, 1, 0.0) == pytest.approx(expect, rel=1e-12)
+
+
+def test_deflated_sharpe_from_a_returns_matrix() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(0.0, 0.01, (1000, 30))
+    x[:, 7] += 0.0012
+    frame = pd.DataFrame(x, columns=[f"set{i}" for i in range(30)])
+    res = deflated_sharpe(frame)
+    sr = x.mean(axis=0) / x.std(axis=0, ddof=1)
+    assert res.best == "set7" and res.n_trials == 30 and res.n_obs == 1000
+    assert res.sharpe == pytest.approx(sr[7])
+    assert res.var_sharpe == pytest.approx(np.var(sr, ddof=1))
+    b = x[:, 7]
+    z = (b - b.mean()) / b.std()
+    assert res.skew == pytest.approx(np.mean(z**3))
+    assert res.kurtosis == pytest.approx(np.mean(z**4))  # raw: about 3 for normal data
+    assert 2.5 < res.kurtosis < 3.5
+    assert res.dsr == pytest.approx(deflated_sharpe_ratio(
+        sr[7], 1000, 30, np.var(sr, ddof=1), res.skew, res.kurtosis))
+    # more trials behind the same winner deflate it further
+    assert deflated_sharpe(frame, n_trials=3000).dsr < res.dsr
+    assert "Deflated Sharpe Ratio" in res.summary()
+
+
+def test_noise_winner_is_not_significant() -> None:
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(0.0, 0.01, (1000, 50)))
+    assert deflated_sharpe(frame).dsr < 0.95
+    with pytest.raises(ValueError, match="n_trials=10 is below the 50 columns"):
+        deflated_sharpe(frame, n_trials=10)
