@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -68,6 +69,7 @@ __all__ = ["DEFAULT_SYMBOLS", "UpdateError", "UpdateReport", "update"]
 DEFAULT_SYMBOLS: tuple[str, ...] = ("SPX", *INDEX_SYMBOLS, "VX")
 _STATE_FILE = "download-state.json"
 _LISTING_KEY = "<vx-listing>"
+_LOCK_FILE = "update.lock"
 Status = Literal["downloaded", "unchanged", "cached", "missing", "failed"]
 
 
@@ -251,6 +253,8 @@ def update(
     ------
     UpdateError
         If ``strict`` and any file failed (after all other files were processed).
+    DownloadError
+        If another update of the same folder is running (``.vixbt/update.lock``).
     ValueError
         For an unknown symbol or a negative ``retries``/``timeout``.
     """
@@ -262,11 +266,22 @@ def update(
     if unknown:
         raise ValueError(f"cannot download symbol(s) {', '.join(unknown)}; "
                          f"known: {', '.join(DEFAULT_SYMBOLS)}")
+    if spx_source not in ("yahoo", "cboe"):
+        raise ValueError(f"spx_source must be 'yahoo' or 'cboe', got {spx_source!r}")
     base = base_urls or BaseUrls()
     today = today or datetime.now(UTC).date()
     root = ensure_data_dir(root)
     (root / STATE_DIR / "partial").mkdir(parents=True, exist_ok=True)
-    job = _Job(root, _State(root), timeout, retries, backoff, force, today)
+    with _exclusive(root):
+        report = _run(root, wanted, base, spx_source, progress,
+                      _Job(root, _State(root), timeout, retries, backoff, force, today))
+    if strict and not report.ok:
+        raise UpdateError(report)
+    return report
+
+
+def _run(root: Path, wanted: list[str], base: BaseUrls, spx_source: SpxSource,
+         progress: bool, job: _Job) -> UpdateReport:
     outcomes: list[FileOutcome] = []
 
     plan: list[RemoteFile] = []
@@ -286,10 +301,53 @@ def update(
             bar.set_postfix_str(f.relpath, refresh=False)
             outcomes.append(job.one(f))
             bar.update(1)
-    report = UpdateReport(root=root, outcomes=tuple(outcomes))
-    if strict and not report.ok:
-        raise UpdateError(report)
-    return report
+    return UpdateReport(root=root, outcomes=tuple(outcomes))
+
+
+@contextlib.contextmanager
+def _exclusive(root: Path) -> Iterator[None]:
+    """Hold ``.vixbt/update.lock`` (holding the pid) for the duration of an update.
+
+    A lock left by a process that no longer runs (or older than 12 hours) is taken over.
+    """
+    path = root / STATE_DIR / _LOCK_FILE
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            try:
+                pid = int(path.read_text(encoding="ascii").strip() or "0")
+                age = time.time() - path.stat().st_mtime
+            except (OSError, ValueError):
+                pid, age = 0, 0.0
+            if _alive(pid) and age < 12 * 3600:
+                raise DownloadError(
+                    f"{root}: another `vixbt data update` is running (pid {pid}); if it is "
+                    f"not, delete {path}") from None
+            path.unlink(missing_ok=True)
+    else:  # pragma: no cover - lost a race twice
+        raise DownloadError(f"{root}: cannot take the update lock {path}")
+    try:
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        os.close(fd)
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # no signal-0 probe on Windows: trust the lock until it is old
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _Job:

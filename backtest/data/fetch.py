@@ -192,7 +192,7 @@ def fetch(
         try:
             with open(partial, mode) as fh:
                 while True:
-                    chunk = resp.read(_CHUNK)
+                    chunk = resp.read1(_CHUNK)
                     if not chunk:
                         break
                     fh.write(chunk)

@@ -8,7 +8,8 @@ requests for a path fail in one of these ways:
 
 ``status``    an HTTP error status (e.g. 500) with a small text body;
 ``truncate``  the full ``Content-Length`` header but only ``keep`` bytes, then close;
-``stall``     sleep ``seconds`` (past the client's timeout) before answering;
+``stall``     sleep ``seconds`` (past the client's timeout) before answering -- or,
+              with ``keep`` > 0, after the headers and the first ``keep`` bytes;
 ``html``      HTTP 200 with an HTML error page.
 
 Every request is logged (:attr:`FileServer.requests`) so tests can count them.  The
@@ -76,7 +77,7 @@ class Failure:
     mode: str
     times: int = 1
     status: int = 500
-    keep: int = 1000
+    keep: int = 0
     seconds: float = 2.0
 
 
@@ -275,6 +276,14 @@ def _make_handler(srv: FileServer) -> type[BaseHTTPRequestHandler]:
                            length=len(route.body))
             elif f.mode == "stall":
                 srv._log(path, hdrs, 0)
+                if f.keep and route is not None:
+                    self.send_response(200)
+                    self.send_header("Content-Type", route.content_type)
+                    self.send_header("ETag", route.etag)
+                    self.send_header("Content-Length", str(len(route.body)))
+                    self.end_headers()
+                    self.wfile.write(route.body[: f.keep])
+                    self.wfile.flush()
                 srv._stop.wait(f.seconds)
                 self.close_connection = True
 

@@ -141,11 +141,14 @@ FAILURES = [
     ({"mode": "status", "status": 500}, r"VIX_History\.csv: HTTP 500"),
     ({"mode": "truncate", "keep": 1000}, r"truncated body: got 1000 of {size} bytes"),
     ({"mode": "stall", "seconds": 2.0}, r"VIX_History\.csv: timeout after 0\.5 seconds"),
+    ({"mode": "stall", "seconds": 2.0, "keep": 4096},
+     r"VIX_History\.csv: timeout after 0\.5 seconds \(stalled after 4096 bytes of {size}\)"),
     ({"mode": "html"}, r"VIX_History\.csv: HTML page instead of CSV"),
 ]
 
 
-@pytest.mark.parametrize(("failure", "match"), FAILURES, ids=[f["mode"] for f, _ in FAILURES])
+@pytest.mark.parametrize(("failure", "match"), FAILURES,
+                         ids=[f["mode"] + ("-body" if f.get("keep") else "") for f, _ in FAILURES])
 def test_failure_keeps_previous_cache(site: Site, tmp_path: Path, failure: dict[str, Any],
                                       match: str) -> None:
     root = tmp_path / "dd"
@@ -164,7 +167,8 @@ def test_failure_keeps_previous_cache(site: Site, tmp_path: Path, failure: dict[
     assert read(root / "vix" / "VIX_History.csv").frame.index[-1] == pd.Timestamp("2026-07-22")
 
 
-@pytest.mark.parametrize(("failure", "match"), FAILURES, ids=[f["mode"] for f, _ in FAILURES])
+@pytest.mark.parametrize(("failure", "match"), FAILURES,
+                         ids=[f["mode"] + ("-body" if f.get("keep") else "") for f, _ in FAILURES])
 def test_failure_on_first_download_leaves_nothing(site: Site, tmp_path: Path,
                                                   failure: dict[str, Any], match: str) -> None:
     root = tmp_path / "dd"
@@ -208,6 +212,18 @@ def test_transient_errors_are_retried(site: Site, tmp_path: Path) -> None:
 
 
 # -- resume ---------------------------------------------------------------------------------
+def test_truncated_body_is_resumed_within_the_run(site: Site, shared_data: Path,
+                                                  tmp_path: Path) -> None:
+    path = site.index_paths["VIX"]
+    site.server.fail(path, mode="truncate", keep=200_000)
+    rep = run(tmp_path / "dd", site, symbols=["VIX"], retries=1)
+    assert [(r.status, r.headers.get("Range")) for r in site.server.requests] == [
+        (200, None), (206, "bytes=200000-")]
+    assert rep.outcomes[0].resumed_from == 200_000
+    assert (tmp_path / "dd" / "vix" / "VIX_History.csv").read_bytes() == (
+        shared_data / "cboe" / "VIX_History.csv").read_bytes()
+
+
 def test_truncated_download_resumes_with_range(site: Site, shared_data: Path,
                                                tmp_path: Path) -> None:
     root = tmp_path / "dd"
@@ -433,8 +449,40 @@ def test_yahoo_chart_conversion_exact() -> None:
         yahoo_chart_to_csv(b"<!DOCTYPE html>", "Y")
 
 
+def test_concurrent_update_is_refused(site: Site, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "dd"
+    lock = root / STATE_DIR / "update.lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text(str(os.getpid()))  # a live process holds it
+    with pytest.raises(DownloadError, match=r"another `vixbt data update` is running \(pid "):
+        run(root, site, symbols=["VIX"])
+    assert site.server.count() == 0
+    # a lock left by a process that has exited is taken over, and released at the end
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    lock.write_text(done.stdout.strip())
+    assert run(root, site, symbols=["VIX"]).downloaded == ("vix/VIX_History.csv",)
+    assert not lock.exists()
+
+
+def test_progress_bar_can_be_shown(site: Site, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    run(tmp_path / "dd", site, symbols=["VIX", "VVIX"], progress=True)
+    err = capsys.readouterr().err
+    assert "vixbt data update" in err and "2/2" in err
+    run(tmp_path / "dd2", site, symbols=["VIX"], progress=False)
+    assert capsys.readouterr().err == ""
+
+
 def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match=r"cannot download symbol\(s\) VXX"):
         update("/nonexistent-never-created", symbols=["VXX"], progress=False)
     with pytest.raises(ValueError, match=r"timeout > 0"):
         update("/nonexistent-never-created", timeout=0, progress=False)
+    with pytest.raises(ValueError, match=r"spx_source must be 'yahoo' or 'cboe', got 'stooq'"):
+        update("/nonexistent-never-created", spx_source="stooq", progress=False)  # type: ignore[arg-type]
+    assert not Path("/nonexistent-never-created").exists()
