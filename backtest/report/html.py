@@ -146,7 +146,8 @@ class HtmlPage:
         formats : mapping, optional
             Per-column format strings overriding ``float_format``.
         verdict_column : str or None, default None
-            Column whose cells colour the cell ("supports" / "contradicts").
+            Column whose "supports" / "contradicts" cells are coloured (``"*"``:
+            every column).
         """
         formats = formats or {}
         idx_names = [str(n) if n is not None else "" for n in frame.index.names] if index else []
@@ -165,7 +166,7 @@ class HtmlPage:
                 classes = []
                 if col in text_cols:
                     classes.append("t")
-                if verdict_column is not None and col == verdict_column and \
+                if verdict_column is not None and verdict_column in ("*", col) and \
                         str(v) in ("supports", "contradicts"):
                     classes.append(str(v))
                 cls = f' class="{" ".join(classes)}"' if classes else ""
@@ -188,7 +189,7 @@ class HtmlPage:
         """The complete HTML document."""
         nav = ""
         if self._toc:
-            links = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in self._toc)
+            links = "\n".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in self._toc)
             nav = f"<nav>{links}</nav>"
         sub = f'<p class="lead">{html.escape(subtitle)}</p>' if subtitle else ""
         return (

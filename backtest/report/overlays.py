@@ -119,6 +119,55 @@ def _bollinger(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> Sig
     return SignalPanes(main)
 
 
+def _vol_of_vol(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> SignalPanes:
+    from strategies import indicators as ind
+
+    p = strategy.params()
+    vix = _vix(frame)
+    bw, k = int(p["band_window"]), float(p["num_std"])
+    if p.get("measure") == "vvix":
+        x = frame["vvix"].astype(float)
+        label, ylabel = "VVIX", "VVIX (index points)"
+    else:
+        hw = int(p["hv_window"])
+        x = _s(ind.hist_vol(vix.to_numpy(), hw), frame.index) * 100
+        label, ylabel = f"{hw}-day historical volatility of the VIX", "vol of VIX (% per year)"
+    mid = _s(ind.rolling_mean(x.to_numpy(), bw), frame.index)
+    sd = _s(ind.rolling_std(x.to_numpy(), bw, ddof=0), frame.index)
+    marks = _marks(strategy, signals)
+    lower = Pane(x, label, ylabel,
+                 lines={f"upper band (+{k:g} sd)": mid + k * sd,
+                        f"middle band ({bw}-day mean)": mid,
+                        f"lower band (-{k:g} sd)": mid - k * sd},
+                 marks=marks, title=f"{label} with its {bw}-day Bollinger bands")
+    main = Pane(vix, "VIX close", _VIX_LABEL, marks=marks, title="VIX with the signal days")
+    return SignalPanes(main, lower)
+
+
+def _contango(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> SignalPanes:
+    from strategies import indicators as ind
+    from strategies.contango_flip import PAIRS
+
+    p = strategy.params()
+    near, far = PAIRS[str(p["pair"])]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = frame[near].astype(float) / frame[far].astype(float)
+    w = int(p.get("smooth_window", 1))
+    if w > 1:
+        ratio = _s(ind.rolling_mean(ratio.to_numpy(), w), frame.index)
+    names = {"vix_close": "VIX", "vix3m": "VIX3M", "vx1": "VX1", "vx2": "VX2"}
+    name = f"{names.get(near, near)} / {names.get(far, far)}"
+    if w > 1:
+        name += f" ({w}-day mean)"
+    marks: dict[str, pd.Series] = {
+        "all-clear: flip back to contango (long entry)": signals.long_entries,
+        "flip into backwardation (short entry)": signals.short_entries,
+    }
+    main = Pane(ratio, name, f"{name} (ratio)", marks=marks,
+                title=f"Term structure {name}: above 1 = backwardation")
+    return SignalPanes(main, ratio_band=float(p.get("band", 0.0)))
+
+
 def _generic(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> SignalPanes:
     main = Pane(_vix(frame), "VIX close", _VIX_LABEL, marks=_marks(strategy, signals),
                 title="VIX with the signal days")
@@ -128,6 +177,8 @@ def _generic(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> Signa
 _OVERLAYS: dict[str, Callable[[Strategy, pd.DataFrame, Signals], SignalPanes]] = {
     "spike_reversal": _spike,
     "bollinger_break": _bollinger,
+    "vol_of_vol": _vol_of_vol,
+    "contango_flip": _contango,
 }
 
 

@@ -1,0 +1,60 @@
+"""``vixbt report``: every registered strategy with its defaults, one combined report."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from backtest.cli.common import (
+    CliError,
+    data_doc,
+    emit,
+    load_table,
+    make_execution,
+    parse_horizons,
+    progress,
+    resolve_strategy,
+    write_report,
+)
+from backtest.cli.schema import schema_id
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and write the headline report."""
+    from strategies.registry import REGISTRY
+
+    if args.strategies:
+        names = [n.strip() for n in args.strategies.split(",") if n.strip()]
+        if not names:
+            raise CliError("--strategies needs at least one name")
+        classes = [resolve_strategy(n) for n in names]
+    else:
+        classes = list(REGISTRY.values())
+    strategies = [cls() for cls in classes]
+    execution = make_execution(args)
+    horizons = parse_horizons(args.horizons)
+    table = load_table(args)
+
+    from backtest.report.combined import headline_report
+
+    rep, vt, evaluations = headline_report(
+        table, strategies, execution, horizons=horizons, n_boot=args.n_boot, seed=args.seed,
+        progress=lambda it: progress(it, args, desc="backtests", total=len(strategies)))
+    doc: dict[str, Any] = {"schema": schema_id("report"), "report": None,
+                           "data": data_doc(table), "execution": execution, **rep.summary}
+    rep.summary = doc
+    folder = write_report(rep, args, {"strategies": [s.name for s in strategies],
+                                      "execution": execution, "horizons": horizons,
+                                      "n_boot": args.n_boot, "seed": args.seed}, table)
+    doc["report"] = str(folder) if folder else None
+    lines = [vt.summary(), ""]
+    for ev in evaluations:
+        if ev.result is not None:
+            st = ev.result.stats
+            bh = ev.result.benchmark_stats
+            lines.append(f"{ev.strategy.name:<24} total {st['total_return']:+8.2%}  sharpe "
+                         f"{st['sharpe']:6.2f}  trades {int(st['trades']):4d}   "
+                         f"(buy-and-hold {bh['total_return']:+8.2%}, sharpe {bh['sharpe']:.2f})")
+    emit(args, doc, "\n".join(lines), vt.to_frame().set_index(["strategy", "side", "horizon"]),
+         folder)
+    return 0
