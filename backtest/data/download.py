@@ -40,7 +40,7 @@ from typing import Any, Literal
 import pandas as pd
 from tqdm.auto import tqdm
 
-from backtest.data.fetch import FetchResult, HttpStatusError, fetch
+from backtest.data.fetch import FetchResult, HttpStatusError, TransientError, fetch
 from backtest.data.manifest import ManifestEntry, atomic_write_bytes, read_manifest
 from backtest.data.sources import (
     INDEX_SYMBOLS,
@@ -383,10 +383,8 @@ class _Job:
             except HttpStatusError as exc:
                 if not (exc.status >= 500 or exc.status == 429) or attempt >= self.retries:
                     raise
-            except DownloadError as exc:
-                transient = any(k in str(exc) for k in (
-                    "timeout after", "truncated body", "connection", "cannot connect"))
-                if not transient or attempt >= self.retries:
+            except TransientError:
+                if attempt >= self.retries:
                     raise
             time.sleep(self.backoff * 2 ** attempt)
             attempt += 1

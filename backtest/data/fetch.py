@@ -29,11 +29,16 @@ from typing import Literal
 from backtest import __version__
 from backtest.errors import DownloadError
 
-__all__ = ["USER_AGENT", "FetchResult", "HttpStatusError", "fetch", "looks_like_html"]
+__all__ = ["USER_AGENT", "FetchResult", "HttpStatusError", "TransientError", "fetch",
+           "looks_like_html"]
 
 #: Sent with every request; some CDNs refuse requests without a browser-like agent.
 USER_AGENT = f"Mozilla/5.0 (compatible; vixbt/{__version__}; +https://pypi.org/project/vixbt)"
 _CHUNK = 64 * 1024
+
+
+class TransientError(DownloadError):
+    """A failure worth retrying: timeout, truncated body, lost or refused connection."""
 
 
 class HttpStatusError(DownloadError):
@@ -147,15 +152,15 @@ def fetch(
         _discard(partial, meta_path)
         raise HttpStatusError(f"{url}: HTTP {exc.code} {exc.reason}", exc.code) from None
     except TimeoutError:
-        raise DownloadError(f"{url}: timeout after {timeout:g} seconds (no response)") from None
+        raise TransientError(f"{url}: timeout after {timeout:g} seconds (no response)") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise DownloadError(
+            raise TransientError(
                 f"{url}: timeout after {timeout:g} seconds (no response)") from None
-        raise DownloadError(f"{url}: cannot connect ({reason})") from None
+        raise TransientError(f"{url}: cannot connect ({reason})") from None
     except (OSError, http.client.HTTPException) as exc:
-        raise DownloadError(f"{url}: connection failed ({exc!r})") from None
+        raise TransientError(f"{url}: connection failed ({exc!r})") from None
 
     with resp:
         status = int(resp.status)
@@ -203,16 +208,16 @@ def fetch(
                 os.fsync(fh.fileno())
         except http.client.IncompleteRead as exc:
             got += len(exc.partial)
-            raise DownloadError(_truncated(url, got, expected_total)) from None
+            raise TransientError(_truncated(url, got, expected_total)) from None
         except TimeoutError:
-            raise DownloadError(
+            raise TransientError(
                 f"{url}: timeout after {timeout:g} seconds (stalled after {got} bytes"
                 + (f" of {expected_total})" if expected_total is not None else ")")) from None
         except (OSError, http.client.HTTPException) as exc:
-            raise DownloadError(f"{url}: connection lost after {got} bytes ({exc!r})") from None
+            raise TransientError(f"{url}: connection lost after {got} bytes ({exc!r})") from None
     got = partial.stat().st_size
     if expected_total is not None and got != expected_total:
-        raise DownloadError(_truncated(url, got, expected_total))
+        raise TransientError(_truncated(url, got, expected_total))
     with open(partial, "rb") as fh:
         head = fh.read(512)
     if looks_like_html(head, ctype if expect == "csv" else None):

@@ -35,7 +35,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -284,11 +284,27 @@ def contract_listing_files(
     return sorted(out.values(), key=lambda r: (r.expiry or date.min, r.relpath))
 
 
-def yahoo_chart_to_csv(body: bytes, source: str = "yahoo chart") -> bytes:
+#: A day's bar counts as closed this long after 16:00 in New York (after the close
+#: auction; early-close days finish sooner).
+_SESSION_DONE = time(16, 30)
+
+
+def yahoo_chart_to_csv(body: bytes, source: str = "yahoo chart", *,
+                       now: datetime | None = None) -> bytes:
     """Convert a Yahoo chart-API JSON body to ``date,open,high,low,close,volume`` CSV.
 
     Bar timestamps are converted to dates in the exchange's time zone; bars without a
-    close are left out.
+    close are left out, and so is a bar of a session that has not closed yet at
+    ``now`` (during trading hours Yahoo's last "close" is the live price).
+
+    Parameters
+    ----------
+    body : bytes
+        The API response.
+    source : str, default "yahoo chart"
+        How the body is named in messages (the URL).
+    now : datetime, optional
+        Time-zone aware current time (default: the clock).
 
     Raises
     ------
@@ -318,14 +334,19 @@ def yahoo_chart_to_csv(body: bytes, source: str = "yahoo chart") -> bytes:
     if any(len(c) != len(stamps) for c in cols):
         raise DownloadError(f"{source}: Yahoo chart JSON has columns of unequal length")
     tz = ZoneInfo(tzname)
+    local_now = (now or datetime.now(UTC)).astimezone(tz)
+    open_day = local_now.date() if local_now.time() < _SESSION_DONE else None
     buf = io.StringIO()
     buf.write("date,open,high,low,close,volume\n")
     for i, ts in enumerate(stamps):
         o, h, lo, c, v = (col[i] for col in cols)
         if c is None or (isinstance(c, float) and math.isnan(c)):
             continue
-        day = datetime.fromtimestamp(int(ts), tz).date().isoformat()
-        buf.write(f"{day},{_num(o)},{_num(h)},{_num(lo)},{_num(c)},{_num(v, integer=True)}\n")
+        day = datetime.fromtimestamp(int(ts), tz).date()
+        if day > local_now.date() or day == open_day:
+            continue
+        vol = _num(v, integer=True)
+        buf.write(f"{day.isoformat()},{_num(o)},{_num(h)},{_num(lo)},{_num(c)},{vol}\n")
     return buf.getvalue().encode("utf-8")
 
 

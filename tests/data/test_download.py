@@ -10,7 +10,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -445,6 +445,20 @@ def test_yahoo_chart_conversion_exact() -> None:
         "7301770000\n"
         "2020-03-16,2508.590087890625,2562.97998046875,2380.93994140625,2386.1298828125,"
         "7781540000\n")
+    # the third bar (2020-03-17 09:30 EDT) gets values: during that session it is the
+    # live price and is left out;
+    # after 16:30 New York time it is a closed day
+    live = json.loads(body)
+    q = live["chart"]["result"][0]["indicators"]["quote"][0]
+    for k, v in {"open": 2425.66, "high": 2553.93, "low": 2367.04, "close": 2529.19,
+                 "volume": 8358500000}.items():
+        q[k][2] = v
+    live_body = json.dumps(live).encode()
+    during = datetime(2020, 3, 17, 19, 0, tzinfo=UTC)  # 15:00 EDT
+    after = datetime(2020, 3, 17, 20, 31, tzinfo=UTC)  # 16:31 EDT
+    assert b"2020-03-17" not in yahoo_chart_to_csv(live_body, now=during)
+    assert yahoo_chart_to_csv(live_body, now=after).endswith(
+        b"2020-03-17,2425.66,2553.93,2367.04,2529.19,8358500000\n")
     with pytest.raises(DownloadError, match=r"Y: not a Yahoo chart JSON body"):
         yahoo_chart_to_csv(b"<!DOCTYPE html>", "Y")
 
