@@ -7,6 +7,7 @@ statsmodels regression, independent of the evidence and fill modules.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -59,7 +60,7 @@ def test_spike_reversal_matches_plain_pandas(table, real_frame: pd.DataFrame) ->
         assert r.mean_uncond == pytest.approx(y.mean(), rel=1e-9)
         assert r.effect == pytest.approx(y[d].mean() - y.mean(), rel=1e-7)
         days = np.flatnonzero(signal & ok)
-        episodes = 1 + sum(1 for a, b in zip(days[:-1], days[1:], strict=True) if b - a >= h)
+        episodes = 1 + sum(1 for a, b in itertools.pairwise(days) if b - a >= h)
         assert r.n_episodes == episodes
         fit = sm.OLS(y, sm.add_constant(d.astype(float))).fit(
             cov_type="HAC", cov_kwds={"maxlags": h})
