@@ -32,6 +32,7 @@ __all__ = [
     "rolling_max",
     "rolling_mean",
     "rolling_min",
+    "rolling_ols",
     "rolling_ols_surprise",
     "rolling_std",
     "rolling_zscore",
@@ -248,14 +249,50 @@ def hist_vol(x: npt.ArrayLike, window: int, periods_per_year: float = 252.0) -> 
     return out
 
 
+def rolling_ols(y: npt.ArrayLike, x: npt.ArrayLike,
+                window: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Least-squares line ``y = a + b x`` over the last ``window`` rows, today included.
+
+    Parameters
+    ----------
+    y, x : array_like of float
+        Dependent and explanatory series, same length, time on axis 0.
+    window : int
+        Rows in each fit, ``>= 3``.
+
+    Returns
+    -------
+    alpha, beta : numpy.ndarray of float
+        Intercept and slope of the fit ending at each row (``NaN`` before the
+        first full window and where ``x`` had no variance).
+    se : numpy.ndarray of float
+        Standard error of the fit's residuals (``window - 2`` degrees of freedom).
+    """
+    w = _check_window(window, low=3)
+    ys = _series(y)
+    xs = _series(x)
+    mx = xs.rolling(w, min_periods=w).mean().to_numpy()
+    my = ys.rolling(w, min_periods=w).mean().to_numpy()
+    vx = xs.rolling(w, min_periods=w).var(ddof=1).to_numpy()
+    vy = ys.rolling(w, min_periods=w).var(ddof=1).to_numpy()
+    cxy = ys.rolling(w, min_periods=w).cov(xs, ddof=1).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        beta = np.where(vx > 0, cxy / np.where(vx > 0, vx, 1.0), np.nan)
+        alpha = my - beta * mx
+        ssr = np.maximum((vy - beta * cxy) * (w - 1), 0.0)
+        se = np.sqrt(ssr / (w - 2))
+    return alpha, beta, se
+
+
 def rolling_ols_surprise(y: npt.ArrayLike, x: npt.ArrayLike,
                          window: int) -> tuple[FloatArray, FloatArray]:
     """Out-of-sample residual of ``y`` on ``x`` from a rolling regression.
 
     The line ``y = a + b x`` is fitted by least squares on the ``window`` rows
-    *before* row ``t`` (``t - window .. t - 1``), and row ``t``'s residual is
-    ``y[t] - a - b x[t]``: the part of today's ``y`` that yesterday's fitted
-    relation does not explain.  Nothing is fitted on the full sample.
+    *before* row ``t`` (``t - window .. t - 1``, see :func:`rolling_ols`), and
+    row ``t``'s residual is ``y[t] - a - b x[t]``: the part of today's ``y``
+    that the relation known yesterday does not explain.  Nothing is fitted on
+    the full sample.
 
     Parameters
     ----------
@@ -269,27 +306,21 @@ def rolling_ols_surprise(y: npt.ArrayLike, x: npt.ArrayLike,
     residual : numpy.ndarray of float
         ``NaN`` for the first ``window`` rows and where ``x`` had no variance.
     scale : numpy.ndarray of float
-        Standard error of the fit's residuals (``window - 2`` degrees of
-        freedom), the natural unit of ``residual``.
+        Standard error of the residuals of the fit used (``window - 2``
+        degrees of freedom), the natural unit of ``residual``.
     """
-    w = _check_window(window, low=3)
-    ys = _series(y)
-    xs = _series(x)
-    mx = xs.rolling(w, min_periods=w).mean()
-    my = ys.rolling(w, min_periods=w).mean()
-    vx = xs.rolling(w, min_periods=w).var(ddof=1)
-    vy = ys.rolling(w, min_periods=w).var(ddof=1)
-    cxy = ys.rolling(w, min_periods=w).cov(xs, ddof=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        beta = (cxy / vx.where(vx > 0)).to_numpy()
-        alpha = my.to_numpy() - beta * mx.to_numpy()
-        ssr = np.maximum((vy.to_numpy() - beta * cxy.to_numpy()) * (w - 1), 0.0)
-        se = np.sqrt(ssr / (w - 2))
-    a_prev = np.concatenate([[np.nan], alpha[:-1]])
-    b_prev = np.concatenate([[np.nan], beta[:-1]])
-    s_prev = np.concatenate([[np.nan], se[:-1]])
-    resid = ys.to_numpy() - a_prev - b_prev * xs.to_numpy()
-    return resid, s_prev
+    alpha, beta, se = rolling_ols(y, x, window)
+    resid = np.asarray(y, dtype=np.float64) - _lag(alpha) - _lag(beta) * np.asarray(
+        x, dtype=np.float64)
+    return resid, _lag(se)
+
+
+def _lag(v: FloatArray) -> FloatArray:
+    """``v`` one row later (``NaN`` first): yesterday's value on today's row."""
+    out = np.empty_like(v)
+    out[:1] = np.nan
+    out[1:] = v[:-1]
+    return out
 
 
 def consecutive_count(cond: npt.ArrayLike) -> npt.NDArray[np.int64]:

@@ -10,13 +10,17 @@ import difflib
 
 from strategies.base import Strategy
 from strategies.bollinger_break import BollingerBreak
+from strategies.contango_flip import ContangoFlip
 from strategies.spike_reversal import SpikeReversal
+from strategies.vol_of_vol import VolOfVol
 
 __all__ = ["REGISTRY", "get_strategy", "list_strategies"]
 
 REGISTRY: dict[str, type[Strategy]] = {
     SpikeReversal.name: SpikeReversal,
     BollingerBreak.name: BollingerBreak,
+    ContangoFlip.name: ContangoFlip,
+    VolOfVol.name: VolOfVol,
 }
 """Registry name -> strategy class, in display order."""
 

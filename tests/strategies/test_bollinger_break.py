@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from strategy_frames import frame, rows
+from strategy_frames import frame, ref_bands, rows
 
 from strategies.bollinger_break import BollingerBreak
 
 CLOSES = [10.0, 12.0, 14.0, 20.0, 14.0, 12.0, 5.0, 10.0]
 
 
-def _bands(x: list[float], w: int, k: float) -> tuple[list[float], list[float], list[float]]:
-    """Reference bands from explicit slices (population std)."""
-    mid, up, lo = [np.nan] * len(x), [np.nan] * len(x), [np.nan] * len(x)
-    for t in range(w - 1, len(x)):
-        win = x[t - w + 1:t + 1]
-        m = sum(win) / w
-        sd = (sum((v - m) ** 2 for v in win) / w) ** 0.5
-        mid[t], up[t], lo[t] = m, m + k * sd, m - k * sd
-    return mid, up, lo
-
-
 def test_bands_by_hand() -> None:
-    mid, up, lo = _bands(CLOSES, 3, 1.0)
+    mid, up, lo = ref_bands(CLOSES, 3, 1.0)
     # t=3: [12, 14, 20] mean 46/3, pop var 104/9
     assert mid[3] == pytest.approx(46 / 3) and up[3] == pytest.approx(46 / 3 + (104 / 9) ** 0.5)
     # t=6: [14, 12, 5] mean 31/3, pop var 134/9
     assert lo[6] == pytest.approx(31 / 3 - (134 / 9) ** 0.5)
+    # the strategy agrees with the reference bands on every row
+    s = BollingerBreak(window=3, num_std=1.0).signals(frame(vix_close=CLOSES))
+    assert list(s.long_entries) == [c > u for c, u in zip(CLOSES, up, strict=True)]
+    assert list(s.short_entries) == [c < v for c, v in zip(CLOSES, lo, strict=True)]
 
 
 def test_signals_inside_exit() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from strategy_frames import assert_same
 
 from backtest.data.table import KNOWN_COLUMNS
 from backtest.errors import MissingDataError
@@ -27,6 +28,14 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "bollinger_break": [
         {}, {"exit_style": "middle", "window": 21}, {"exit_style": "none", "num_std": 1.5},
         {"window": 126, "num_std": 2.5},
+    ],
+    "contango_flip": [
+        {}, {"pair": "vx1_vx2"}, {"pair": "vix_vx1", "band": 0.02},
+        {"smooth_window": 3, "confirm_days": 2, "band": 0.01},
+    ],
+    "vol_of_vol": [
+        {}, {"measure": "vvix"}, {"exit_style": "inside", "hv_window": 10},
+        {"exit_style": "none", "band_window": 126, "num_std": 1.5},
     ],
 }
 
@@ -128,7 +137,7 @@ def test_signals_boolean_aligned_deterministic(cls: type[Strategy],
                                   (sig.exits(side), again.exits(side))):
                 assert series.dtype == bool
                 assert series.index.equals(real_frame.index)
-                pd.testing.assert_series_equal(series, other)
+                assert_same(series, other)
                 if side not in cls.sides:
                     assert not series.any()
             if side in cls.sides:
@@ -200,12 +209,12 @@ def test_grid_column_equals_single_run(cls: type[Strategy], real_frame: pd.DataF
         single = s.signals(real_frame)
         col = grid.column(i)
         for side in ("long", "short"):
-            pd.testing.assert_series_equal(col.entries(side), single.entries(side))
-            pd.testing.assert_series_equal(col.exits(side), single.exits(side))
+            assert_same(col.entries(side), single.entries(side))
+            assert_same(col.exits(side), single.exits(side))
     # reversed order gives the same columns
     rev = cls.grid(real_frame, sets[::-1])
     for i in range(len(sets)):
-        pd.testing.assert_series_equal(rev.column(len(sets) - 1 - i).long_entries,
+        assert_same(rev.column(len(sets) - 1 - i).long_entries,
                                        grid.column(i).long_entries)
 
 
