@@ -1,0 +1,115 @@
+"""``vixbt study [STRATEGY]``: event study of one strategy, or the verdict table of all."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from backtest.cli.common import (
+    CliError,
+    data_doc,
+    emit,
+    load_table,
+    parse_horizons,
+    parse_params,
+    resolve_strategy,
+    write_report,
+)
+from backtest.cli.schema import schema_id
+
+
+def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
+    from backtest.evidence.verdict import verdict_table
+    from backtest.report.combined import verdict_matrix
+    from backtest.report.writer import Report
+
+    table = load_table(args)
+    vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
+                       seed=args.seed)
+    doc: dict[str, Any] = {**vt.to_dict(), "report": None}
+    doc["schema"] = schema_id("verdict")
+    doc["verdict_schema"] = vt.to_dict()["schema"]
+    folder = None
+    if not args.no_report:
+        rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
+                     name="study-verdicts",
+                     subtitle=f"Every registered strategy with defaults, data "
+                              f"{vt.data_span[0]} .. {vt.data_span[1]}, fills at the "
+                              f"{args.fill.replace('_', ' ')}.")
+        rep.page.heading("Verdicts")
+        rep.page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
+                       verdict_column="*")
+        for name, reason in vt.skipped:
+            rep.page.callout(f"{name} skipped: {reason}")
+        rep.page.heading("Full table")
+        rep.page.table(vt.table, index=False, verdict_column="verdict",
+                       caption="One row per strategy, side and horizon")
+        rep.stats = vt.to_frame()
+        rep.summary = doc
+        folder = write_report(rep, args, {"horizons": horizons, "fill": args.fill,
+                                          "n_boot": args.n_boot, "seed": args.seed}, table)
+        if folder is not None:
+            vt.to_csv(folder / "verdicts.csv")
+            vt.to_json(folder / "verdicts.json")
+        doc["report"] = str(folder) if folder else None
+    emit(args, doc, vt.summary(), vt.to_frame().set_index(["strategy", "side", "horizon"]),
+         folder)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Study one strategy (with a report) or every strategy (the verdict table)."""
+    horizons = parse_horizons(args.horizons)
+    if args.strategy is None:
+        if args.param:
+            raise CliError("--param needs a STRATEGY")
+        return _verdicts(args, horizons)
+    cls = resolve_strategy(args.strategy)
+    own, ex = parse_params(cls, args.param)
+    if ex:
+        raise CliError(f"study takes strategy parameters only; {', '.join(ex)} "
+                       "belong to `vixbt run`")
+    strategy = cls.from_params(**own)
+    table = load_table(args)
+    table.require(strategy.columns_needed(), purpose=f"strategy {strategy.name!r}")
+
+    from backtest.evidence.strategy_study import study_strategy
+    from backtest.report.charts import forward_returns_chart
+    from backtest.report.strategy_report import forward_table
+    from backtest.report.writer import Report
+
+    st = study_strategy(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
+                        seed=args.seed)
+    frame = st.to_frame()
+    eras = st.by_era("decade", n_boot=0, seed=args.seed) if args.eras else None
+    doc: dict[str, Any] = {"schema": schema_id("study"), "report": None,
+                           "data": data_doc(table), "strategy": strategy.name,
+                           "params": strategy.params(), "rows": frame, "eras": eras}
+    folder = None
+    if not args.no_report:
+        rep = Report(title=f"Event study: {strategy.title or strategy.name}",
+                     name=f"study-{strategy.name}",
+                     subtitle=f"{strategy.idea} Forward SPX returns from the "
+                              f"{args.fill.replace('_', ' ')} fill after signal days.")
+        rep.page.heading("Forward returns by horizon")
+        rep.add_chart(forward_returns_chart(forward_table(st),
+                                            title=f"{strategy.name}: SPX after signal days"),
+                      f"{strategy.name}-forward-returns", alt="forward returns by horizon")
+        rep.page.table(frame, caption="Event study by side and horizon (fractions)",
+                       verdict_column="verdict")
+        if eras is not None:
+            rep.page.heading("By decade")
+            rep.page.table(eras, caption="Per-era event study (no bootstrap)",
+                           verdict_column="verdict")
+        rep.stats = frame
+        rep.summary = doc
+        folder = write_report(rep, args, {"strategy": strategy.name,
+                                          "params": strategy.params(), "horizons": horizons,
+                                          "fill": args.fill, "n_boot": args.n_boot,
+                                          "seed": args.seed}, table)
+        doc["report"] = str(folder) if folder else None
+    text = st.summary()
+    if eras is not None:
+        text += "\n\nBy decade:\n" + eras.to_string()
+    emit(args, doc, text, frame, folder)
+    return 0

@@ -1,0 +1,80 @@
+"""``vixbt sweep STRATEGY``: a parameter grid with data-snooping corrections."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import Any
+
+from backtest.cli.common import (
+    CliError,
+    data_doc,
+    emit,
+    load_table,
+    make_execution,
+    resolve_strategy,
+    write_report,
+)
+from backtest.cli.schema import schema_id
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sweep, test it, report."""
+    from backtest.sweep import Sweep, load_experiment, parse_grid
+
+    if args.experiment:
+        if args.grid:
+            raise CliError("give either --grid or --experiment, not both")
+        exp = load_experiment(args.experiment)
+        if args.strategy and resolve_strategy(args.strategy) is not exp.strategy:
+            raise CliError(f"{args.experiment} sweeps {exp.strategy.name!r}, "
+                           f"not {args.strategy!r}")
+        cls, grid, execution = exp.strategy, exp.grid, exp.execution
+    else:
+        if not args.strategy:
+            raise CliError("name a STRATEGY (with --grid name=values) or give --experiment")
+        cls = resolve_strategy(args.strategy)
+        if not args.grid:
+            raise CliError("give at least one --grid name=v1,v2,... or name=start:stop:step")
+        grid = parse_grid(cls, args.grid)
+        execution = make_execution(args)
+    sweep = Sweep(cls, grid, execution)
+    for axis in (args.x, args.y):
+        if axis is not None and axis not in grid:
+            raise CliError(f"--x/--y {axis!r} is not a swept parameter; swept: {', '.join(grid)}")
+    table = load_table(args)
+    needed = list(dict.fromkeys(c for s in sweep.parameter_sets for c in s.columns_needed()))
+    table.require(needed, purpose=f"strategy {cls.name!r}")
+    result = sweep.run(table.frame, keep_returns=True, progress=not args.quiet)
+    if args.metric not in result.table.columns:
+        raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
+                       f"{', '.join(map(str, result.table.columns))}")
+
+    from backtest.report.sweep_report import sweep_evidence, sweep_report
+
+    evidence = sweep_evidence(result, reps=args.n_boot, seed=args.seed)
+    best = result.best(args.metric)
+    doc: dict[str, Any] = {
+        "schema": schema_id("sweep"), "report": None, "data": data_doc(table),
+        "strategy": cls.name, "grid": dict(grid), "execution": dataclasses.asdict(execution),
+        "metric": args.metric, "n_combinations": len(result),
+        "period": [result.period[0], result.period[1]],
+        "best": {"params": best.attrs["params"], "stats": best.to_dict()},
+        **evidence.to_dict(), "rows": result.to_frame(),
+    }
+    folder = None
+    if not args.no_report:
+        rep = sweep_report(result, evidence, metric=args.metric, x=args.x, y=args.y)
+        rep.summary = doc
+        folder = write_report(rep, args, {"strategy": cls.name, "grid": grid,
+                                          "execution": execution, "metric": args.metric,
+                                          "experiment": args.experiment,
+                                          "n_boot": args.n_boot, "seed": args.seed}, table)
+        doc["report"] = str(folder) if folder else None
+    lines = [result.summary(args.metric)]
+    for part in (evidence.spa, evidence.stepm, evidence.dsr, evidence.pbo):
+        if part is not None:
+            lines.append(part.summary())
+    lines += list(evidence.notes)
+    emit(args, doc, "\n".join(lines), result.to_frame(), folder)
+    return 0
