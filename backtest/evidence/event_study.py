@@ -208,7 +208,7 @@ def _study_table(fwd: pd.DataFrame, sig: npt.NDArray[np.bool_], valid: npt.NDArr
     return table.loc[:, list(COLUMNS)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EventStudyResult:
     """Event study of one boolean signal (one side of a strategy).
 

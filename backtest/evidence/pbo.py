@@ -34,7 +34,7 @@ FloatArray = npt.NDArray[np.float64]
 _CHUNK = 2048
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PboResult:
     """Result of :func:`pbo_cscv`.
 

@@ -68,7 +68,7 @@ def _block(block_size: int | None, n: int) -> int:
     return int(block_size)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SpaResult:
     """Result of :func:`spa_test`.
 
@@ -153,7 +153,7 @@ def spa_test(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,
                      n_obs=len(models), block_size=b, reps=int(reps))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StepMResult:
     """Result of :func:`stepm`.
 

@@ -90,7 +90,7 @@ def strategy_sample(strategy: Strategy, data: pd.DataFrame, warmup: int | None =
     return pd.Series(ok & avail, index=data.index, name="sample")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StrategyStudy:
     """Event study of every side of one strategy parameter set.
 
@@ -178,7 +178,7 @@ def study_strategy(
     return StrategyStudy(strat.name, strat.params(), sides)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GridStudy:
     """Event-study tests of every parameter set of a grid, adjusted as one family.
 

@@ -92,7 +92,7 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class VerdictTable:
     """Verdicts of every strategy side and horizon (see the module docstring).
 
@@ -151,6 +151,25 @@ class VerdictTable:
         p.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n",
                      encoding="utf-8")
         return p
+
+    def by_era(self, eras: str | Sequence[str] = "decade") -> pd.DataFrame:
+        """Every strategy side per era (HAC only, raw p-values).
+
+        Parameters
+        ----------
+        eras : "decade", "2008" or sequence of break dates, default "decade"
+            See :func:`backtest.evidence.eras.era_masks`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``(strategy, side, era, horizon)``, columns of
+            :meth:`backtest.evidence.event_study.EventStudyResult.to_frame`.
+        """
+        parts = {k: s.by_era(eras) for k, s in self.studies.items()}
+        if not parts:
+            return pd.DataFrame()
+        return pd.concat(parts, names=["strategy", "side", "era", "horizon"])
 
     def summary(self) -> str:
         """The table in plain text, one line per strategy, side and horizon."""

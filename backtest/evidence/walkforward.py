@@ -131,7 +131,7 @@ def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series, split: str | float
         split=pd.Timestamp(returns.index[k]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WalkForwardResult:
     """Result of :func:`walk_forward`.
 

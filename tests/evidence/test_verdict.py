@@ -141,3 +141,11 @@ def test_grid_study_matches_single_studies(real_frame: pd.DataFrame) -> None:
     assert g.table.p_holm.to_numpy() == pytest.approx(_holm(g.table.p_one_sided.to_numpy()))
     with pytest.raises(ValueError, match="has no 'short' side"):
         grid_event_study(get_strategy("spike_reversal"), real_frame, [], side="short")
+
+
+def test_verdict_table_by_era(table) -> None:  # type: ignore[no-untyped-def]
+    eras = table.by_era("2008")
+    assert list(eras.index.names) == ["strategy", "side", "era", "horizon"]
+    t = table.to_frame().set_index(["strategy", "side", "horizon"])
+    per = eras.groupby(level=["strategy", "side", "horizon"]).n_signal.sum()
+    assert per.sort_index().to_numpy().tolist() == t.n_signal.sort_index().to_numpy().tolist()
