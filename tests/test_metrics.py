@@ -32,7 +32,7 @@ def test_total_and_annualized_return() -> None:
 
 
 def test_volatility_and_sharpe() -> None:
-    assert SD == pytest.approx(0.131497782, rel=1e-8)
+    assert pytest.approx(0.131497782, rel=1e-8) == SD
     assert m.annualized_volatility(R) == pytest.approx(SD * math.sqrt(252), rel=1e-12)
     assert m.sharpe_ratio(R) == pytest.approx(MEAN / SD * math.sqrt(252), rel=1e-12)
     assert math.isnan(m.sharpe_ratio([0.01, 0.01, 0.01]))   # zero deviation

@@ -96,9 +96,7 @@ def simulate(
         action = ""
         if held and holding_period is not None and bars_held >= holding_period:
             action = "close"  # the holding period is up: nothing else happens today
-        elif held == "long" and stop_long:
-            action = "close"
-        elif held == "short" and stop_short:
+        elif (held == "long" and stop_long) or (held == "short" and stop_short):
             action = "close"
         elif not held and go_long:
             action = "open long"

@@ -38,7 +38,7 @@ def test_bad_execution_rejected(kwargs: dict[str, Any], message: str) -> None:
 
 def test_there_is_no_same_close_fill() -> None:
     for fill in ("same_close", "close", "this_close", "open"):
-        with pytest.raises(ValueError, match="Execution.fill must be one of"):
+        with pytest.raises(ValueError, match=r"Execution\.fill must be one of"):
             Execution(fill=fill)  # type: ignore[arg-type]
 
 
@@ -82,7 +82,7 @@ class NeedsVix3m(Strategy):
 
 def test_missing_strategy_columns() -> None:
     frame = tiny_frame(OPENS, CLOSES)
-    with pytest.raises(MissingDataError, match="needs column.*vix3m") as info:
+    with pytest.raises(MissingDataError, match=r"needs column.*vix3m") as info:
         run(NeedsVix3m(), frame)
     assert info.value.missing == ("vix3m",)
 

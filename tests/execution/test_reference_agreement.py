@@ -14,6 +14,7 @@ import pytest
 from backtest.errors import MissingDataError
 from backtest.execution import Execution, run
 from strategies.base import Strategy
+
 from .adhoc import ADHOC
 from .reference import simulate
 
