@@ -10,7 +10,7 @@ requests for a path fail in one of these ways:
 ``truncate``  the full ``Content-Length`` header but only ``keep`` bytes, then close;
 ``stall``     sleep ``seconds`` (past the client's timeout) before answering -- or,
               with ``keep`` > 0, after the headers and the first ``keep`` bytes;
-``html``      HTTP 200 with an HTML error page.
+``html``      HTTP 200 with an HTML error page (labelled ``content_type``).
 
 Every request is logged (:attr:`FileServer.requests`) so tests can count them.  The
 serving loop is bounded: it stops at :meth:`FileServer.stop` or after
@@ -79,6 +79,7 @@ class Failure:
     status: int = 500
     keep: int = 0
     seconds: float = 2.0
+    content_type: str = "text/html; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ def _make_handler(srv: FileServer) -> type[BaseHTTPRequestHandler]:
                 srv._log(path, hdrs, 200)
                 page = (b"<!DOCTYPE html>\n<html><head><title>Error</title></head>"
                         b"<body><h1>Service unavailable</h1></body></html>\n")
-                self._send(200, page, {"Content-Type": "text/html; charset=utf-8"})
+                self._send(200, page, {"Content-Type": f.content_type})
             elif f.mode == "truncate":
                 assert route is not None
                 srv._log(path, hdrs, 200)

@@ -144,11 +144,15 @@ FAILURES = [
     ({"mode": "stall", "seconds": 2.0, "keep": 4096},
      r"VIX_History\.csv: timeout after 0\.5 seconds \(stalled after 4096 bytes of {size}\)"),
     ({"mode": "html"}, r"VIX_History\.csv: HTML page instead of CSV"),
+    ({"mode": "html", "content_type": "text/csv"},
+     r"VIX_History\.csv: HTML page instead of CSV \(HTTP 200; starts '<!DOCTYPE html>"),
 ]
 
+FAILURE_IDS = ["http-500", "truncated", "stall", "stall-mid-body", "html-page",
+               "html-labelled-csv"]
 
-@pytest.mark.parametrize(("failure", "match"), FAILURES,
-                         ids=[f["mode"] + ("-body" if f.get("keep") else "") for f, _ in FAILURES])
+
+@pytest.mark.parametrize(("failure", "match"), FAILURES, ids=FAILURE_IDS)
 def test_failure_keeps_previous_cache(site: Site, tmp_path: Path, failure: dict[str, Any],
                                       match: str) -> None:
     root = tmp_path / "dd"
@@ -167,8 +171,7 @@ def test_failure_keeps_previous_cache(site: Site, tmp_path: Path, failure: dict[
     assert read(root / "vix" / "VIX_History.csv").frame.index[-1] == pd.Timestamp("2026-07-22")
 
 
-@pytest.mark.parametrize(("failure", "match"), FAILURES,
-                         ids=[f["mode"] + ("-body" if f.get("keep") else "") for f, _ in FAILURES])
+@pytest.mark.parametrize(("failure", "match"), FAILURES, ids=FAILURE_IDS)
 def test_failure_on_first_download_leaves_nothing(site: Site, tmp_path: Path,
                                                   failure: dict[str, Any], match: str) -> None:
     root = tmp_path / "dd"
@@ -357,6 +360,22 @@ def test_spx_from_the_yahoo_chart_api(site: Site, shared_data: Path, tmp_path: P
                                                   "1927-12-30..2026-08-21")
     site.server.reset_log()
     assert run(root, site, symbols=["SPX"]).unchanged == ("spx/SPX_yahoo.csv",)
+
+
+def test_spx_closes_from_cboe(site: Site, shared_data: Path, tmp_path: Path) -> None:
+    # CBOE's SPX_History.csv layout (DATE,SPX; MM/DD/YYYY), built from the real closes
+    spx = pd.read_csv(shared_data / "spx_daily.csv")
+    days = pd.to_datetime(spx["date"]).dt.strftime("%m/%d/%Y")
+    body = "DATE,SPX\n" + "".join(f"{d},{c:.2f}\n" for d, c in zip(days, spx["close"],
+                                                                   strict=True))
+    site.server.add("/api/global/us_indices/daily_prices/SPX_History.csv", body.encode())
+    rep = run(tmp_path / "dd", site, symbols=["SPX"], spx_source="cboe")
+    assert rep.downloaded == ("spx/SPX_History.csv",)
+    (row,) = read_manifest(tmp_path / "dd")
+    assert (row.symbol, row.format) == ("SPX", "cboe-single")
+    frame = read(Path(row.path)).frame
+    assert list(frame.columns) == ["close"]
+    assert frame.loc["2020-03-23", "close"] == pytest.approx(2237.40)
 
 
 def test_yahoo_api_error_is_named(site: Site, tmp_path: Path) -> None:
