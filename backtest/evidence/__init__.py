@@ -40,6 +40,7 @@ from backtest.evidence.strategy_study import (
     grid_event_study,
     study_strategy,
 )
+from backtest.evidence.sweep import SweepEvidence, sweep_evidence
 from backtest.evidence.verdict import VerdictTable, verdict_table
 from backtest.evidence.walkforward import (
     SplitResult,
@@ -61,6 +62,7 @@ __all__ = [
     "SplitResult",
     "StepMResult",
     "StrategyStudy",
+    "SweepEvidence",
     "VerdictTable",
     "WalkForwardResult",
     "add_adjusted",
@@ -82,6 +84,7 @@ __all__ = [
     "split_is_oos",
     "stepm",
     "study_strategy",
+    "sweep_evidence",
     "verdict_table",
     "walk_forward",
 ]
