@@ -200,7 +200,9 @@ def deflated_sharpe(returns: pd.DataFrame, *, n_trials: int | None = None,
     Parameters
     ----------
     returns : pandas.DataFrame
-        Per-period returns, one column per trial (parameter set), no NaN.
+        Per-period returns, one column per trial (parameter set), no NaN.  A
+        constant column (a set that never trades) counts as a trial with Sharpe
+        ratio 0 and is never selected.
     n_trials : int or None, default None
         Number of trials to deflate by (default: the number of columns; pass a
         larger number if more variants were tried than are in the matrix).
@@ -218,11 +220,12 @@ def deflated_sharpe(returns: pd.DataFrame, *, n_trials: int | None = None,
         col = returns.columns[~np.isfinite(x).all(axis=0)][0]
         raise ValueError(f"returns has NaN/inf in column {col!r}; drop warm-up rows first")
     sd = x.std(axis=0, ddof=1)
-    if (sd == 0).any():
-        col = returns.columns[np.flatnonzero(sd == 0)[0]]
-        raise ValueError(f"returns column {col!r} is constant; its Sharpe ratio is undefined")
-    sr = x.mean(axis=0) / sd
-    i = int(np.argmax(sr))
+    if (sd == 0).all():
+        raise ValueError("every returns column is constant (no trial ever traded); "
+                         "the Sharpe ratios are undefined")
+    # a constant column (a parameter set that never trades) is a trial with Sharpe 0
+    sr = np.where(sd > 0, x.mean(axis=0) / np.where(sd > 0, sd, 1.0), 0.0)
+    i = int(np.argmax(np.where(sd > 0, sr, -np.inf)))
     n = returns.shape[1] if n_trials is None else int(n_trials)
     if n < returns.shape[1]:
         raise ValueError(f"n_trials={n_trials} is below the {returns.shape[1]} columns given")

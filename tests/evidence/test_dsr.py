@@ -91,3 +91,15 @@ def test_noise_winner_is_not_significant() -> None:
     assert deflated_sharpe(frame).dsr < 0.95
     with pytest.raises(ValueError, match="n_trials=10 is below the 50 columns"):
         deflated_sharpe(frame, n_trials=10)
+
+
+def test_never_trading_sets_count_as_zero_sharpe_trials() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.normal(0.0005, 0.01, (500, 4))
+    x[:, 1] = 0.0
+    res = deflated_sharpe(pd.DataFrame(x))
+    sr = x.mean(axis=0) / np.where(x.std(axis=0, ddof=1) > 0, x.std(axis=0, ddof=1), 1.0)
+    assert res.var_sharpe == pytest.approx(np.var(sr, ddof=1))
+    assert res.best != "1"
+    with pytest.raises(ValueError, match="every returns column is constant"):
+        deflated_sharpe(pd.DataFrame(np.zeros((50, 3))))
