@@ -1,7 +1,7 @@
 """The downloader against a local HTTP server serving the real files and failures.
 
 No internet: :mod:`tests.data.httpserver` serves ``../shared/data`` under the public
-URL paths.  Timeouts are 0.5 s so the stall cases stay fast.
+URL paths.  The stall cases use a 0.5 s client timeout so they stay fast.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from backtest.errors import DataRepairWarning, DownloadError
 
 from .httpserver import INDEX_FILES, Site, cboe_site
 
+#: Client timeout in the failure tests (the stalls last 2 s); other tests allow 10 s so a
+#: busy machine cannot make them fail spuriously.
 TIMEOUT = 0.5
 
 
@@ -51,7 +53,7 @@ def site(built_site: Site) -> Iterator[Site]:
 
 
 def run(root: Path, site: Site, **kw: Any) -> UpdateReport:
-    opts: dict[str, Any] = {"progress": False, "timeout": TIMEOUT, "retries": 0, "backoff": 0.0}
+    opts: dict[str, Any] = {"progress": False, "timeout": 10.0, "retries": 0, "backoff": 0.0}
     opts.update(kw)
     return update(root, base_urls=BaseUrls.on_host(site.server.origin), **opts)
 
@@ -164,7 +166,7 @@ def test_failure_keeps_previous_cache(site: Site, tmp_path: Path, failure: dict[
     site.server.add(path, new)
     site.server.fail(path, **failure)
     with pytest.raises(UpdateError, match=match.format(size=len(new))) as info:
-        run(root, site, symbols=["VIX"])
+        run(root, site, symbols=["VIX"], timeout=TIMEOUT)
     assert info.value.report.failed[0][0].endswith(path)
     assert snapshot(root) == before
     assert_consistent(root)
@@ -176,7 +178,7 @@ def test_failure_on_first_download_leaves_nothing(site: Site, tmp_path: Path,
                                                   failure: dict[str, Any], match: str) -> None:
     root = tmp_path / "dd"
     site.server.fail(site.index_paths["VIX"], **failure)
-    rep = run(root, site, symbols=["VIX", "VVIX"], strict=False)
+    rep = run(root, site, symbols=["VIX", "VVIX"], strict=False, timeout=TIMEOUT)
     assert rep.downloaded == ("vvix/VVIX_History.csv",)
     assert len(rep.failed) == 1
     size = len(site.server.routes[site.index_paths["VIX"]].body)
