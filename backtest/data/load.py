@@ -86,6 +86,12 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path | None:
     return Path(env).expanduser() if env else None
 
 
+def _empty_long() -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"),
+                         "expiry": pd.Series(dtype="datetime64[ns]"),
+                         "settle": pd.Series(dtype="float64")})
+
+
 def _label(raw: RawFile) -> str:
     return f"{_FORMAT_NAMES.get(raw.format, raw.format)} ({raw.path.name})"
 
@@ -162,9 +168,7 @@ def _vx_columns(raws: list[RawFile], calendar: pd.DatetimeIndex
     longs_raw = [long_from_contracts(r.frame) for r in contract_raws]
     longs_cont = [long_from_continuous(r.frame) for r in cont_raws]
     cols = list(DERIVED_COLUMNS)
-    empty_long = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"),
-                               "expiry": pd.Series(dtype="datetime64[ns]"),
-                               "settle": pd.Series(dtype="float64")})
+    empty_long = _empty_long()
     raw_long = (pd.concat(longs_raw, ignore_index=True).drop_duplicates(["date", "expiry"])
                 if longs_raw else empty_long)
     cont_long = (pd.concat(longs_cont, ignore_index=True).drop_duplicates(["date", "expiry"])
@@ -223,8 +227,44 @@ def _vx_columns(raws: list[RawFile], calendar: pd.DatetimeIndex
     return frame, sources, curve
 
 
+_CACHE: dict[tuple[object, ...], tuple[MarketTable, pd.DataFrame]] = {}
+_CACHE_SIZE = 4
+
+
+def _fingerprint(root: Path, entries: Sequence[ManifestEntry]) -> tuple[object, ...]:
+    def stat(p: Path) -> tuple[str, int, int]:
+        try:
+            st = p.stat()
+        except OSError:
+            return (str(p), -1, -1)
+        return (str(p), st.st_mtime_ns, st.st_size)
+
+    return (str(root.resolve()), stat(root / "manifest.csv"),
+            *(stat(e.path) for e in entries), *((e.symbol, e.format) for e in entries))
+
+
 def _load_directory(root: Path) -> tuple[MarketTable, pd.DataFrame]:
+    """The table and long futures curve of a data directory (memoised per process).
+
+    The result is cached while the manifest and every listed file keep their
+    modification time and size; a cache hit returns copies, so callers may
+    modify what they get.  Repair warnings are emitted on the first load only;
+    ``data_info`` lists the repairs every time.
+    """
     entries = read_manifest(root)
+    key = _fingerprint(root, entries)
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = _build_directory(root, entries)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = hit
+    table, curve = hit
+    return MarketTable(frame=table.frame.copy(), sources=dict(table.sources)), curve.copy()
+
+
+def _build_directory(root: Path, entries: Sequence[ManifestEntry]
+                     ) -> tuple[MarketTable, pd.DataFrame]:
     unknown = [e for e in entries if e.symbol not in _SYMBOL_FIELDS and e.symbol != "VX"]
     if unknown:
         e = unknown[0]
@@ -252,7 +292,7 @@ def _load_directory(root: Path) -> tuple[MarketTable, pd.DataFrame]:
                        f"(e.g. {sample})"))
     frame = pd.DataFrame(cols, index=calendar)
     vx_raws = [r for r in raws if r.symbol == "VX"]
-    curve = pd.DataFrame(columns=["date", "expiry", "settle"])
+    curve = _empty_long()
     if vx_raws:
         vx, vx_sources, curve = _vx_columns(vx_raws, calendar)
         for c in vx.columns:
@@ -323,16 +363,16 @@ def load_futures_curve(data_dir: str | Path | None = None) -> pd.DataFrame:
         empty if there are no futures data (e.g. the embedded sample).
     """
     root = resolve_data_dir(data_dir)
+    empty = _empty_long()
     if root is None:
-        return curve_wide(pd.DataFrame(columns=["date", "expiry", "settle"]))
-    entries = [e for e in read_manifest(root) if e.symbol == "VX"]
-    if not entries:
-        return curve_wide(pd.DataFrame(columns=["date", "expiry", "settle"]))
-    raws = _read_entries(entries)
-    spx = [e for e in read_manifest(root) if e.symbol == "SPX"]
-    if spx:
+        return curve_wide(empty)
+    entries = read_manifest(root)
+    if not any(e.symbol == "VX" for e in entries):
+        return curve_wide(empty)
+    if any(e.symbol == "SPX" for e in entries):
         table, curve = _load_directory(root)
         curve = curve.loc[curve["date"].isin(table.frame.index)]
     else:
+        raws = _read_entries([e for e in entries if e.symbol == "VX"])
         _, _, curve = _vx_columns(raws, pd.DatetimeIndex([], name="date"))
     return curve_wide(curve)

@@ -41,7 +41,7 @@ def test_range_and_ordering() -> None:
     assert list(vx_expirations("2008-01-16", "2008-01-16")) == [pd.Timestamp("2008-01-16")]
     with pytest.raises(ValueError, match="end 2008-01-01 is before start 2008-02-01"):
         vx_expirations("2008-02-01", "2008-01-01")
-    with pytest.raises(ValueError, match="month must be 1..12, got 13"):
+    with pytest.raises(ValueError, match=r"month must be 1\.\.12, got 13"):
         vx_expiration(2008, 13)
 
 

@@ -66,17 +66,18 @@ def test_unknown_format_argument(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="nope.csv: file not found"):
+    with pytest.raises(DataError, match=r"nope\.csv: file not found"):
         read_file(tmp_path / "nope.csv")
 
 
 def test_missing_columns(tmp_path: Path) -> None:
     p = write(tmp_path, "VIX_History.csv", "DATE,OPEN,HIGH,LOW\n01/02/2020,1,2,0.5\n")
-    with pytest.raises(DataError, match=re.escape(f"{p}: layout 'cboe-index' needs column(s) "
-                                                  "close; header (line 1) has: DATE, OPEN, HIGH, LOW")):
+    with pytest.raises(DataError, match=re.escape(
+            f"{p}: layout 'cboe-index' needs column(s) close; header (line 1) has: "
+            "DATE, OPEN, HIGH, LOW")):
         read_file(p)
     p2 = write(tmp_path, "spx.csv", "Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1,5\n")
-    with pytest.raises(DataError, match="layout 'yahoo-classic' needs column.s. adj_close"):
+    with pytest.raises(DataError, match=r"layout 'yahoo-classic' needs column\(s\) adj_close"):
         read_file(p2, "yahoo-classic")
 
 

@@ -25,6 +25,7 @@ in :mod:`~backtest.data.readers.cfe` and :mod:`~backtest.data.readers.continuous
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -84,12 +85,19 @@ def _is_archive(path: Path) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a ``.gz`` file (not ``.tar.gz``) is decompressed."""
     if not path.exists():
         raise DataError(f"{path}: file not found")
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if path.name.lower().endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"{path}: cannot decompress ({exc})") from None
+    return data
 
 
 def _detect_text(text: str, name: str) -> str:
@@ -153,7 +161,7 @@ def detect_format(path: str | Path) -> str:
 
 
 _SYMBOL_TOKENS: dict[str, str] = {
-    "spx": "SPX", "gspc": "SPX", "sp500": "SPX", "spy": "SPX", "inx": "SPX",
+    "spx": "SPX", "gspc": "SPX", "sp500": "SPX", "sp": "SPX", "spy": "SPX", "inx": "SPX",
     "vix": "VIX", "vixcls": "VIX",
     "vix3m": "VIX3M", "vxv": "VXV", "vxvcls": "VXV",
     "vix9d": "VIX9D", "vxst": "VIX9D",
@@ -172,7 +180,7 @@ def guess_symbol(path: str | Path) -> str | None:
     ``VIXCLS.csv`` (FRED) -> ``VIX``.
     """
     name = Path(path).name.lower()
-    for suf in (*_ARCHIVE_SUFFIXES, ".csv", ".txt"):
+    for suf in (*_ARCHIVE_SUFFIXES, ".csv.gz", ".csv", ".txt"):
         if name.endswith(suf):
             name = name[: -len(suf)]
             break
