@@ -166,9 +166,11 @@ def write_report(report: Report, args: argparse.Namespace, parameters: Mapping[s
         return None
     from backtest.report.metadata import run_metadata
 
+    if argv is None:
+        argv = getattr(args, "argv", None)
     command = ["vixbt", *(argv if argv is not None else sys.argv[1:])]
     meta = run_metadata(command, parameters, table)
-    return report.write(meta, getattr(args, "out", None) or "results")
+    return report.write(meta, Path(getattr(args, "out", None) or "results").resolve())
 
 
 def emit(args: argparse.Namespace, doc: Mapping[str, Any], text: str,

@@ -303,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse: --help, --version or a usage error (code 2)
         return int(exc.code) if isinstance(exc.code, int) else 2
+    args.argv = args_list  # recorded in metadata.json
     debug = bool(getattr(args, "debug", False)) or "--debug" in args_list
     label = "vixbt " + args.command + (f" {args.data_command}" if args.command == "data" else "")
     try:
