@@ -10,7 +10,11 @@ import difflib
 
 from strategies.base import Strategy
 from strategies.bollinger_break import BollingerBreak
+from strategies.complacency_low import ComplacencyLow
 from strategies.contango_flip import ContangoFlip
+from strategies.divergence import Divergence
+from strategies.ma_cross import MaCross
+from strategies.residual_surprise import ResidualSurprise
 from strategies.spike_reversal import SpikeReversal
 from strategies.vol_of_vol import VolOfVol
 
@@ -21,6 +25,10 @@ REGISTRY: dict[str, type[Strategy]] = {
     BollingerBreak.name: BollingerBreak,
     ContangoFlip.name: ContangoFlip,
     VolOfVol.name: VolOfVol,
+    ComplacencyLow.name: ComplacencyLow,
+    MaCross.name: MaCross,
+    Divergence.name: Divergence,
+    ResidualSurprise.name: ResidualSurprise,
 }
 """Registry name -> strategy class, in display order."""
 

@@ -37,6 +37,13 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
         {}, {"measure": "vvix"}, {"exit_style": "inside", "hv_window": 10},
         {"exit_style": "none", "band_window": 126, "num_std": 1.5},
     ],
+    "complacency_low": [{}, {"lookback_years": 1.0, "exit_style": "none"}, {"exit_window": 21}],
+    "ma_cross": [{}, {"fast": 10, "slow": 50}, {"fast": 21, "slow": 63}],
+    "divergence": [
+        {}, {"variant": "up_days"}, {"variant": "weak_fear"}, {"variant": "fear_after_high"},
+        {"jump_days": 3, "vix_jump": 0.2, "spx_max_drop": 0.005},
+    ],
+    "residual_surprise": [{}, {"window": 21, "threshold": 2.5}, {"window": 252}],
 }
 
 STRATEGIES = list(REGISTRY.values())

@@ -1,0 +1,110 @@
+"""Residual surprise: the part of the VIX move that the SPX move does not explain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from strategies.base import ParamArrays, RawSignals, Side, Strategy, param
+from strategies.compare import above, below
+from strategies.gridtools import by_group
+from strategies.indicators import per_unique, rolling_ols_surprise
+
+__all__ = ["ResidualSurprise", "vix_surprise"]
+
+
+def vix_surprise(vix_close: npt.ArrayLike, spx_close: npt.ArrayLike,
+                 window: int) -> npt.NDArray[np.float64]:
+    """Standardised surprise of the VIX: out-of-sample residual / its standard error.
+
+    Daily log changes of the VIX are regressed on daily log returns of SPX over
+    the ``window`` days before each day (:func:`~strategies.indicators.rolling_ols_surprise`);
+    the day's residual is divided by that fit's residual standard error.
+
+    Parameters
+    ----------
+    vix_close, spx_close : array_like of float
+        Closes without gaps, same length.
+    window : int
+        Days in each rolling fit.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``NaN`` for the first ``window + 1`` rows and where the fit is degenerate.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dv = np.diff(np.log(np.asarray(vix_close, np.float64)), prepend=np.nan)
+        ds = np.diff(np.log(np.asarray(spx_close, np.float64)), prepend=np.nan)
+        resid, scale = rolling_ols_surprise(dv, ds, window)
+        out: npt.NDArray[np.float64] = np.where(scale > 0, resid / np.where(scale > 0, scale, 1.0),
+                                                np.nan)
+    return out
+
+
+@dataclass(frozen=True)
+class ResidualSurprise(Strategy):
+    """VIX surprise from a rolling regression on SPX (SIGNALS.md, further ideas).
+
+    Much of a VIX move is mechanical: when SPX falls, the at-the-money strike
+    slides down the skew.  Each day, the daily log change of the VIX is
+    compared with what the SPX log return of the same day predicts from a
+    least-squares line fitted on the ``window`` days *before* it (rolling,
+    never on the full sample).  The residual, in units of that fit's residual
+    standard error, is the surprise.
+
+    - Long entry: surprise above ``threshold`` -- more fear than the SPX move
+      explains, a fear extreme: expect SPX to rise.
+    - Short entry: surprise below ``-threshold`` -- the VIX fell more (or rose
+      less) than the SPX move explains, complacency: expect SPX to fall.
+
+    No exit signal: a surprise is a one-day event, so the execution layer's
+    holding period closes the trade.
+
+    Known at the signal day's close: VIX and SPX closes up to and including
+    that day (the VIX closes 15 minutes after SPX; both are known by the VIX
+    close).  The execution layer fills the trade on the next day (SPX open by
+    default); this class never shifts its output.
+
+    Parameters
+    ----------
+    window : int, default 63
+        Days in each rolling regression.
+    threshold : float, default 2.0
+        Surprise threshold in residual standard errors (both sides).
+    """
+
+    name: ClassVar[str] = "residual_surprise"
+    title: ClassVar[str] = "Residual VIX surprise"
+    idea: ClassVar[str] = ("VIX change beyond 2 standard errors of what SPX's move predicts "
+                           "(rolling 63-day regression): excess fear = long, excess calm = short")
+    required_columns: ClassVar[tuple[str, ...]] = ("vix_close", "spx_close")
+    sides: ClassVar[tuple[Side, ...]] = ("long", "short")
+
+    window: int = param(63, "days in each rolling regression", low=10, high=2520)
+    threshold: float = param(2.0, "surprise threshold in residual standard errors",
+                             low=0.0, low_open=True, high=10.0)
+
+    @classmethod
+    def warmup_for(cls, p: ParamArrays) -> np.ndarray:
+        """``window + 1``: ``window`` daily changes before the day, which has its own."""
+        out: np.ndarray = np.asarray(p.window, np.int64) + 1
+        return out
+
+    @classmethod
+    def generate(cls, data: pd.DataFrame, p: ParamArrays) -> RawSignals:
+        """Surprise entries on both sides; see the class docstring."""
+        return by_group(data, p, (), lambda key: cls.required_columns, _compute,
+                        warmup=cls.warmup_for(p))
+
+
+def _compute(frame: pd.DataFrame, q: ParamArrays, key: tuple[Any, ...]) -> RawSignals:
+    v = frame["vix_close"].to_numpy(np.float64)
+    s = frame["spx_close"].to_numpy(np.float64)
+    z = per_unique(lambda w: vix_surprise(v, s, w), q.window)
+    thr = q.col("threshold")
+    return RawSignals(long_entries=above(z, thr), short_entries=below(z, -thr))
