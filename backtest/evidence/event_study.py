@@ -143,6 +143,15 @@ def verdict_of(p_one_sided: float, alpha: float) -> Verdict:
     return "no evidence"
 
 
+def fmt(value: Any, spec: str, width: int) -> str:
+    """``value`` formatted with ``spec`` and right-aligned to ``width``; NaN as ``"n/a"``."""
+    try:
+        text = "n/a" if not np.isfinite(float(value)) else format(value, spec)
+    except (TypeError, ValueError):
+        text = str(value)
+    return text.rjust(width)
+
+
 def _check_expect(expect: str) -> Expect:
     if expect not in ("higher", "lower"):
         raise ValueError(f"expect must be 'higher' or 'lower', got {expect!r}")
@@ -277,9 +286,11 @@ class EventStudyResult:
                  f"{'ci_low':>8} {'ci_high':>8} {'hit':>5} {'t_hac':>6} {'p1':>6}  verdict"]
         for h, r in t.iterrows():
             lines.append(
-                f"{h:>4} {r.n_signal:>6} {r.n_episodes:>5} {r.mean_signal:>8.2%} "
-                f"{r.mean_uncond:>8.2%} {r.effect:>8.2%} {r.ci_low:>8.2%} {r.ci_high:>8.2%} "
-                f"{r.hit_rate:>5.0%} {r.t_hac:>6.2f} {r.p_one_sided:>6.3f}  {r.verdict}")
+                f"{h:>4} {r.n_signal:>6} {r.n_episodes:>5} {fmt(r.mean_signal, '.2%', 8)} "
+                f"{fmt(r.mean_uncond, '.2%', 8)} {fmt(r.effect, '.2%', 8)} "
+                f"{fmt(r.ci_low, '.2%', 8)} {fmt(r.ci_high, '.2%', 8)} "
+                f"{fmt(r.hit_rate, '.0%', 5)} {fmt(r.t_hac, '.2f', 6)} "
+                f"{fmt(r.p_one_sided, '.3f', 6)}  {r.verdict}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from backtest.errors import MissingDataError
-from backtest.evidence.event_study import DEFAULT_HORIZONS, make_rng
+from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt, make_rng
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.multiple import adjust_pvalues
 from backtest.evidence.strategy_study import StrategyStudy, resolve_strategy, study_strategy
@@ -181,9 +181,10 @@ class VerdictTable:
                  f"{'p_by':>6}  verdict"]
         for r in self.table.itertuples(index=False):
             lines.append(f"{r.strategy:<22} {r.side:<5} {r.horizon:>3} {r.n_signal:>5} "
-                         f"{r.n_episodes:>5} {r.effect:>8.2%} {r.ci_low:>8.2%} "
-                         f"{r.ci_high:>8.2%} {r.p_raw:>6.3f} {r.p_holm:>6.3f} {r.p_by:>6.3f}  "
-                         f"{r.verdict}")
+                         f"{r.n_episodes:>5} {fmt(r.effect, '.2%', 8)} "
+                         f"{fmt(r.ci_low, '.2%', 8)} {fmt(r.ci_high, '.2%', 8)} "
+                         f"{fmt(r.p_raw, '.3f', 6)} {fmt(r.p_holm, '.3f', 6)} "
+                         f"{fmt(r.p_by, '.3f', 6)}  {r.verdict}")
         for name, reason in self.skipped:
             lines.append(f"skipped {name}: {reason}")
         return "\n".join(lines)
