@@ -86,6 +86,13 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path | None:
     return Path(env).expanduser() if env else None
 
 
+def _contracts_label(raws: Sequence[RawFile]) -> str:
+    if len(raws) <= 2:
+        return " + ".join(_label(r) for r in raws)
+    folders = sorted({r.path.parent.name for r in raws})
+    return f"CBOE CFE contract files ({len(raws)} files in {', '.join(folders)})"
+
+
 def _empty_long() -> pd.DataFrame:
     return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"),
                          "expiry": pd.Series(dtype="datetime64[ns]"),
@@ -169,8 +176,10 @@ def _vx_columns(raws: list[RawFile], calendar: pd.DatetimeIndex
     longs_cont = [long_from_continuous(r.frame) for r in cont_raws]
     cols = list(DERIVED_COLUMNS)
     empty_long = _empty_long()
-    raw_long = (pd.concat(longs_raw, ignore_index=True).drop_duplicates(["date", "expiry"])
-                if longs_raw else empty_long)
+    raw_all = pd.concat(longs_raw, ignore_index=True) if longs_raw else empty_long
+    dup_mask = raw_all.duplicated(["date", "expiry"], keep="first")
+    raw_dups = raw_all.loc[dup_mask.to_numpy()]
+    raw_long = raw_all.loc[~dup_mask.to_numpy()]
     cont_long = (pd.concat(longs_cont, ignore_index=True).drop_duplicates(["date", "expiry"])
                  if longs_cont else empty_long)
     d_raw = derive_front_months(raw_long)
@@ -180,7 +189,7 @@ def _vx_columns(raws: list[RawFile], calendar: pd.DatetimeIndex
                          d_cont.loc[~d_cont.index.isin(use_raw)]]).sort_index()
     labels = []
     if len(use_raw):
-        labels.append(" + ".join(_label(r) for r in contract_raws))
+        labels.append(_contracts_label(contract_raws))
         notes.append(f"raw CFE contracts give vx1/vx2 on {len(use_raw)} day(s) "
                      f"({use_raw[0].date()}..{use_raw[-1].date()}); they take precedence")
     n_cont = int((~d_cont.index.isin(use_raw)).sum())
@@ -197,7 +206,17 @@ def _vx_columns(raws: list[RawFile], calendar: pd.DatetimeIndex
                                  if bad and worst is not None else ""))
     for r in [*contract_raws, *cont_raws]:
         repairs += sum(int(v) for k, v in r.repair_counts.items() if k != "volume")
+    singles = [r for r in contract_raws if r.format == "cfe-contract"]
+    for r in [*(r for r in contract_raws if r not in singles), *cont_raws]:
         notes.extend(f"{r.path.name}: {m}" for m in r.repairs)
+    if singles:
+        zero = sum(int(r.repair_counts.get("settle", 0)) for r in singles)
+        notes.append(f"{len(singles)} single contract file(s): {zero} zero-settle row(s) "
+                     "dropped; prices before 2007-03-26 divided by 10")
+    n_dup = len(raw_dups)
+    if n_dup:
+        notes.append(f"{n_dup} (day, contract) settle(s) appear in more than one contract file; "
+                     "the first file's value is used")
     aligned = {}
     dropped_total = 0
     for c in cols:

@@ -238,3 +238,33 @@ def test_changed_file_is_reloaded(tmp_path: Path) -> None:
     assert load_market_data(root).frame["spx_close"].tolist() == [1.0, 2.0]
     (root / "spx.csv").write_text(SPX + "2020-01-06,3,3,3,3,1\n")
     assert load_market_data(root).frame["spx_close"].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_single_contract_files_give_the_same_vx(tmp_path: Path, shared_data: Path,
+                                                 full_table: MarketTable) -> None:
+    """A directory listing each CFE contract file on its own (as `vixbt data update` and
+    `vixbt data import` write them) gives the same vx columns as the archive."""
+    import tarfile
+
+    entries = {e.format: e for e in read_manifest(shared_data)}
+    with tarfile.open(entries["cfe-contracts-archive"].path) as tf:
+        members = [m for m in tf.getmembers() if m.isfile() and m.name.endswith(".csv")]
+        lines = [f"{entries['yahoo-ohlcv-lowercase'].path},SPX,yahoo-ohlcv-lowercase"]
+        for m in members:
+            fh = tf.extractfile(m)
+            assert fh is not None
+            name = Path(m.name).name
+            (tmp_path / name).write_bytes(fh.read())
+            lines.append(f"{name},VX,cfe-contract")
+    (tmp_path / "manifest.csv").write_text("path,symbol,format\n" + "\n".join(lines) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        t = load_market_data(tmp_path)
+    span = slice("2008-01-02", "2015-04-01")
+    for c in ("vx1", "vx2", "vx1_days", "vx30"):
+        pd.testing.assert_series_equal(t.frame.loc[span, c], full_table.frame.loc[span, c])
+    src = t.sources["vx1"]
+    assert src.source == f"CBOE CFE contract files (96 files in {tmp_path.name})"
+    assert any("96 single contract file(s): 314 zero-settle row(s) dropped" in n
+               for n in src.notes)
+    assert t.frame["vx1"].last_valid_index() == pd.Timestamp("2015-04-01")
