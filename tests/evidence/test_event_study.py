@@ -197,3 +197,15 @@ def test_bad_input_messages(tiny: tuple[pd.DataFrame, pd.Series]) -> None:
         event_study(sig, data, alpha=0.7)
     with pytest.raises(TypeError, match="seed must be an int"):
         event_study(sig, data, seed="x")  # type: ignore[arg-type]
+
+
+def test_bootstrap_interval_covers_zero_under_no_effect() -> None:
+    """Nominal 90 % intervals, 120 seeded null markets (binomial sd ~2.7 %)."""
+    rng = np.random.default_rng(7)
+    cover = []
+    for i in range(120):
+        data, sig = synthetic_market(rng, T=1500)
+        t = event_study(sig, data, horizons=(1, 10), n_boot=200, conf=0.9, seed=i).table
+        cover.append(((t.ci_low < 0) & (t.ci_high > 0)).to_numpy())
+    rates = np.mean(cover, axis=0)
+    assert (rates > 0.8).all() and (rates < 0.97).all(), rates
