@@ -136,16 +136,15 @@ def splice(inputs: Sequence[SpliceInput], *, order_by_reach: bool = True) -> Spl
     used: list[str] = []
     out: pd.Series | None = None
     for it in items:
-        s = it.series.dropna()
-        if it.before is not None:
-            s = s.loc[s.index < it.before]
+        full = it.series.dropna()
+        s = full.loc[full.index < it.before] if it.before is not None else full
         if out is None:
             out = s.astype(np.float64)
             used.append(it.label)
             if len(items) > 1:
                 notes.append(f"primary source: {it.label}")
             continue
-        n_common, n_bad, worst, maxdiff = compare_overlap(s, out)
+        n_common, n_bad, worst, maxdiff = compare_overlap(full, out)
         if n_common:
             if n_bad:
                 assert worst is not None
