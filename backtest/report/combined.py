@@ -155,15 +155,10 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
                        "covers the same days and costs")
     sections = [add_strategy_section(rep, ev, frame) for ev in evaluations]
 
-    page.heading("Data and method")
-    src = pd.DataFrame([{"column": c, "source": s.source, "first": s.first, "last": s.last,
-                         "rows": s.rows, "gaps": s.gaps, "repairs": s.repairs}
-                        for c, s in table.sources.items()]).set_index("column")
-    page.table(src, caption=f"Market data, content hash {table.content_hash[:16]}")
-    if not table.has("vix3m") and not table.has("vx1"):
-        page.callout("No term-structure data (VIX3M or VIX futures) is loaded: the term-"
-                     "structure strategies are skipped. Point --data-dir or VIXBT_DATA_DIR "
-                     "at a data directory that holds them (see `vixbt data update`).")
+    from backtest.report.data_section import add_data_section
+
+    add_data_section(rep, table)
+    page.heading("Method", 3, toc=False)
     page.bullets([
         "Signals are computed from data known at each day's close; orders fill on the next "
         "trading day (the VIX closes 15 minutes after SPX, so a same-day fill would be "

@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
                           f"{ev.result.index[-1]:%Y-%m-%d}; signals at "
                           f"the close, fills at the {execution.fill.replace('_', ' ')}.")
     section = add_strategy_section(rep, ev, table.frame)
+    from backtest.report.data_section import add_data_section
+
+    add_data_section(rep, table)
     doc["strategy"] = section
     stats = stats_table(ev.result)
     rep.stats = stats

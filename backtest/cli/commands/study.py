@@ -44,6 +44,9 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
         rep.page.heading("Full table")
         rep.page.table(vt.table, index=False, verdict_column="verdict",
                        caption="One row per strategy, side and horizon")
+        from backtest.report.data_section import add_data_section
+
+        add_data_section(rep, table)
         rep.stats = vt.to_frame()
         rep.summary = doc
         folder = write_report(rep, args, {"horizons": horizons, "fill": args.fill,
@@ -101,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
             rep.page.heading("By decade")
             rep.page.table(eras, caption="Per-era event study (no bootstrap)",
                            verdict_column="verdict")
+        from backtest.report.data_section import add_data_section
+
+        add_data_section(rep, table)
         rep.stats = frame
         rep.summary = doc
         folder = write_report(rep, args, {"strategy": strategy.name,

@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     folder = None
     if not args.no_report:
         rep = sweep_report(result, evidence, metric=args.metric, x=args.x, y=args.y)
+        from backtest.report.data_section import add_data_section
+
+        add_data_section(rep, table)
         rep.summary = doc
         folder = write_report(rep, args, {"strategy": cls.name, "grid": grid,
                                           "execution": execution, "metric": args.metric,

@@ -41,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
         rep.page.heading("Largest weekly VIX rises in the data")
         top = view.weeks.dropna(subset=["vix_change"]).nlargest(10, "vix_change")
         rep.page.table(top, caption="Top 10 weeks by VIX change (fractions)")
+        from backtest.report.data_section import add_data_section
+
+        add_data_section(rep, table)
         rep.stats = view.weeks
         rep.summary = doc
         folder = write_report(rep, args, {"date": args.date}, table)
