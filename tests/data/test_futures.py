@@ -8,7 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from backtest.data.expirations import vx_expirations
 from backtest.data.futures import (
     curve_wide,
     derive_front_months,
@@ -103,3 +106,38 @@ def test_raw_contracts_reproduce_continuous_m1_m2(shared_data: Path) -> None:
     expiry = m.index[pos] + pd.to_timedelta(d_raw.loc[m.index[pos], "vx1_days"], unit="D")
     assert len(pos) == 87  # one per monthly expiry 2008-01 .. 2015-03
     assert (pd.DatetimeIndex(expiry) == m.index[pos + 1]).all()
+
+
+# --- property: derived columns use only settles dated on the day itself ----------------------
+
+_DAYS = pd.bdate_range("2018-01-02", periods=90)
+_EXP = vx_expirations("2018-01-01", "2019-06-30")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_DAYS) - 1), st.integers(0, 5)), max_size=300))
+def test_derived_values_come_from_the_same_day(picks: list[tuple[int, int]]) -> None:
+    rows = []
+    for day_no, k in set(picks):
+        d = _DAYS[day_no]
+        expiry = _EXP[d < _EXP][k]
+        # a settle that names its day and contract: 10 + day/100 + k/10000
+        rows.append((d, expiry, 10 + day_no / 100 + k / 10_000))
+    long = pd.DataFrame(rows, columns=["date", "expiry", "settle"])
+    if long.empty:
+        assert derive_front_months(long).empty
+        return
+    out = derive_front_months(long)
+    have = {(r.date, r.expiry): r.settle for r in long.itertuples()}
+    for d, r in out.iterrows():
+        nxt = _EXP[d < _EXP]
+        assert r["vx1_days"] == (nxt[0] - d).days
+        for col, k in (("vx1", 0), ("vx2", 1)):
+            want = have.get((d, nxt[k]))
+            if want is None:
+                assert np.isnan(r[col])
+            else:
+                assert r[col] == want
+        if not np.isnan(r["vx30"]):
+            same_day = [v for (dd, _), v in have.items() if dd == d]
+            assert min(same_day) - 1e-12 <= r["vx30"] <= max(same_day) + 1e-12
