@@ -19,7 +19,6 @@ import dataclasses
 import difflib
 import itertools
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -320,6 +319,8 @@ def load_experiment(path: str | Path) -> Experiment:
     FileNotFoundError
         If the file does not exist.
     """
+    import tomllib
+
     p = Path(path)
     try:
         doc = tomllib.loads(p.read_text(encoding="utf-8"))
