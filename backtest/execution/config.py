@@ -11,9 +11,12 @@ Rules
    or close (``fill="next_close"``); see :mod:`backtest.execution.fills`.  Equity
    is marked at every day's SPX close.  A position open at the end of the data
    is valued at the last close, not closed.
-2. **Sizing.** All in: an entry commits the whole current equity (long, or short
-   of the same notional).  No pyramiding: entries while in a position are
-   ignored.
+2. **Sizing.** All in: an entry commits the whole current equity ``E``, fee
+   included: a long entry buys ``E / (P_buy * (1 + fees))`` units, a short
+   entry sells ``E / (P_sell * (1 + fees))`` units short (``P_*`` after
+   slippage).  No pyramiding: entries while in a position are ignored.  A
+   short that loses more than the equity cannot be covered all in; such a run
+   is refused with an error.
 3. **Sides.** ``long_entries``/``long_exits`` open/close a long position,
    ``short_entries``/``short_exits`` a short one.  ``side`` chooses which sides
    trade (``None``: the strategy's own sides).  An entry of the opposite side
@@ -23,13 +26,17 @@ Rules
 4. **Exits.** With ``exit_on_signal`` the side's exit signals close it.  With
    ``holding_period=N`` a position filled on bar ``f`` is closed on bar
    ``f + N`` at that bar's fill price (the exit order is generated at the close
-   of bar ``f + N - 1``), unless an exit signal closed it earlier.  At least
-   one of the two must be active.
+   of bar ``f + N - 1``), unless an exit signal closed it earlier.  A time
+   exit is the only order of its bar: signals filling on that bar are ignored.
+   At least one of the two must be active.
 5. **Costs.** ``fees``: fraction of traded value charged at every fill, entry
    and exit.  ``slippage``: fraction by which each fill price moves against
    the trade (buys at ``P * (1 + slippage)``, sells at ``P * (1 - slippage)``).
 6. **Benchmark.** Buy-and-hold SPX bought at the first fill price of the
    period (first day's fill price) with the same costs, valued at each close.
+7. **Period.** A run covers the rows from the first to the last day on which
+   ``spx_close`` and every column the strategy reads have a value; signals are
+   computed on the whole table (warm-up may use earlier rows).
 """
 
 from __future__ import annotations
