@@ -1,5 +1,16 @@
 """VIX signal strategies: one frozen-dataclass class per idea, and their registry."""
 
 from strategies.base import GridSignals, ParamArrays, RawSignals, Signals, Strategy, param
+from strategies.registry import REGISTRY, get_strategy, list_strategies
 
-__all__ = ["GridSignals", "ParamArrays", "RawSignals", "Signals", "Strategy", "param"]
+__all__ = [
+    "REGISTRY",
+    "GridSignals",
+    "ParamArrays",
+    "RawSignals",
+    "Signals",
+    "Strategy",
+    "get_strategy",
+    "list_strategies",
+    "param",
+]

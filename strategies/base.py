@@ -378,7 +378,7 @@ class Strategy:
             if arr.shape != (len(data), n):
                 raise ValueError(f"{cls.__name__}.generate returned shape {arr.shape}, "
                                  f"expected {(len(data), n)}")
-            return pd.DataFrame(arr, index=data.index, columns=columns)
+            return pd.DataFrame(arr, index=data.index, columns=columns, copy=False)
 
         return GridSignals(frame(raw.long_entries), frame(raw.long_exits),
                            frame(raw.short_entries), frame(raw.short_exits), cls.sides)

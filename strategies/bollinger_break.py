@@ -10,58 +10,64 @@ import numpy.typing as npt
 import pandas as pd
 
 from strategies.base import ParamArrays, RawSignals, Side, Strategy, param
-from strategies.compare import above, at_or_above, at_or_below, below
-from strategies.gridtools import by_group
-from strategies.indicators import per_unique, rolling_mean, rolling_std
+from strategies.indicators import complete_rows, factorize_keys, rolling_mean, rolling_std
+from strategies.kernels import STYLE_CODES, band_kernel
 
-__all__ = ["EXIT_STYLES", "BollingerBreak", "band_signals"]
+__all__ = ["EXIT_STYLES", "BollingerBreak", "band_breaks"]
 
 EXIT_STYLES = ("inside", "middle", "none")
 """How a band break ends: back inside the bands, at the middle band, or never
 (the execution layer's holding period closes the trade)."""
 
 
-def band_signals(x: npt.ArrayLike, window: npt.ArrayLike, num_std: npt.ArrayLike,
-                 exit_style: npt.ArrayLike) -> RawSignals:
-    """Bollinger-band breaks of one series for ``n`` parameter sets.
-
-    The middle band is the ``window``-row simple mean, the bands are ``num_std``
-    population standard deviations either side.  The mean and deviation are
-    computed once per unique window; band widths broadcast over them.
+def band_breaks(length: int, rows: npt.NDArray[np.intp], x: npt.NDArray[np.float64],
+                xcode: npt.ArrayLike, mid: npt.NDArray[np.float64],
+                sd: npt.NDArray[np.float64], bcode: npt.ArrayLike, num_std: npt.ArrayLike,
+                exit_style: npt.ArrayLike, warmup: npt.ArrayLike) -> RawSignals:
+    """Bollinger-band breaks of ``n`` parameter sets in one compiled pass.
 
     Parameters
     ----------
-    x : array_like of float, shape (T,)
-        Series without gaps, time on axis 0.
-    window, num_std, exit_style : array_like, shape (n,)
-        Parameters of each set (``exit_style`` from :data:`EXIT_STYLES`).
+    length : int
+        Rows ``T`` of the full frame.
+    rows : numpy.ndarray of intp, shape (m,)
+        Full-frame row of each compact row (rows without data get no signal).
+    x : numpy.ndarray of float, shape (m, Ux)
+        The banded series (one column per unique series).
+    xcode : array_like of int, shape (n,)
+        Column of ``x`` each parameter set reads.
+    mid, sd : numpy.ndarray of float, shape (m, U)
+        Middle band and standard deviation, one column per unique band.
+    bcode : array_like of int, shape (n,)
+        Column of ``mid``/``sd`` each parameter set reads.
+    num_std : array_like of float, shape (n,)
+        Half-width in standard deviations.
+    exit_style : array_like of str, shape (n,)
+        From :data:`EXIT_STYLES`.
+    warmup : array_like of int, shape (n,)
+        Compact rows without a signal at the start.
 
     Returns
     -------
     RawSignals
-        ``long_entries``: close above the upper band; ``short_entries``: close
-        below the lower band.  Exits by style: ``"inside"`` -- the long exits
-        when the close is at or below the upper band, the short when at or
-        above the lower band; ``"middle"`` -- at or below / at or above the
-        middle band; ``"none"`` -- never.
+        ``long_entries``: above the upper band; ``short_entries``: below the
+        lower band.  Exits by style: ``"inside"`` -- the long exits when at or
+        below the upper band, the short when at or above the lower band;
+        ``"middle"`` -- at or below / at or above the middle band; ``"none"``
+        -- never.  Comparisons as in :mod:`strategies.compare`.
     """
-    v = np.asarray(x, dtype=np.float64)[:, None]
-    w = np.asarray(window)
-    k = np.asarray(num_std, dtype=np.float64).reshape(1, -1)
-    style = np.asarray(exit_style)
-    mid = per_unique(lambda win: rolling_mean(v[:, 0], win), w)
-    sd = per_unique(lambda win: rolling_std(v[:, 0], win, ddof=0), w)
-    upper = mid + k * sd
-    lower = mid - k * sd
-    long_exits = np.zeros(mid.shape, dtype=bool)
-    short_exits = np.zeros(mid.shape, dtype=bool)
-    for name, up, lo in (("inside", upper, lower), ("middle", mid, mid)):
-        cols = np.flatnonzero(style == name)
-        if len(cols):
-            long_exits[:, cols] = at_or_below(v, up[:, cols])
-            short_exits[:, cols] = at_or_above(v, lo[:, cols])
-    return RawSignals(long_entries=above(v, upper), long_exits=long_exits,
-                      short_entries=below(v, lower), short_exits=short_exits)
+    k = np.ascontiguousarray(num_std, dtype=np.float64)
+    n = len(k)
+    style = np.asarray([STYLE_CODES[str(v)] for v in np.asarray(exit_style)], dtype=np.int64)
+    out = [np.zeros((length, n), dtype=bool) for _ in range(4)]
+    band_kernel(np.ascontiguousarray(x, dtype=np.float64),
+                np.ascontiguousarray(xcode, dtype=np.intp),
+                np.ascontiguousarray(mid, dtype=np.float64),
+                np.ascontiguousarray(sd, dtype=np.float64),
+                np.ascontiguousarray(bcode, dtype=np.intp), k, style,
+                np.ascontiguousarray(warmup, dtype=np.int64),
+                np.ascontiguousarray(rows, dtype=np.intp), *out)
+    return RawSignals(*out)
 
 
 @dataclass(frozen=True)
@@ -120,10 +126,12 @@ class BollingerBreak(Strategy):
     @classmethod
     def generate(cls, data: pd.DataFrame, p: ParamArrays) -> RawSignals:
         """Band breaks of the VIX close; see the class docstring."""
-        def compute(frame: pd.DataFrame, q: ParamArrays, key: tuple[object, ...]) -> RawSignals:
-            return band_signals(frame["vix_close"].to_numpy(np.float64), q.window, q.num_std,
-                                q.exit_style)
-        return by_group(data, p, (), lambda key: ("vix_close",), compute,
-                        warmup=cls.warmup_for(p))
+        frame, rows = complete_rows(data, ("vix_close",))
+        c = frame["vix_close"].to_numpy(np.float64)
+        codes, uniq = factorize_keys([p.window])
+        mid = np.column_stack([rolling_mean(c, w) for (w,) in uniq])
+        sd = np.column_stack([rolling_std(c, w, ddof=0) for (w,) in uniq])
+        return band_breaks(len(data), rows, c[:, None], np.zeros(p.n, dtype=np.intp), mid, sd,
+                           codes, p.num_std, p.exit_style, cls.warmup_for(p))
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from strategies.base import ParamArrays, RawSignals, Side, Strategy, param
-from strategies.compare import at_or_above, below
-from strategies.gridtools import by_group
-from strategies.indicators import hist_vol, per_unique, rolling_mean, rolling_std
+from strategies.bollinger_break import band_breaks
+from strategies.indicators import complete_rows, factorize_keys, hist_vol, rolling_mean, rolling_std
 
 __all__ = ["MEASURES", "VOV_EXIT_STYLES", "VolOfVol"]
 
@@ -96,35 +95,34 @@ class VolOfVol(Strategy):
     @classmethod
     def generate(cls, data: pd.DataFrame, p: ParamArrays) -> RawSignals:
         """Breaks of vol-of-vol below its lower band; see the class docstring."""
-        return by_group(data, p, ("measure",),
-                        lambda key: ("vvix",) if key[0] == "vvix" else ("vix_close",),
-                        _compute, warmup=cls.warmup_for(p))
+        warmup = cls.warmup_for(p)
+        measure = np.asarray(p.measure)
+        entries = np.zeros((len(data), p.n), dtype=bool)
+        exits = np.zeros((len(data), p.n), dtype=bool)
+        for name in dict.fromkeys(measure.tolist()):
+            idx = np.flatnonzero(measure == name)
+            q = p.take(idx)
+            raw = _breaks(data, q, str(name), warmup[idx])
+            assert raw.short_entries is not None and raw.short_exits is not None
+            entries[:, idx] = raw.short_entries
+            exits[:, idx] = raw.short_exits
+        return RawSignals(short_entries=entries, short_exits=exits)
 
 
-def _compute(frame: pd.DataFrame, q: ParamArrays, key: tuple[Any, ...]) -> RawSignals:
-    if key[0] == "vvix":
-        vvix = frame["vvix"].to_numpy(np.float64)
-        hw_key = np.zeros(q.n, dtype=np.int64)  # the VVIX does not depend on hv_window
-
-        def series(hw: int) -> np.ndarray:
-            return vvix
-    else:
-        close = frame["vix_close"].to_numpy(np.float64)
-        cache: dict[int, np.ndarray] = {}
-        hw_key = np.asarray(q.hv_window, np.int64)
-
-        def series(hw: int) -> np.ndarray:
-            if hw not in cache:
-                cache[hw] = hist_vol(close, hw)
-            return cache[hw]
-    x = per_unique(series, hw_key)
-    mid = per_unique(lambda hw, bw: rolling_mean(series(hw), bw), hw_key, q.band_window)
-    sd = per_unique(lambda hw, bw: rolling_std(series(hw), bw, ddof=0), hw_key, q.band_window)
-    lower = mid - q.col("num_std") * sd
-    style = np.asarray(q.exit_style)
-    exits = np.zeros(x.shape, dtype=bool)
-    for name, level in (("middle", mid), ("inside", lower)):
-        cols = np.flatnonzero(style == name)
-        if len(cols):
-            exits[:, cols] = at_or_above(x[:, cols], level[:, cols])
-    return RawSignals(short_entries=below(x, lower), short_exits=exits)
+def _breaks(data: pd.DataFrame, q: ParamArrays, measure: str,
+            warmup: np.ndarray) -> RawSignals:
+    column = "vvix" if measure == "vvix" else "vix_close"
+    frame, rows = complete_rows(data, (column,))
+    values = frame[column].to_numpy(np.float64)
+    # the VVIX does not depend on hv_window: one series for every column
+    hw = (np.zeros(q.n, dtype=np.int64) if measure == "vvix"
+          else np.asarray(q.hv_window, np.int64))
+    xcode, xkeys = factorize_keys([hw])
+    series = {key: values if measure == "vvix" else hist_vol(values, key[0]) for key in xkeys}
+    bcode, bkeys = factorize_keys([hw, q.band_window])
+    mid = np.column_stack([rolling_mean(series[(h,)], b) for h, b in bkeys])
+    sd = np.column_stack([rolling_std(series[(h,)], b, ddof=0) for h, b in bkeys])
+    x = np.column_stack([series[key] for key in xkeys])
+    raw = band_breaks(len(data), rows, x, xcode, mid, sd, bcode, q.num_std, q.exit_style,
+                      warmup)
+    return RawSignals(short_entries=raw.short_entries, short_exits=raw.short_exits)
