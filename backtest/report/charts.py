@@ -59,7 +59,10 @@ def _date_axis(ax: Axes) -> None:
     ax.grid(True, alpha=0.3)
 
 
-def _as_dates(marks: pd.Series | pd.Index | Sequence[Any] | None,
+Marks = pd.Series | pd.Index | Sequence[Any] | None
+
+
+def _as_dates(marks: Marks,
               index: pd.Index) -> pd.DatetimeIndex:
     """Dates from a boolean Series (True days) or a list of dates, kept within index."""
     if marks is None:
@@ -78,10 +81,10 @@ def _values_at(series: pd.Series, dates: pd.DatetimeIndex) -> np.ndarray:
 def price_trades_chart(
     close: pd.Series,
     *,
-    long_entries: pd.Series | Sequence[Any] | None = None,
-    long_exits: pd.Series | Sequence[Any] | None = None,
-    short_entries: pd.Series | Sequence[Any] | None = None,
-    short_exits: pd.Series | Sequence[Any] | None = None,
+    long_entries: Marks = None,
+    long_exits: Marks = None,
+    short_entries: Marks = None,
+    short_exits: Marks = None,
     title: str = "S&P 500 with trades",
     ylabel: str = "SPX close (index points, log scale)",
     log: bool = True,

@@ -168,6 +168,65 @@ def _contango(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> Sign
     return SignalPanes(main, ratio_band=float(p.get("band", 0.0)))
 
 
+def _complacency_low(strategy: Strategy, frame: pd.DataFrame,
+                     signals: Signals) -> SignalPanes:
+    from strategies import indicators as ind
+
+    p = strategy.params()
+    vix = _vix(frame)
+    c = vix.to_numpy()
+    n = round(float(p["lookback_years"]) * int(p["days_per_year"]))
+    lines = {f"{float(p['lookback_years']):g}-year low ({n} days)":
+             _s(ind.rolling_min(c, n), frame.index)}
+    if p.get("exit_style") == "sma":
+        w = int(p["exit_window"])
+        lines[f"{w}-day SMA (exit above)"] = _s(ind.rolling_mean(c, w), frame.index)
+    main = Pane(vix, "VIX close", _VIX_LABEL, lines=lines, marks=_marks(strategy, signals),
+                title="VIX at its N-year low")
+    return SignalPanes(main)
+
+
+def _ma_cross(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> SignalPanes:
+    from strategies import indicators as ind
+
+    p = strategy.params()
+    vix = _vix(frame)
+    c = vix.to_numpy()
+    f, sl = int(p["fast"]), int(p["slow"])
+    lines = {f"{f}-day MA (fast)": _s(ind.rolling_mean(c, f), frame.index),
+             f"{sl}-day MA (slow)": _s(ind.rolling_mean(c, sl), frame.index)}
+    main = Pane(vix, "VIX close", _VIX_LABEL, lines=lines, marks=_marks(strategy, signals),
+                title=f"VIX {f}/{sl}-day moving-average cross")
+    return SignalPanes(main)
+
+
+def _residual(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> SignalPanes:
+    from strategies.residual_surprise import vix_surprise
+
+    p = strategy.params()
+    vix = _vix(frame)
+    marks = _marks(strategy, signals)
+    w, thr = int(p["window"]), float(p["threshold"])
+    z = _s(vix_surprise(vix.to_numpy(), frame["spx_close"].to_numpy(dtype=float), w),
+           frame.index)
+    lower = Pane(z, f"VIX surprise ({w}-day rolling regression on SPX)",
+                 "residual (standard errors)",
+                 levels={f"+{thr:g} (fear surprise)": thr, f"-{thr:g} (calm surprise)": -thr},
+                 marks=marks, title="The part of the VIX move SPX does not explain")
+    main = Pane(vix, "VIX close", _VIX_LABEL, marks=marks, title="VIX with the signal days")
+    return SignalPanes(main, lower)
+
+
+def _divergence(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> SignalPanes:
+    marks = _marks(strategy, signals)
+    spx = frame["spx_close"].astype(float)
+    lower = Pane(spx, "SPX close", "SPX (index points, log scale)", marks=marks, log=True,
+                 title="S&P 500 on the divergence days")
+    main = Pane(_vix(frame), "VIX close", _VIX_LABEL, marks=marks,
+                title=f"VIX/SPX divergence ({strategy.params().get('variant')})")
+    return SignalPanes(main, lower)
+
+
 def _generic(strategy: Strategy, frame: pd.DataFrame, signals: Signals) -> SignalPanes:
     main = Pane(_vix(frame), "VIX close", _VIX_LABEL, marks=_marks(strategy, signals),
                 title="VIX with the signal days")
@@ -179,6 +238,10 @@ _OVERLAYS: dict[str, Callable[[Strategy, pd.DataFrame, Signals], SignalPanes]] =
     "bollinger_break": _bollinger,
     "vol_of_vol": _vol_of_vol,
     "contango_flip": _contango,
+    "complacency_low": _complacency_low,
+    "ma_cross": _ma_cross,
+    "residual_surprise": _residual,
+    "divergence": _divergence,
 }
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from backtest.evidence.strategy_study import StrategyStudy
     from backtest.execution.config import Execution
     from backtest.execution.result import RunResult
+    from backtest.report.overlays import SignalPanes
     from backtest.report.writer import Report
     from strategies.base import Signals, Strategy
 
@@ -169,6 +170,27 @@ def _trade_dates(result: RunResult, side: str, which: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(t[f"{which}_date"])
 
 
+_ZOOM_DAYS = 756
+
+
+def _zoom_panes(panes: SignalPanes, index: pd.Index) -> SignalPanes:
+    """The same panes cut to ``index`` (indicators computed on the full run first)."""
+    import dataclasses
+
+    from backtest.report.charts import Pane
+
+    def cut(p: Pane) -> Pane:
+        return dataclasses.replace(
+            p, series=p.series.reindex(index),
+            lines={k: v.reindex(index) for k, v in p.lines.items()},
+            marks={k: (v.reindex(index).fillna(False).astype(bool)
+                       if isinstance(v, pd.Series) else v) for k, v in p.marks.items()},
+            log=False)
+
+    return dataclasses.replace(panes, main=cut(panes.main),
+                               lower=cut(panes.lower) if panes.lower is not None else None)
+
+
 def _param_text(strategy: Strategy) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in strategy.params().items()) or "no parameters"
 
@@ -245,6 +267,16 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     report.add_chart(fig, f"{key}-signal", alt=f"{s.name} signal chart",
                      caption="Signal days are marked on the close that triggered them; the "
                              "trade fills on the next trading day.")
+    if len(res.index) > _ZOOM_DAYS * 2:
+        zp = _zoom_panes(panes, res.index[-_ZOOM_DAYS:])
+        if zp.ratio_band is not None:
+            zfig = ratio_chart(zp.main.series, name=zp.main.label, band=zp.ratio_band,
+                               marks=zp.main.marks, title=zp.main.title + " (last 3 years)")
+        else:
+            zfig = signal_chart(zp.main, zp.lower,
+                                title=f"{s.title or s.name}: the last 3 years")
+        report.add_chart(zfig, f"{key}-signal-recent", alt=f"{s.name} signal chart, recent",
+                         caption="The same chart over the last three years of the run.")
     page.heading(f"{s.name}: equity and drawdown", sub, toc=False)
     report.add_chart(equity_chart(res.equity, res.benchmark_equity,
                                   title=f"{s.name}: growth of $1 and drawdown vs buy-and-hold"),
