@@ -235,3 +235,19 @@ def test_missing_column_named(cls: type[Strategy], real_frame: pd.DataFrame) -> 
             empty = real_frame.assign(**{col: np.nan})
             with pytest.raises(MissingDataError, match=rf"{cls.name}.*{col}"):
                 s.signals(empty)
+
+
+@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
+def test_short_history(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
+    """A frame shorter than the warm-up gives aligned, signal-free output (no crash)."""
+    sets = _examples(cls)
+    start = _first_complete_row(real_frame, sets)
+    for length in (1, 2, 5):
+        part = real_frame.iloc[start:start + length]
+        grid = cls.grid(part, sets)
+        for i, s in enumerate(sets):
+            col = grid.column(i)
+            assert len(col.long_entries) == length
+            if s.warmup >= length:
+                for side in ("long", "short"):
+                    assert not col.entries(side).any() and not col.exits(side).any()
