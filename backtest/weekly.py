@@ -8,7 +8,8 @@ close over the previous week's last close, minus one; a value missing on the
 last trading day is taken from the latest earlier day of the same week that has
 one (never from a later day).
 
-The rank compares the week's VIX change with every week in the loaded history:
+The rank compares the week's VIX change with every week in the loaded history
+(from the first week with a VIX close; SPX's percentile uses the same weeks):
 rank 1 is the largest weekly rise, and the percentile is the share of weeks
 whose change was at or below this one's.
 
@@ -388,6 +389,9 @@ def weekly_view(data: MarketTable | pd.DataFrame, date: str | pd.Timestamp | Non
     """
     frame = _frame(data)
     weeks = weekly_changes(frame)
+    # history = the weeks the VIX exists (the SPX may reach further back)
+    weeks = weeks.loc[weeks["vix_close"].first_valid_index():]
+    weeks.loc[weeks.index[0], ["vix_change", "spx_change"]] = np.nan
     if date is None:
         end = pd.Timestamp(weeks.index[-1])
     else:

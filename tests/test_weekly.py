@@ -110,3 +110,23 @@ def test_embedded_sample_week_of_august_2015() -> None:
     assert v.week_end == pd.Timestamp("2015-08-21")
     assert v.vix_change == pytest.approx(28.03 / 12.83 - 1, abs=1e-4)
     assert v.vix_rank == 1
+
+
+@pytest.mark.realdata
+def test_full_data_week_and_curve(data_dir) -> None:  # type: ignore[no-untyped-def]
+    # Known closes (CBOE history): VIX 41.94 on 2020-03-06 and 57.83 on 2020-03-13.
+    from backtest.data import load_futures_curve, load_market_data
+
+    table = load_market_data(data_dir)
+    curve = load_futures_curve(data_dir)
+    v = weekly_view(table, "2020-03-11", curve=curve)
+    assert v.week_end == pd.Timestamp("2020-03-13")
+    assert v.vix_change == pytest.approx(57.83 / 41.94 - 1, abs=1e-6)
+    assert v.weeks.index[0].year == 1990  # history starts with the VIX, not SPX's 1927
+    assert v.curve is not None and v.curve.front_shape == "backwardation"
+    # The front future settled 33.225 on 2018-02-05 when the VIX closed 37.32: a 4.095
+    # point discount to spot.
+    snap = curve_snapshot(curve, pd.Timestamp("2018-02-05"), table.frame["vix_close"])
+    assert snap is not None and snap.date == pd.Timestamp("2018-02-05")
+    assert snap.contracts["settle"].iloc[0] == pytest.approx(33.225)
+    assert snap.front_premium == pytest.approx(33.225 - 37.32)

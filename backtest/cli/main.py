@@ -281,6 +281,17 @@ def _handler(args: argparse.Namespace) -> Handler:
     return fn
 
 
+def _one_line_warnings() -> None:
+    """Show warnings (data repairs ...) as one ``vixbt: warning:`` line each."""
+    import warnings
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: object = None, line: str | None = None) -> None:
+        print(f"vixbt: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+    warnings.showwarning = show  # type: ignore[assignment]
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
@@ -304,6 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help, --version or a usage error (code 2)
         return int(exc.code) if isinstance(exc.code, int) else 2
     args.argv = args_list  # recorded in metadata.json
+    _one_line_warnings()
     debug = bool(getattr(args, "debug", False)) or "--debug" in args_list
     label = "vixbt " + args.command + (f" {args.data_command}" if args.command == "data" else "")
     try:

@@ -192,3 +192,21 @@ def test_text_from_data_paths_is_escaped(vixbt, shared_data: Path,  # type: igno
     meta = json.loads((folder / "metadata.json").read_text())
     paths = [s["path"] for s in meta["data"]["sources"] if s["path"]]
     assert paths and all("<script>" in p for p in paths)
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_report_on_the_full_data_runs_every_strategy(vixbt, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from strategies.registry import REGISTRY
+
+    res = vixbt("report", "--data-dir", str(data_dir), "--n-boot", "20", "--quiet",
+                "--format", "json", "--out", "res")
+    assert res.code == 0, res.err
+    doc = res.json()
+    assert doc["skipped"] == []
+    assert [s["strategy"] for s in doc["strategies"]] == list(REGISTRY)
+    assert doc["data"]["start"] <= "1990-01-02"
+    folder = Path(doc["report"])
+    files = _files(folder)
+    for name in REGISTRY:
+        assert f"{name}-signal.png" in files and f"{name}-signal-recent.png" in files
