@@ -310,7 +310,7 @@ def run_signals(
                      init_cash=execution.init_cash, engine=engine)
     return RunResult.from_portfolios(
         name=name, execution=execution, sides=trade_sides, portfolio=pf, benchmark=bench,
-        benchmark_of=np.repeat(np.arange(k_var), n), fill_price=price,
+        benchmark_of=np.repeat(np.arange(k_var), n),
     )
 
 

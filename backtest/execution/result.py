@@ -118,8 +118,8 @@ class RunResult:
 
     @classmethod
     def from_portfolios(cls, *, name: str, execution: Execution, sides: tuple[Side, ...],
-                        portfolio: Any, benchmark: Any, benchmark_of: npt.NDArray[np.int64],
-                        fill_price: npt.NDArray[np.float64]) -> RunResult:
+                        portfolio: Any, benchmark: Any,
+                        benchmark_of: npt.NDArray[np.int64]) -> RunResult:
         """Build from the strategy's and the benchmark's vectorbt portfolios.
 
         ``benchmark_of[j]`` is the benchmark column (cost variant) of column ``j``.
