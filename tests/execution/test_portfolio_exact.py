@@ -213,3 +213,14 @@ def test_summary_and_frame(frame: pd.DataFrame) -> None:
                                 "benchmark_equity", "benchmark_returns"]
     assert df["returns"].iloc[0] == 0.0
     assert df["returns"].iloc[1] == pytest.approx(df["equity"].iloc[1] / 100_000 - 1)
+
+
+def test_market_table_and_its_frame_give_the_same_run() -> None:
+    from backtest.data import MarketTable
+
+    frame = tiny_frame(OPENS, CLOSES, vix=[20.0, 25.0, 18.0, 26.0, 17.0, 19.0])
+    table = MarketTable(frame=frame, sources={})
+    a = run(SmaBand(window=2, band=0.0), table, Execution(fees=0.001))
+    b = run(SmaBand(window=2, band=0.0), frame, Execution(fees=0.001))
+    np.testing.assert_array_equal(a.values, b.values)
+    assert len(a.trades) >= 2

@@ -92,3 +92,24 @@ def test_signal_and_order_engines_identical(setting: str, market_frame: pd.DataF
         np.testing.assert_array_equal(a.positions, b.positions)
         np.testing.assert_array_equal(a.benchmark_values, b.benchmark_values)
         pd.testing.assert_frame_equal(a.trades, b.trades)
+
+
+@pytest.fixture(scope="module")
+def embedded_frame() -> pd.DataFrame:
+    """The SPX/VIX sample shipped inside ``arch`` (no data directory needed)."""
+    from backtest.data import load_embedded
+
+    return load_embedded().frame
+
+
+@pytest.mark.parametrize("setting", ["defaults", "costs+hold5"])
+def test_embedded_sample_matches_reference(setting: str, embedded_frame: pd.DataFrame) -> None:
+    ran = 0
+    for cls in STRATEGIES:
+        try:
+            cls().signals(embedded_frame)
+        except MissingDataError:
+            continue  # the term structure is not in the sample
+        _check(cls(), embedded_frame, SETTINGS[setting])
+        ran += 1
+    assert ran >= 5
