@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
 if TYPE_CHECKING:
     from backtest.payoff import PayoffResult
@@ -60,6 +60,14 @@ def _date_axis(ax: Axes) -> None:
 
 
 Marks = pd.Series | pd.Index | Sequence[Any] | None
+
+
+def _log_axis(ax: Axes, fmt: str) -> None:
+    """Log y scale with ticks at 1, 2 and 5 times each power of ten, labelled plainly."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format(v)))
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _as_dates(marks: Marks,
@@ -118,9 +126,7 @@ def price_trades_chart(
                        edgecolors="black", linewidths=0.3, zorder=3,
                        label=f"{label} ({len(dates)})")
     if log and (close.dropna() > 0).all():
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+        _log_axis(ax, "{:,.0f}")
     ax.set_title(title)
     ax.set_xlabel("date")
     ax.set_ylabel(ylabel)
@@ -304,9 +310,7 @@ def equity_chart(equity: pd.Series, benchmark: pd.Series, *, title: str = "",
     top = max((float(np.nanmax(y)) for y in lines if len(y)), default=1.0)
     low = min((float(np.nanmin(y)) for y in lines if len(y)), default=1.0)
     if low > 0 and top / low > 4:
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+        _log_axis(ax, "{:g}")
         ax.set_ylabel("growth of $1 (log scale)")
     else:
         ax.set_ylabel("growth of $1")

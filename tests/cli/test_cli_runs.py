@@ -196,7 +196,7 @@ def test_text_from_data_paths_is_escaped(vixbt, shared_data: Path,  # type: igno
 
 @pytest.mark.realdata
 @pytest.mark.slow
-def test_report_on_the_full_data_runs_every_strategy(vixbt, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_on_the_full_data_runs_every_strategy(data_dir: Path, vixbt) -> None:  # type: ignore[no-untyped-def]
     from strategies.registry import REGISTRY
 
     res = vixbt("report", "--data-dir", str(data_dir), "--n-boot", "20", "--quiet",
