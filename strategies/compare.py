@@ -13,14 +13,20 @@ lost.  A ``NaN`` on either side (warm-up, missing data) compares as ``False``
 in every function, including the "at or" ones.
 
 All functions broadcast like NumPy ufuncs and accept scalars, 1-D and 2-D
-arrays.  The shift in :func:`crosses_above` / :func:`crosses_below` runs along
-axis 0 (time).
+arrays; they are compiled ufuncs built on :func:`tolerance`, whose scalar forms
+:func:`scalar_above` / :func:`scalar_below` serve compiled kernels, so every
+path applies the identical rule.  The shift in :func:`crosses_above` /
+:func:`crosses_below` runs along axis 0 (time).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
+from numba import njit
+from numba import vectorize as _numba_vectorize
 
 __all__ = [
     "ATOL",
@@ -31,6 +37,9 @@ __all__ = [
     "below",
     "crosses_above",
     "crosses_below",
+    "scalar_above",
+    "scalar_below",
+    "tolerance",
 ]
 
 RTOL: float = 1e-9
@@ -43,20 +52,66 @@ FloatLike = npt.ArrayLike
 BoolArray = npt.NDArray[np.bool_]
 
 
+
 _MAX_TOL = 1e290  # keeps the tolerance finite when a value is infinite
 
 
-def _pair(a: FloatLike, b: FloatLike) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
-                                                npt.NDArray[np.float64]]:
-    x = np.asarray(a, dtype=np.float64)
-    y = np.asarray(b, dtype=np.float64)
-    tol = np.asarray(np.maximum(np.abs(x), np.abs(y)))
-    if tol.ndim == 0:
-        return x, y, np.asarray(min(float(tol) * RTOL, _MAX_TOL) + ATOL)
-    tol *= RTOL
-    np.minimum(tol, _MAX_TOL, out=tol)
-    tol += ATOL
-    return x, y, tol
+@njit(cache=True)
+def tolerance(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """Tie tolerance of two floats: ``min(RTOL * max(|a|, |b|), 1e290) + ATOL``."""
+    scale = max(abs(a), abs(b)) * RTOL
+    if scale > _MAX_TOL:
+        scale = _MAX_TOL
+    return scale + ATOL
+
+
+@njit(cache=True)
+def scalar_above(a: float, b: float) -> bool:  # pragma: no cover - compiled
+    """:func:`above` for two floats, callable from compiled kernels."""
+    return a - b > tolerance(a, b)
+
+
+@njit(cache=True)
+def scalar_below(a: float, b: float) -> bool:  # pragma: no cover - compiled
+    """:func:`below` for two floats, callable from compiled kernels."""
+    return b - a > tolerance(a, b)
+
+
+def _ufunc(fn: Any) -> Any:
+    """Compile a scalar comparison into a NumPy ufunc (broadcasting, one pass)."""
+    return _numba_vectorize(["boolean(float64, float64)"], cache=True)(fn)  # type: ignore[no-untyped-call]
+
+
+def _above_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
+    return a - b > tolerance(a, b)
+
+
+_above = _ufunc(_above_py)
+
+
+def _below_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
+    return b - a > tolerance(a, b)
+
+
+_below = _ufunc(_below_py)
+
+
+def _at_or_below_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
+    return a - b <= tolerance(a, b)
+
+
+_at_or_below = _ufunc(_at_or_below_py)
+
+
+def _at_or_above_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
+    return b - a <= tolerance(a, b)
+
+
+_at_or_above = _ufunc(_at_or_above_py)
+
+
+def _apply(ufunc: Any, a: FloatLike, b: FloatLike) -> BoolArray:
+    return np.asarray(ufunc(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)))
 
 
 def above(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -71,9 +126,7 @@ def above(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    x, y, tol = _pair(a, b)
-    with np.errstate(invalid="ignore"):
-        return np.asarray(x - y > tol)
+    return _apply(_above, a, b)
 
 
 def below(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -88,9 +141,7 @@ def below(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    x, y, tol = _pair(a, b)
-    with np.errstate(invalid="ignore"):
-        return np.asarray(y - x > tol)
+    return _apply(_below, a, b)
 
 
 def at_or_below(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -105,9 +156,7 @@ def at_or_below(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    x, y, tol = _pair(a, b)
-    with np.errstate(invalid="ignore"):
-        return np.asarray(x - y <= tol)
+    return _apply(_at_or_below, a, b)
 
 
 def at_or_above(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -122,9 +171,7 @@ def at_or_above(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    x, y, tol = _pair(a, b)
-    with np.errstate(invalid="ignore"):
-        return np.asarray(y - x <= tol)
+    return _apply(_at_or_above, a, b)
 
 
 def _prev(mask: BoolArray) -> BoolArray:

@@ -1,8 +1,8 @@
 """Numba kernels for the hottest grid computations (band breaks over many columns).
 
-The comparisons here are the scalar forms of :mod:`strategies.compare`
-(same tolerance, same operations) so a kernel and the NumPy path agree on every
-tie; the tests check that they do.
+The comparisons are :func:`strategies.compare.scalar_above` /
+:func:`~strategies.compare.scalar_below`, the scalar forms of the one rule, so a
+kernel and the array path agree on every tie; the tests check that they do.
 """
 
 from __future__ import annotations
@@ -11,30 +11,12 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from strategies.compare import _MAX_TOL, ATOL, RTOL
+from strategies.compare import scalar_above, scalar_below
 
-__all__ = ["STYLE_CODES", "band_kernel", "scalar_above", "scalar_below"]
+__all__ = ["STYLE_CODES", "band_kernel"]
 
 STYLE_CODES = {"inside": 0, "middle": 1, "none": 2}
 """Exit styles of :func:`band_kernel`."""
-
-
-@njit(cache=True)
-def scalar_above(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    """:func:`strategies.compare.above` for two floats."""
-    scale = max(abs(a), abs(b)) * RTOL
-    if scale > _MAX_TOL:
-        scale = _MAX_TOL
-    return a - b > scale + ATOL
-
-
-@njit(cache=True)
-def scalar_below(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    """:func:`strategies.compare.below` for two floats."""
-    scale = max(abs(a), abs(b)) * RTOL
-    if scale > _MAX_TOL:
-        scale = _MAX_TOL
-    return b - a > scale + ATOL
 
 
 @njit(cache=True)

@@ -7,9 +7,8 @@ import pandas as pd
 from strategy_frames import frame
 
 from strategies.bollinger_break import BollingerBreak
-from strategies.compare import above, at_or_above, at_or_below, below
+from strategies.compare import above, at_or_above, at_or_below, below, scalar_above, scalar_below
 from strategies.indicators import rolling_mean, rolling_std
-from strategies.kernels import scalar_above, scalar_below
 
 
 def test_scalar_comparisons_match_numpy() -> None:
