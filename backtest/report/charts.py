@@ -249,6 +249,8 @@ def signal_chart(main: Pane, lower: Pane | None = None, *, title: str = "") -> F
         ax.tick_params(axis="x", labelbottom=False)
     if title:
         fig.suptitle(title)
+    elif not main.title:
+        ax.set_title(main.label)
     return fig
 
 
