@@ -265,6 +265,9 @@ class Strategy:
                 continue
             value = getattr(self, f.name)
             _check_value(cls.__name__, f.name, value, f.type, spec)
+            normal = _normalise(value, f.type, spec)
+            if normal is not value:
+                object.__setattr__(self, f.name, normal)
         self.validate()
 
     def validate(self) -> None:
@@ -399,6 +402,18 @@ def _require(cls: type[Strategy], data: pd.DataFrame, needed: Sequence[str]) -> 
             "does not have; load a data directory that holds them (see `vixbt data info`)",
             missing,
         )
+
+
+def _normalise(value: Any, ftype: Any, spec: ParamSpec) -> Any:
+    """Plain Python scalars: ``10.0`` or ``np.int64(10)`` for an int field become ``10``."""
+    if spec.choices is not None:
+        return value.item() if isinstance(value, np.generic) else value
+    tname = ftype if isinstance(ftype, str) else getattr(ftype, "__name__", str(ftype))
+    if "int" in tname and "float" not in tname:
+        return value if type(value) is int else int(value)
+    if "float" in tname:
+        return value if type(value) is float else float(value)
+    return value
 
 
 def _check_value(owner: str, name: str, value: Any, ftype: Any, spec: ParamSpec) -> None:

@@ -251,3 +251,18 @@ def test_short_history(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
             if s.warmup >= length:
                 for side in ("long", "short"):
                     assert not col.entries(side).any() and not col.exits(side).any()
+
+
+@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
+def test_numeric_parameters_normalised(cls: type[Strategy]) -> None:
+    """``10.0`` or ``np.int64(10)`` for an integer parameter is the same strategy as ``10``."""
+    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+    default = cls()
+    for name, value in cls.defaults().items():
+        if types[name] == "int":
+            for alt in (float(value), np.int64(value)):
+                s = cls.from_params(**{name: alt})
+                assert s == default and type(getattr(s, name)) is int
+        elif types[name] == "float":
+            s = cls.from_params(**{name: np.float64(value)})
+            assert s == default and type(getattr(s, name)) is float
