@@ -68,6 +68,12 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _rss_now_mib() -> float:
+    """Resident memory right now (Linux ``/proc/self/statm``)."""
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _load() -> Any:
     from backtest.data import load_market_data
 
@@ -91,6 +97,7 @@ def worker_lean(grid_name: str) -> dict[str, Any]:
     frame = _load()
     t_load = time.perf_counter() - t1
     rss_before = _rss_mib()
+    rss_now = _rss_now_mib()
     sw = Sweep(BollingerBreak, GRIDS[grid_name])
     tracemalloc.start()
     t2 = time.perf_counter()
@@ -99,7 +106,8 @@ def worker_lean(grid_name: str) -> dict[str, Any]:
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {"import_s": t_import, "load_s": t_load, "sweep_s": t_sweep,
-            "rss_before_mib": rss_before, "peak_rss_mib": _rss_mib(),
+            "rss_before_mib": rss_before, "rss_current_before_sweep_mib": rss_now,
+            "peak_rss_mib": _rss_mib(), "rss_current_after_sweep_mib": _rss_now_mib(),
             "traced_peak_mib": traced_peak / 2**20, "rows": len(res),
             "chunk_size": res.chunk_size, "bars": res.n_bars}
 
@@ -300,6 +308,13 @@ def main() -> None:
     print("== imports (fresh process) ==")
     report["imports"] = _spawn(["--worker", "cli"])
     print(json.dumps(report["imports"], indent=1))
+    data_dir = os.environ.get("VIXBT_DATA_DIR", str(HERE.parent.parent / "shared" / "data"))
+    vixbt = str(Path(sys.executable).with_name("vixbt"))
+    cmd = [vixbt, "run", "bollinger_break", "--data-dir", data_dir, "--no-report", "--quiet"]
+    report["vixbt_run_first_s"] = _timed_cmd(cmd)  # may fill numba caches
+    report["vixbt_run_cold_s"] = min(_timed_cmd(cmd) for _ in range(2))
+    print(f"cold `vixbt run bollinger_break --no-report` (warm numba cache): "
+          f"{report['vixbt_run_cold_s']:.2f} s (first ever: {report['vixbt_run_first_s']:.2f} s)")
     frame = _load()
     for name in args.grids.split(","):
         grid = GRIDS[name]
