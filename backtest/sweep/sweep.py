@@ -376,6 +376,9 @@ class Sweep:
                                   np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
                                   prep.fees, prep.slippage, float(self.execution.init_cash),
                                   rets, True)
+        if (raw[:, _NAN_ORDERS] > 0).any():
+            raise DataError(f"the benchmark buys on {prep.index[0].date()}, where "
+                            f"{FILL_COLUMNS[self.execution.fill]} is missing")
         table = derive_stats(raw)
         table.insert(0, "slippage", prep.slippage)
         table.insert(0, "fees", prep.fees)

@@ -156,3 +156,34 @@ def test_holding_period_exit_by_hand() -> None:
     assert row["time_in_market"] == pytest.approx(2 / 6)
     assert row["win_rate"] == 1.0
     assert np.isinf(row["profit_factor"])
+
+
+def test_missing_strategy_column_is_named() -> None:
+    from backtest.errors import MissingDataError
+
+    frame = _tiny().drop(columns="vix_close")
+    with pytest.raises(MissingDataError, match="vix_close"):
+        Sweep(Threshold, {"high": [20.0]}).run(frame, progress=False)
+
+
+def test_missing_fill_price_on_an_order_day_is_an_error() -> None:
+    from backtest.errors import DataError
+
+    frame = _tiny()
+    frame.loc[frame.index[2], "spx_open"] = np.nan  # the entry fills on day 2
+    with pytest.raises(DataError, match="spx_open is missing"):
+        Sweep(Threshold, {"high": [20.0], "low": [10.0]}).run(frame, progress=False)
+    # without an order on that day the gap is harmless
+    frame = _tiny()
+    frame.loc[frame.index[5], "spx_open"] = np.nan
+    res = Sweep(Threshold, {"high": [20.0], "low": [10.0]}).run(frame, progress=False)
+    assert res.table["trades"].iloc[0] == 1
+
+
+def test_benchmark_needs_the_first_fill_price() -> None:
+    from backtest.errors import DataError
+
+    frame = _tiny()
+    frame.loc[frame.index[0], "spx_open"] = np.nan
+    with pytest.raises(DataError, match=r"the benchmark buys on 2020-01-01, where spx_open is"):
+        Sweep(Threshold, {"high": [40.0]}).run(frame, progress=False)
