@@ -311,6 +311,7 @@ def run_signals(
     return RunResult.from_portfolios(
         name=name, execution=execution, sides=trade_sides, portfolio=pf, benchmark=bench,
         benchmark_of=np.repeat(np.arange(k_var), n),
+        signal_days=pd.DatetimeIndex([pd.NaT, *frame.index])[rows],
     )
 
 

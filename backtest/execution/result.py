@@ -119,13 +119,18 @@ class RunResult:
     @classmethod
     def from_portfolios(cls, *, name: str, execution: Execution, sides: tuple[Side, ...],
                         portfolio: Any, benchmark: Any,
-                        benchmark_of: npt.NDArray[np.int64]) -> RunResult:
+                        benchmark_of: npt.NDArray[np.int64],
+                        signal_days: pd.DatetimeIndex | None = None) -> RunResult:
         """Build from the strategy's and the benchmark's vectorbt portfolios.
 
-        ``benchmark_of[j]`` is the benchmark column (cost variant) of column ``j``.
+        ``benchmark_of[j]`` is the benchmark column (cost variant) of column ``j``;
+        ``signal_days[i]`` the trading day before bar ``i`` (the day whose signal
+        fills on bar ``i``; ``NaT`` if none), by default the previous bar.
         """
         value = portfolio.value()
         index = pd.DatetimeIndex(value.index)
+        if signal_days is None:
+            signal_days = pd.DatetimeIndex([pd.NaT, *index[:-1]])
         rec = portfolio.trades.records
         entry_idx = rec["entry_idx"].astype(np.int64)
         exit_idx = rec["exit_idx"].astype(np.int64)
@@ -133,7 +138,7 @@ class RunResult:
         trades = pd.DataFrame({
             "column": rec["col"].astype(np.int64),
             "side": np.where(rec["direction"] == 0, "long", "short"),
-            "signal_date": index[np.maximum(entry_idx - 1, 0)],
+            "signal_date": signal_days[entry_idx],
             "entry_date": index[entry_idx],
             "exit_date": index[exit_idx],
             "entry_price": rec["entry_price"],

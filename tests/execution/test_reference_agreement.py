@@ -50,6 +50,8 @@ def _check(strategy: Strategy, frame: pd.DataFrame, ex: Execution) -> int:
     if ref.trades:
         assert list(got["side"]) == [t.side for t in ref.trades]
         assert list(got["entry_date"]) == [t.entry_date for t in ref.trades]
+        before = dict(zip(frame.index[1:], frame.index[:-1], strict=True))
+        assert list(got["signal_date"]) == [before[t.entry_date] for t in ref.trades]
         exits = [t.exit_date if t.exit_date is not None else res.index[-1] for t in ref.trades]
         assert list(got["exit_date"]) == exits
         assert list(got["status"]) == ["closed" if t.exit_date is not None else "open"
