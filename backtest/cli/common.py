@@ -27,6 +27,7 @@ __all__ = [
     "parse_params",
     "progress",
     "resolve_strategy",
+    "status",
     "write_report",
 ]
 
@@ -157,6 +158,12 @@ def progress(items: Iterable[T], args: argparse.Namespace, *, desc: str,
 
     yield from tqdm(items, desc=desc, total=total, file=sys.stderr, unit="step",
                     disable=bool(getattr(args, "quiet", False)), leave=False)
+
+
+def status(args: argparse.Namespace, message: str) -> None:
+    """One progress line on stderr (silenced by ``--quiet``)."""
+    if not getattr(args, "quiet", False):
+        print(f"vixbt: {message}", file=sys.stderr, flush=True)
 
 
 def write_report(report: Report, args: argparse.Namespace, parameters: Mapping[str, Any],

@@ -22,8 +22,9 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
 ``vixbt.study/1`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
     and horizon with the event-study columns), ``eras`` (or null).
-``vixbt.verdict/1`` (``vixbt study`` without a strategy)
-    the verdict table document of :mod:`backtest.evidence.verdict`, plus
+``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
+    the verdict table document of :mod:`backtest.evidence.verdict`
+    (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
     ``report``.
 ``vixbt.list/1`` (``vixbt list``)
     ``strategies``: list of ``{name, title, idea, sides, required_columns,

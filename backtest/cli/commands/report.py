@@ -14,6 +14,7 @@ from backtest.cli.common import (
     parse_horizons,
     progress,
     resolve_strategy,
+    status,
     write_report,
 )
 from backtest.cli.schema import schema_id
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
 
     from backtest.report.combined import headline_report
 
+    status(args, f"event studies of {len(strategies)} strategies on {len(table.frame):,} days "
+                 f"({args.n_boot} bootstrap replications each) ...")
     rep, vt, evaluations = headline_report(
         table, strategies, execution, horizons=horizons, n_boot=args.n_boot, seed=args.seed,
         progress=lambda it: progress(it, args, desc="backtests", total=len(strategies)))

@@ -13,6 +13,7 @@ from backtest.cli.common import (
     parse_horizons,
     parse_params,
     resolve_strategy,
+    status,
     write_report,
 )
 from backtest.cli.schema import schema_id
@@ -24,11 +25,11 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
     from backtest.report.writer import Report
 
     table = load_table(args)
+    status(args, f"event studies of every registered strategy ({args.n_boot} bootstrap "
+                 "replications each) ...")
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
                        seed=args.seed)
-    doc: dict[str, Any] = {**vt.to_dict(), "report": None}
-    doc["schema"] = schema_id("verdict")
-    doc["verdict_schema"] = vt.to_dict()["schema"]
+    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
