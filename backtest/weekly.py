@@ -375,8 +375,9 @@ def weekly_view(data: MarketTable | pd.DataFrame, date: str | pd.Timestamp | Non
         Daily data with ``vix_close`` and ``spx_close`` (and ``vx1``/``vx2`` for a
         two-point curve when ``curve`` is not given).
     date : str, Timestamp or None, default None
-        Any day of the wanted week; ``None``: the last week in the data (which
-        may be incomplete: its last trading day so far is used).
+        Any day of the wanted week; ``None``: the last week in which both the VIX
+        and SPX have a close (it may be incomplete: its last trading day so far
+        is used).
     curve : pandas.DataFrame or None, default None
         Full futures curve (trade date x contract expiry settles), e.g. from
         ``backtest.data.load_futures_curve``.
@@ -392,8 +393,10 @@ def weekly_view(data: MarketTable | pd.DataFrame, date: str | pd.Timestamp | Non
     # history = the weeks the VIX exists (the SPX may reach further back)
     weeks = weeks.loc[weeks["vix_close"].first_valid_index():]
     weeks.loc[weeks.index[0], ["vix_change", "spx_change"]] = np.nan
+    both = weeks[["vix_close", "spx_close"]].notna().all(axis=1)
     if date is None:
-        end = pd.Timestamp(weeks.index[-1])
+        # the last week with both closes (SPX files often run past the VIX file)
+        end = pd.Timestamp(weeks.index[both.to_numpy()][-1])
     else:
         try:
             day = pd.Timestamp(date)
@@ -408,6 +411,9 @@ def weekly_view(data: MarketTable | pd.DataFrame, date: str | pd.Timestamp | Non
         if len(match) == 0:
             raise ValueError(f"no trading day in the week of {day:%Y-%m-%d}")
         end = pd.Timestamp(match[0])
+        if not both.loc[end]:
+            which = "VIX" if not np.isfinite(_num(weeks.at[end, "vix_close"])) else "SPX"
+            raise ValueError(f"the week of {day:%Y-%m-%d} has no {which} close in the data")
     pos = weeks.index.get_loc(end)
     if not isinstance(pos, int) or pos == 0:
         raise ValueError(f"the week ending {end:%Y-%m-%d} is the first in the data; "

@@ -58,6 +58,17 @@ def test_default_is_last_week() -> None:
     assert v.vix_change == pytest.approx(1.0) and v.vix_rank == 1
 
 
+def test_default_skips_weeks_without_a_vix_close() -> None:
+    # SPX runs one week past the VIX: the default week is the last one with both.
+    f = _frame()
+    extra = pd.DataFrame({"vix_close": np.nan, "spx_close": 96.0},
+                         index=pd.bdate_range("2024-04-15", "2024-04-19"))
+    f = pd.concat([f, extra])
+    assert weekly_view(f).week_end == pd.Timestamp("2024-04-12")
+    with pytest.raises(ValueError, match="has no VIX close"):
+        weekly_view(f, "2024-04-17")
+
+
 @pytest.mark.parametrize(("date", "match"), [
     ("2030-01-01", "outside the data"),
     ("2024-03-20", "first in the data"),
