@@ -12,13 +12,17 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     :mod:`backtest.evidence.verdict`), ``strategies`` (list of strategy
     objects), ``skipped`` (list of ``{strategy, reason}``).
 ``vixbt.run/1`` (``vixbt run``)
-    ``report``, ``data``, ``execution``, ``strategy`` (one strategy object).
+    ``report``, ``data``, ``execution`` (the Execution settings), ``strategy``
+    (one strategy object).
 ``vixbt.sweep/1`` (``vixbt sweep``)
-    ``report``, ``data``, ``strategy``, ``grid`` (name -> values), ``metric``,
-    ``n_combinations``, ``best`` (parameters and statistics of the best row),
-    ``spa`` (``{pvalue_consistent, pvalue_lower, pvalue_upper, ...}`` or null),
-    ``stepm`` (list of the parameter sets found superior, or null), ``rows``
-    (one object per combination: parameters then statistics).
+    ``report``, ``data``, ``strategy``, ``grid`` (name -> values), ``execution``,
+    ``metric``, ``n_combinations``, ``period`` (first and last day), ``best``
+    (``{params, stats}`` of the best row), ``spa`` (``{pvalue_consistent,
+    pvalue_lower, pvalue_upper, best, best_excess, n_models, n_obs, block_size,
+    reps}`` or null), ``stepm`` (``{superior: [labels], size, n_models}`` or
+    null), ``dsr`` (Deflated Sharpe Ratio figures or null), ``pbo``
+    (``{pbo}`` or null), ``notes``, ``rows`` (one object per combination:
+    parameters then statistics).
 ``vixbt.study/1`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
     and horizon with the event-study columns), ``eras`` (or null).
@@ -33,9 +37,10 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     ``start``, ``end``, ``rows``, ``content_hash``, ``columns``: list of
     ``{column, source, path, first, last, rows, gaps, repairs, notes}``.
 ``vixbt.data-import/1`` / ``vixbt.data-update/1``
-    the manifest entry written / one row per file with its status.
+    ``data_dir`` and ``entry`` (the manifest row written) / ``data_dir``, ``ok``
+    and ``files`` (one row per file with its status).
 ``vixbt.weekly/1`` (``vixbt weekly``)
-    ``report``, ``week`` (:meth:`backtest.weekly.WeeklyView.to_dict`).
+    ``report``, ``data``, ``week`` (:meth:`backtest.weekly.WeeklyView.to_dict`).
 ``vixbt.payoff/1`` (``vixbt payoff``)
     ``report``, ``position`` (:meth:`backtest.payoff.PayoffResult.to_dict`),
     ``table`` (``[{settlement, profit, profit_usd}]``).
@@ -49,9 +54,28 @@ columns, content_hash, sources: [...]}``.
 
 from __future__ import annotations
 
-__all__ = ["schema_id"]
+__all__ = ["SCHEMA_KEYS", "schema_id"]
 
 VERSION = 1
+
+#: Top-level keys of each command's JSON document (the contract tests hold them to).
+SCHEMA_KEYS: dict[str, frozenset[str]] = {
+    "report": frozenset({"schema", "report", "data", "execution", "verdicts", "strategies",
+                         "skipped"}),
+    "run": frozenset({"schema", "report", "data", "execution", "strategy"}),
+    "sweep": frozenset({"schema", "report", "data", "strategy", "grid", "execution", "metric",
+                        "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
+                        "notes", "rows"}),
+    "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras"}),
+    "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
+                                "skipped", "rows"}),
+    "list": frozenset({"schema", "strategies"}),
+    "data-info": frozenset({"schema", "start", "end", "rows", "content_hash", "columns"}),
+    "data-import": frozenset({"schema", "data_dir", "entry"}),
+    "data-update": frozenset({"schema", "data_dir", "ok", "files"}),
+    "weekly": frozenset({"schema", "report", "week", "data"}),
+    "payoff": frozenset({"schema", "report", "position", "table"}),
+}
 
 
 def schema_id(kind: str) -> str:

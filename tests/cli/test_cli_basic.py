@@ -166,3 +166,28 @@ def test_parser_lists_every_command() -> None:
     text = build_parser().format_help()
     for cmd in ("report", "run", "sweep", "study", "list", "data", "weekly", "payoff"):
         assert cmd in text
+
+
+def test_json_documents_have_exactly_the_documented_keys(vixbt, shared_data: Path,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    from backtest.cli.schema import SCHEMA_KEYS
+
+    calls = {
+        "list": ["list"],
+        "payoff": ["payoff", "--leg", "long:1:call:20:2", "--no-report"],
+        "weekly": ["weekly", "--no-report"],
+        "data-info": ["data", "info"],
+        "data-import": ["data", "import", str(shared_data / "vix_daily.csv"), "--symbol",
+                        "VIX", "--data-dir", str(tmp_path / "d")],
+        "run": ["run", "spike_reversal", "--no-report", "--n-boot", "10", "--quiet"],
+        "study": ["study", "spike_reversal", "--no-report", "--n-boot", "10", "--quiet"],
+        "verdict_table": ["study", "--no-report", "--n-boot", "10", "--quiet"],
+        "sweep": ["sweep", "bollinger_break", "--grid", "window=21,63", "--no-report",
+                  "--n-boot", "10", "--quiet"],
+    }
+    for kind, args in calls.items():
+        res = vixbt(*args, "--format", "json")
+        assert res.code == 0, (kind, res.err)
+        doc = res.json()
+        assert set(doc) == SCHEMA_KEYS[kind], kind
+        assert doc["schema"] == f"vixbt.{kind}/1", kind

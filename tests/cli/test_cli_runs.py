@@ -24,6 +24,9 @@ def test_report_all_strategies(vixbt, tmp_path: Path) -> None:  # type: ignore[n
     assert res.code == 0, res.err
     doc = res.json()
     assert doc["schema"] == "vixbt.report/1"
+    from backtest.cli.schema import SCHEMA_KEYS
+
+    assert set(doc) == SCHEMA_KEYS["report"]
     folder = Path(doc["report"])
     files = _files(folder)
     assert set(REPORT_FILES) <= files

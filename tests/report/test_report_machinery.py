@@ -97,3 +97,20 @@ def test_metadata_records_git_commit_of_this_checkout() -> None:
     if (repo / ".git").exists():
         assert git is not None and re.fullmatch(r"[0-9a-f]{40}", git["commit"])
     assert meta["schema"] == "vixbt.metadata/1"
+
+
+def _make(args: tuple[str, str]) -> str:
+    root, stamp = args
+    now = datetime.fromisoformat(stamp)
+    return new_run_folder("report", root, now=now).name
+
+
+def test_processes_in_the_same_second_do_not_collide(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    stamp = "2026-01-02T03:04:05+00:00"
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        names = list(pool.map(_make, [(str(tmp_path), stamp)] * 8))
+    assert len(set(names)) == 8
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert "20260102-030405-report" in names and "20260102-030405-report-8" in names
