@@ -29,6 +29,7 @@ __all__ = [
     "equity_chart",
     "forward_returns_chart",
     "heatmap_chart",
+    "metric_bars_chart",
     "payoff_chart",
     "price_trades_chart",
     "ratio_chart",
@@ -423,6 +424,37 @@ def heatmap_chart(table: pd.DataFrame, *, metric: str, title: str = "",
     cb = fig.colorbar(im, ax=ax)
     cb.set_label(metric)
     ax.set_title(title or f"{metric} by {table.index.name} and {table.columns.name}")
+    return fig
+
+
+def metric_bars_chart(values: pd.Series, *, metric: str, title: str = "") -> Figure:
+    """A statistic over the values of one swept parameter (bars).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Index: the parameter's values (index name = its name); values: the statistic.
+    metric : str
+        Name of the statistic (y label).
+    title : str, default ""
+        Chart title.
+    """
+    fig = Figure(figsize=(min(3.0 + 0.6 * len(values), 12), 4.0), layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    v = values.to_numpy(dtype=float)
+    x = np.arange(len(v))
+    ax.bar(x, np.nan_to_num(v), color=np.where(v >= 0, _LONG, _SHORT), alpha=0.8)
+    for xi, vi in zip(x, v, strict=True):
+        if np.isfinite(vi):
+            ax.annotate(f"{vi:.3g}", (xi, vi), textcoords="offset points",
+                        xytext=(0, 3 if vi >= 0 else -10), ha="center", fontsize=8)
+    ax.set_xticks(x, [f"{k:g}" if isinstance(k, int | float) else str(k)
+                      for k in values.index], fontsize=8)
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel(str(values.index.name or "parameter"))
+    ax.set_ylabel(metric)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.set_title(title or f"{metric} by {values.index.name}")
     return fig
 
 

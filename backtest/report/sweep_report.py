@@ -102,7 +102,7 @@ def _axes(result: SweepResult, x: str | None, y: str | None) -> tuple[str | None
 def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = "sharpe",
                  x: str | None = None, y: str | None = None) -> Report:
     """The sweep's report page: best rows, heatmaps, corrections, the full table."""
-    from backtest.report.charts import heatmap_chart
+    from backtest.report.charts import heatmap_chart, metric_bars_chart
 
     name = result.strategy.name or result.strategy.__name__
     rep = Report(title=f"Sweep: {name}", name=f"sweep-{name}",
@@ -148,19 +148,19 @@ def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = 
             if ya is not None:
                 hm = result.heatmap(xa, ya, m)
                 agg = hm.attrs.get("aggregated_over") or []
+                if not np.isfinite(hm.to_numpy(dtype=float)).any():
+                    continue
+                note = f" (mean over {', '.join(agg)})" if agg else ""
+                fig = heatmap_chart(hm, metric=m, title=f"{name}: {m}{note}",
+                                    center=0.0 if m == "total_return" else None)
             else:
-                hm = result.table[m].groupby(level=xa).mean().to_frame().T
-                hm.index = pd.Index([m], name="")
-                hm.columns.name = xa
-                agg = [p for p in result.parameters if p != xa]
-            note = f" (mean over {', '.join(agg)})" if agg else ""
-            center = 0.0 if m in ("total_return",) else None
-            finite = np.isfinite(hm.to_numpy(dtype=float))
-            if not finite.any():
-                continue
-            rep.add_chart(heatmap_chart(hm, metric=m, title=f"{name}: {m}{note}",
-                                        center=center),
-                          f"heatmap-{m}", alt=f"heatmap of {m}")
+                bars = result.table[m].groupby(level=xa).mean()
+                agg = [p for p in result.parameters if p != xa and
+                       len(result.grid.get(p, [])) > 1]
+                note = f" (mean over {', '.join(agg)})" if agg else ""
+                fig = metric_bars_chart(bars, metric=m, title=f"{name}: {m} by {xa}{note}")
+            rep.add_chart(fig, f"heatmap-{m}" if ya is not None else f"by-{xa}-{m}",
+                          alt=f"{m} over the grid")
     page.heading("All combinations")
     shown = result.to_frame()
     if len(shown) > 500:
