@@ -285,11 +285,18 @@ def _one_line_warnings() -> None:
     """Show warnings (data repairs ...) as one ``vixbt: warning:`` line each."""
     import warnings
 
+    seen: set[str] = set()
+
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: object = None, line: str | None = None) -> None:
-        print(f"vixbt: warning: {' '.join(str(message).split())}", file=sys.stderr)
+        text = " ".join(str(message).split())
+        if text not in seen:  # each distinct message once
+            seen.add(text)
+            print(f"vixbt: warning: {text}", file=sys.stderr)
 
     warnings.showwarning = show  # type: ignore[assignment]
+    # numerical noise (NaN comparisons during warm-up) is not something a user can act on
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
 def _one_line(exc: BaseException) -> str:

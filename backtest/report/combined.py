@@ -173,6 +173,7 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     rep.summary = {
         "verdicts": vt.to_dict(),
         "strategies": sections,
-        "skipped": [{"strategy": n, "reason": r} for n, r in vt.skipped],
+        "skipped": [{"strategy": ev.strategy.name, "reason": ev.skipped}
+                    for ev in evaluations if ev.skipped is not None],
     }
     return rep, vt, evaluations

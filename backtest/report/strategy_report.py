@@ -85,6 +85,10 @@ def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
     from backtest.evidence.strategy_study import study_strategy
     from backtest.execution.portfolio import run
 
+    if execution.side in ("long", "short") and execution.side not in strategy.sides:
+        return StrategyEvaluation(strategy, skipped=f"{strategy.name} has no {execution.side} "
+                                                    f"side (its sides: "
+                                                    f"{', '.join(strategy.sides)})")
     try:
         signals = strategy.signals(frame)
         result = run(strategy, frame, execution)

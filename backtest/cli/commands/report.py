@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
                                       "n_boot": args.n_boot, "seed": args.seed}, table)
     doc["report"] = str(folder) if folder else None
     lines = [vt.summary(), ""]
+    lines += [f"skipped {sk['strategy']}: {sk['reason']}" for sk in doc["skipped"]
+              if sk["strategy"] not in dict(vt.skipped)]
     for ev in evaluations:
         if ev.result is not None:
             st = ev.result.stats
