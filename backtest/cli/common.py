@@ -26,6 +26,7 @@ __all__ = [
     "parse_horizons",
     "parse_params",
     "progress",
+    "require_columns",
     "resolve_strategy",
     "status",
     "write_report",
@@ -65,6 +66,7 @@ def load_table(args: argparse.Namespace) -> MarketTable:
     if start is not None and end is not None and start > end:
         raise CliError(f"--start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
     table = load_market_data(getattr(args, "data_dir", None))
+    args.full_spans = {c: (src.first, src.last) for c, src in table.sources.items()}
     span = f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}"
     if start is not None and start > table.end:
         raise CliError(f"--start {start:%Y-%m-%d} is after the end of the data ({span})")
@@ -80,6 +82,37 @@ def load_table(args: argparse.Namespace) -> MarketTable:
         raise CliError(f"the period {args.start or '...'} .. {args.end or '...'} holds "
                        f"{len(frame)} trading day(s) of the data ({span})")
     return MarketTable(frame=frame, sources=refresh_sources(frame, table.sources))
+
+
+def require_columns(args: argparse.Namespace, table: MarketTable, strategy: Strategy) -> None:
+    """Check that ``table`` has the strategy's columns and enough days for its warm-up.
+
+    Raises
+    ------
+    MissingDataError
+        If a column is absent from the data, or has no value in the chosen
+        period (the message gives the column's span in the data).
+    CliError
+        If the period is shorter than the strategy's warm-up.
+    """
+    from backtest.errors import MissingDataError
+
+    spans = getattr(args, "full_spans", {})
+    for col in strategy.columns_needed():
+        if table.has(col):
+            continue
+        first, last = spans.get(col, (None, None))
+        if first is not None and last is not None:
+            raise MissingDataError(
+                f"strategy {strategy.name!r} needs {col}, which has no value between "
+                f"{table.start:%Y-%m-%d} and {table.end:%Y-%m-%d}; the data has {col} from "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d} (adjust --start/--end)", (col,))
+        table.require([col], purpose=f"strategy {strategy.name!r}")
+    rows = int(table.frame[list(strategy.columns_needed())].notna().all(axis=1).sum())
+    if rows <= strategy.warmup:
+        raise CliError(f"the period has {rows} day(s) with {', '.join(strategy.columns_needed())}"
+                       f", not more than the warm-up of {strategy.name!r} ({strategy.warmup} "
+                       "days): widen --start/--end")
 
 
 def resolve_strategy(name: str) -> type[Strategy]:

@@ -98,6 +98,11 @@ def test_run_csv(vixbt) -> None:  # type: ignore[no-untyped-def]
     (["run", "bollinger_break", "--end", "1980-01-01"], ["before the start of the data"]),
     (["run", "bollinger_break", "--start", "someday"], ["is not a date"]),
     (["run", "bollinger_break", "--horizons", "0,5"], ["--horizons"]),
+    # the embedded sample has SPX from 1999 but the VIX only from 2014-01-03
+    (["run", "bollinger_break", "--start", "2010-06-01", "--end", "2012-06-01"],
+     ["needs vix_close", "from 2014-01-03 to 2018-12-31"]),
+    (["run", "bollinger_break", "--start", "2018-06-01", "--end", "2018-07-01"],
+     ["warm-up of 'bollinger_break'"]),
 ])
 def test_run_bad_input(vixbt, one_line_error, args, fragments) -> None:  # type: ignore[no-untyped-def]
     one_line_error(vixbt(*args, "--no-report"), 2, "vixbt run: error:", *fragments)

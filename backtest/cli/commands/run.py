@@ -12,6 +12,7 @@ from backtest.cli.common import (
     make_execution,
     parse_horizons,
     parse_params,
+    require_columns,
     resolve_strategy,
     write_report,
 )
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     execution = make_execution(args, ex_over)
     horizons = parse_horizons(args.horizons)
     table = load_table(args)
-    table.require(strategy.columns_needed(), purpose=f"strategy {strategy.name!r}")
+    require_columns(args, table, strategy)
 
     from backtest.report.strategy_report import add_strategy_section, evaluate, stats_table
 

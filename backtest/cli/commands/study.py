@@ -12,6 +12,7 @@ from backtest.cli.common import (
     load_table,
     parse_horizons,
     parse_params,
+    require_columns,
     resolve_strategy,
     status,
     write_report,
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                        "belong to `vixbt run`")
     strategy = cls.from_params(**own)
     table = load_table(args)
-    table.require(strategy.columns_needed(), purpose=f"strategy {strategy.name!r}")
+    require_columns(args, table, strategy)
 
     from backtest.evidence.strategy_study import study_strategy
     from backtest.report.charts import forward_returns_chart

@@ -12,6 +12,7 @@ from backtest.cli.common import (
     emit,
     load_table,
     make_execution,
+    require_columns,
     resolve_strategy,
     write_report,
 )
@@ -43,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
         if axis is not None and axis not in grid:
             raise CliError(f"--x/--y {axis!r} is not a swept parameter; swept: {', '.join(grid)}")
     table = load_table(args)
-    needed = list(dict.fromkeys(c for s in sweep.parameter_sets for c in s.columns_needed()))
-    table.require(needed, purpose=f"strategy {cls.name!r}")
+    for s in {tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values():
+        require_columns(args, table, s)
     result = sweep.run(table.frame, keep_returns=True, progress=not args.quiet)
     if args.metric not in result.table.columns:
         raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
