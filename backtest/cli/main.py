@@ -236,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--symbols", metavar="SYM,SYM",
                    help="subset of SPX,VIX,VIX3M,VIX9D,VIX6M,VVIX,VX")
     d.add_argument("--force", action="store_true", help="request every file again")
+    d.add_argument("--mirror", metavar="ORIGIN",
+                   help="download from this host instead (e.g. http://proxy:8080), keeping "
+                        "the public URL paths")
+    d.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds before a stalled request fails (default: 30)")
 
     p = sub.add_parser("weekly", parents=[_common()], formatter_class=_Formatter,
                        help="the week's VIX change, its rank in history, the futures curve",

@@ -16,9 +16,12 @@ def run(args: argparse.Namespace) -> int:
 
     root = data_dir_of(args)
     symbols = [s.strip() for s in args.symbols.split(",") if s.strip()] if args.symbols else None
+    from backtest.data.sources import BaseUrls
+
+    base = BaseUrls.on_host(args.mirror) if args.mirror else None
     try:
         report = update(root, symbols=symbols, progress=not args.quiet, force=args.force,
-                        strict=False)
+                        strict=False, base_urls=base, timeout=args.timeout)
     except UpdateError as exc:
         report = exc.report
     frame = report.to_frame().set_index("relpath")
