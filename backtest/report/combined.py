@@ -37,7 +37,7 @@ def verdict_matrix(vt: VerdictTable) -> pd.DataFrame:
     t = vt.table
     m = t.pivot_table(index=["strategy", "side"], columns="horizon", values="verdict",
                       aggfunc="first", sort=False)
-    m.columns = [f"{h} days" for h in m.columns]
+    m.columns = [f"{h} day{'s' if h != 1 else ''}" for h in m.columns]
     return m
 
 
@@ -45,8 +45,26 @@ def _effect_matrix(vt: VerdictTable) -> pd.DataFrame:
     t = vt.table.assign(effect_pct=vt.table["effect"] * 100)
     m = t.pivot_table(index=["strategy", "side"], columns="horizon", values="effect_pct",
                       aggfunc="first", sort=False)
-    m.columns = [f"{h} days" for h in m.columns]
+    m.columns = [f"{h} day{'s' if h != 1 else ''}" for h in m.columns]
     return m
+
+
+def _answer(vt: VerdictTable) -> dict[str, str]:
+    """The headline in numbers: verdict counts per side of the question."""
+    t = vt.table
+    out = {}
+    for side, label in (("long", "after fear (VIX high, expect SPX up)"),
+                        ("short", "after complacency (VIX low, expect SPX down)")):
+        rows = t[t["side"] == side]
+        if rows.empty:
+            continue
+        counts = rows["verdict"].value_counts()
+        out[label] = (f"{counts.get('supports', 0)} supports, "
+                      f"{counts.get('no evidence', 0)} no evidence, "
+                      f"{counts.get('contradicts', 0)} contradicts "
+                      f"({rows['strategy'].nunique()} strategies x "
+                      f"{rows['horizon'].nunique()} horizons)")
+    return out
 
 
 def overview_table(evaluations: Iterable[StrategyEvaluation]) -> pd.DataFrame:
@@ -134,6 +152,7 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
         "days differ from the unconditional mean in the direction the idea expects (higher "
         "after fear, lower after complacency)? One-sided HAC (Newey-West) test, Holm-adjusted "
         f"across all {len(vt.table)} rows at alpha {vt.settings['alpha']:g}.")
+    page.key_values(_answer(vt))
     page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                verdict_column="*")
     page.table(_effect_matrix(vt), caption="Effect: mean forward return after signals minus "
