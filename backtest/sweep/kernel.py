@@ -86,7 +86,8 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                   price: np.ndarray, close: np.ndarray, side: int, exit_on_signal: bool,
                   holding: int, fees: float, slippage: float, init_cash: float,
                   rets: np.ndarray, out: np.ndarray) -> None:
-    """Simulate one combination; write daily returns to ``rets``, aggregates to ``out``."""
+    """Simulate one combination; aggregates to ``out``, daily returns to ``rets``
+    when it is ``T`` long (length 0: returns not kept)."""
     n = price.shape[0]
     use_long = (side & SIDE_LONG) != 0  # SIDE_BOTH = SIDE_LONG | SIDE_SHORT
     use_short = (side & SIDE_SHORT) != 0
