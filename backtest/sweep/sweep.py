@@ -316,7 +316,7 @@ class Sweep:
         table = derive_stats(raw_all)
         index = self.index()
         table.index = index
-        bench, bench_returns = self._benchmark(prep)
+        bench, bench_returns = self._benchmark(prep, parallel)
         returns = (pd.DataFrame(rets_all, index=prep.index, columns=index)
                    if rets_all is not None else None)
         return SweepResult(strategy=self.strategy, execution=self.execution,
@@ -362,7 +362,8 @@ class Sweep:
         """
         return pd.concat(list(self.iter_returns(data, **kwargs)), axis=1)
 
-    def _benchmark(self, prep: _Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _benchmark(self, prep: _Prepared, parallel: bool = True
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Buy-and-hold SPX bought at the first fill with each variant's costs."""
         n_bars = len(prep.index)
         le = np.zeros((n_bars, 1), dtype=np.bool_, order="F")
@@ -370,7 +371,9 @@ class Sweep:
         no = np.zeros((n_bars, 1), dtype=np.bool_, order="F")
         n_var = len(prep.side)
         rets = np.empty((n_var, n_bars), dtype=np.float64)
-        raw = sweep_kernel_serial(le, no, no, no, prep.price, prep.close,
+        # the same build as the run: a fresh process compiles (or loads) only one
+        kernel: Any = sweep_kernel if parallel else sweep_kernel_serial
+        raw = kernel(le, no, no, no, prep.price, prep.close,
                                   np.zeros(n_var, dtype=np.int64),
                                   np.full(n_var, SIDE_LONG, dtype=np.int64),
                                   np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
