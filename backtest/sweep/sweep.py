@@ -50,6 +50,18 @@ _SIDE_CODE = {("long",): SIDE_LONG, ("short",): SIDE_SHORT, ("long", "short"): S
 _NAN_ORDERS = RAW_FIELDS.index("nan_price_orders")
 
 
+def _kernel_layout(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Signal columns as the kernel is compiled for them: Fortran order, >= 2 columns.
+
+    A one-column array is both C- and Fortran-contiguous and numba would type
+    (and compile) it as C; a spare all-False column keeps a single layout, so a
+    process compiles or loads the kernel once.
+    """
+    if a.shape[1] < 2:
+        a = np.concatenate([a, np.zeros((a.shape[0], 2 - a.shape[1]), dtype=np.bool_)], axis=1)
+    return np.asfortranarray(a)
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """Arrays shared by every chunk of one sweep run."""
@@ -233,7 +245,7 @@ class Sweep:
                    parallel: bool) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         grid = self.strategy.grid(prep.frame, sets)
         fill = self.execution.fill
-        arrays = [np.asfortranarray(lag_to_fill(f, fill).to_numpy(dtype=np.bool_)[prep.rows])
+        arrays = [_kernel_layout(lag_to_fill(f, fill).to_numpy(dtype=np.bool_)[prep.rows])
                   for f in (grid.long_entries, grid.long_exits, grid.short_entries,
                             grid.short_exits)]
         m, n_var = len(sets), len(prep.side)
@@ -366,9 +378,9 @@ class Sweep:
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Buy-and-hold SPX bought at the first fill with each variant's costs."""
         n_bars = len(prep.index)
-        le = np.zeros((n_bars, 1), dtype=np.bool_, order="F")
+        le = _kernel_layout(np.zeros((n_bars, 1), dtype=np.bool_))
         le[0, 0] = True
-        no = np.zeros((n_bars, 1), dtype=np.bool_, order="F")
+        no = _kernel_layout(np.zeros((n_bars, 1), dtype=np.bool_))
         n_var = len(prep.side)
         rets = np.empty((n_var, n_bars), dtype=np.float64)
         # the same build as the run: a fresh process compiles (or loads) only one
