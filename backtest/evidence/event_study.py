@@ -22,7 +22,11 @@ input columns present).  Per horizon the study reports:
   (``"higher"`` after fear, ``"lower"`` after complacency) and the verdict:
   ``"supports"`` if ``p_one_sided < alpha``, ``"contradicts"`` if the one-sided
   p-value of the *opposite* direction is below ``alpha``, else
-  ``"no evidence"``.
+  ``"no evidence"`` -- unless the horizon has fewer than ``min_episodes``
+  independent episodes (default 10): then the verdict is ``"too few"`` and no
+  direction is claimed, whatever the p-value.  A HAC t-test on one or two
+  clusters of overlapping windows measures those few market moves, not a
+  repeatable effect; the p-value is still reported for the record.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from backtest.execution.fills import Fill, forward_returns
 
 __all__ = [
     "DEFAULT_HORIZONS",
+    "DEFAULT_MIN_EPISODES",
     "EventStudyConfig",
     "EventStudyResult",
     "Expect",
@@ -57,7 +62,10 @@ __all__ = [
 ]
 
 Expect = Literal["higher", "lower"]
-Verdict = Literal["supports", "no evidence", "contradicts"]
+Verdict = Literal["supports", "no evidence", "contradicts", "too few"]
+
+#: Default smallest number of independent episodes behind a verdict.
+DEFAULT_MIN_EPISODES = 10
 
 #: Horizons in trading days that SIGNALS.md asks for.
 DEFAULT_HORIZONS: tuple[int, ...] = (1, 5, 10, 21, 63)
@@ -91,6 +99,9 @@ class EventStudyConfig:
     min_block : int, default 21
         Smallest block length; the block is ``max(h, min_block)``, so it always
         covers the overlap of the forward windows and a typical signal cluster.
+    min_episodes : int, default 10
+        Fewest independent episodes (see :mod:`.episodes`) a horizon needs
+        for a verdict; below it the verdict is ``"too few"``.
     """
 
     horizons: tuple[int, ...] = DEFAULT_HORIZONS
@@ -100,6 +111,7 @@ class EventStudyConfig:
     n_boot: int = 1000
     bootstrap: BootstrapKind = "circular"
     min_block: int = 21
+    min_episodes: int = DEFAULT_MIN_EPISODES
 
     def __post_init__(self) -> None:
         hs = tuple(int(h) for h in self.horizons)
@@ -114,6 +126,8 @@ class EventStudyConfig:
             raise ValueError(f"n_boot must be >= 0, got {self.n_boot!r}")
         if int(self.min_block) < 1:
             raise ValueError(f"min_block must be >= 1, got {self.min_block!r}")
+        if int(self.min_episodes) < 0:
+            raise ValueError(f"min_episodes must be >= 0, got {self.min_episodes!r}")
         if self.bootstrap not in ("circular", "stationary"):
             raise ValueError(f"bootstrap must be 'circular' or 'stationary', "
                              f"got {self.bootstrap!r}")
@@ -128,12 +142,16 @@ def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def verdict_of(p_one_sided: float, alpha: float) -> Verdict:
+def verdict_of(p_one_sided: float, alpha: float, n_episodes: int | None = None,
+               min_episodes: int = 0) -> Verdict:
     """One word from the one-sided p-value in the expected direction.
 
-    ``"supports"`` if ``p < alpha``; ``"contradicts"`` if ``1 - p < alpha`` (the
-    opposite one-sided test rejects); otherwise (and for NaN) ``"no evidence"``.
+    ``"too few"`` if ``n_episodes < min_episodes``; else ``"supports"`` if
+    ``p < alpha``; ``"contradicts"`` if ``1 - p < alpha`` (the opposite
+    one-sided test rejects); otherwise (and for NaN) ``"no evidence"``.
     """
+    if n_episodes is not None and int(n_episodes) < int(min_episodes):
+        return "too few"
     if not np.isfinite(p_one_sided):
         return "no evidence"
     if p_one_sided < alpha:
@@ -204,7 +222,8 @@ def _horizon_row(y_all: npt.NDArray[np.float64], sig: npt.NDArray[np.bool_],
         lo = hi = np.nan
     row.update(beta=test.beta, t_hac=test.t_stat, p_two_sided=test.p_two_sided,
                p_one_sided=p1, hac_lags=lags, ci_low=lo, ci_high=hi, block_size=block,
-               n_boot=int(n_boot), verdict=verdict_of(p1, cfg.alpha))
+               n_boot=int(n_boot),
+               verdict=verdict_of(p1, cfg.alpha, row["n_episodes"], cfg.min_episodes))
     return row
 
 
@@ -281,7 +300,8 @@ class EventStudyResult:
         """Plain-text table of the main figures per horizon."""
         t = self.table
         lines = [f"Event study: {self.name}  (expects SPX {self.expect}; fill "
-                 f"{self.config.fill}; one-sided alpha {self.config.alpha:g})",
+                 f"{self.config.fill}; one-sided alpha {self.config.alpha:g}; verdict "
+                 f"needs {self.config.min_episodes} episodes)",
                  f"{'h':>4} {'days':>6} {'epis':>5} {'mean':>8} {'uncond':>8} {'effect':>8} "
                  f"{'ci_low':>8} {'ci_high':>8} {'hit':>5} {'t_hac':>6} {'p1':>6}  verdict"]
         for h, r in t.iterrows():
@@ -310,6 +330,7 @@ def event_study(
     conf: float = 0.95,
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
+    min_episodes: int = DEFAULT_MIN_EPISODES,
     valid: pd.Series | None = None,
     name: str | None = None,
 ) -> EventStudyResult:
@@ -341,6 +362,8 @@ def event_study(
         Block-bootstrap scheme.
     min_block : int, default 21
         Smallest bootstrap block; the block is ``max(h, min_block)``.
+    min_episodes : int, default 10
+        Fewest independent episodes for a verdict; fewer gives ``"too few"``.
     valid : pandas.Series of bool or None, default None
         Days allowed in the sample (e.g. past a strategy's warm-up); ``None``:
         every day with a complete forward window.
@@ -352,7 +375,8 @@ def event_study(
     EventStudyResult
     """
     cfg = EventStudyConfig(horizons=tuple(horizons), fill=fill, alpha=alpha, conf=conf,
-                           n_boot=n_boot, bootstrap=bootstrap, min_block=min_block)
+                           n_boot=n_boot, bootstrap=bootstrap, min_block=min_block,
+                           min_episodes=min_episodes)
     exp = _check_expect(expect)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")

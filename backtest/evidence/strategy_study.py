@@ -19,6 +19,7 @@ import pandas as pd
 
 from backtest.evidence.event_study import (
     DEFAULT_HORIZONS,
+    DEFAULT_MIN_EPISODES,
     EventStudyResult,
     Expect,
     event_study,
@@ -142,6 +143,7 @@ def study_strategy(
     conf: float = 0.95,
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
+    min_episodes: int = DEFAULT_MIN_EPISODES,
 ) -> StrategyStudy:
     """Event study of each side of a strategy on its entry signals.
 
@@ -151,7 +153,7 @@ def study_strategy(
         Parameter set (a class or registry name means default parameters).
     data : pandas.DataFrame
         Market table frame.
-    horizons, fill, n_boot, seed, alpha, conf, bootstrap, min_block
+    horizons, fill, n_boot, seed, alpha, conf, bootstrap, min_block, min_episodes
         As in :func:`backtest.evidence.event_study.event_study`; one seeded
         Generator serves both sides in turn.
 
@@ -171,7 +173,8 @@ def study_strategy(
     sides: dict[str, EventStudyResult] = {
         side: event_study(sig.entries(side), data, horizons, fill, expect_of(side),
                           n_boot=n_boot, seed=rng, alpha=alpha, conf=conf,
-                          bootstrap=bootstrap, min_block=min_block, valid=sample,
+                          bootstrap=bootstrap, min_block=min_block,
+                          min_episodes=min_episodes, valid=sample,
                           name=f"{strat.name}:{side}")
         for side in strat.sides
     }

@@ -14,25 +14,52 @@ Columns of :meth:`VerdictTable.to_frame` (one row per strategy, side, horizon)
 forward returns as fractions), ``effect`` (``mean_signal - mean_uncond``),
 ``ci_low`` / ``ci_high`` (block-bootstrap interval of ``effect``), ``t_hac``
 (Newey-West t of the signal dummy), ``p_raw`` (one-sided HAC p-value in the
-expected direction), ``p_holm`` and ``p_by`` (``p_raw`` adjusted across every
-row of the table by Holm and by Benjamini-Yekutieli), ``p_opposite_holm``
-(Holm-adjusted one-sided p-value of the *opposite* direction, ``1 - p_raw``
-before adjustment), ``verdict``:
+expected direction), ``p_holm`` and ``p_by`` (``p_raw`` adjusted by Holm and
+by Benjamini-Yekutieli), ``p_opposite_holm`` (the Holm-adjusted one-sided
+p-value of the *opposite* direction, ``1 - p_raw`` before adjustment),
+``verdict``:
 
+* ``"too few"`` -- ``n_episodes < min_episodes`` (default 10): too few
+  independent episodes for any claim.  A HAC t-test on one or two clusters of
+  overlapping windows measures those few market moves, not a repeatable
+  effect, so no direction is claimed; ``p_raw`` is still shown, the adjusted
+  p-values are NaN;
 * ``"supports"`` -- ``p_holm < alpha``: SPX moved the way the signal expects,
   beyond what chance across the whole table explains;
-* ``"contradicts"`` -- ``p_opposite_holm < alpha``: it moved the other way;
-* ``"no evidence"`` -- neither (or too few signal days to test).
+* ``"contradicts"`` -- ``p_opposite_holm < alpha``: it moved the other way,
+  beyond chance; ``p_opposite_holm`` is the p-value behind this verdict;
+* ``"no evidence"`` -- neither.
 
-JSON schema (``schema: "vixbt.verdict_table/1"``)
+The family of tests
+-------------------
+Every row with at least ``min_episodes`` episodes (and a finite ``p_raw``)
+contributes **two** one-sided hypotheses, "higher than unconditional" and
+"lower than unconditional", because either can produce a verdict.  Holm
+(family-wise error) and Benjamini-Yekutieli (false discovery rate, valid under
+any dependence) run once over all ``2 x testable rows`` p-values, so
+``p_holm`` and ``p_opposite_holm`` come from the same family and the chance
+of *any* wrong "supports" or "contradicts" in the table is at most ``alpha``.
+``p_by`` is the BY value of the expected direction from that family.
+
+"too few" rows are left out of the family.  That is honest because whether a
+row is tested depends only on its episode count -- fixed by the signal dates
+before any return is looked at -- not on its p-value; keeping untestable rows
+would only make every other test stricter for hypotheses no verdict is
+drawn from.
+
+JSON schema (``schema: "vixbt.verdict_table/2"``)
 -------------------------------------------------
 An object with keys ``schema`` (str), ``settings`` (object: ``horizons``,
 ``fill``, ``alpha``, ``conf``, ``n_boot``, ``seed``, ``bootstrap``,
-``min_block``, ``hac_lags`` = ``"horizon"``, ``p_value``, ``adjustment``,
-``verdict_rule``), ``data`` (``first``, ``last`` ISO dates and ``rows``),
+``min_block``, ``min_episodes``, ``hac_lags`` = ``"horizon"``, ``p_value``,
+``adjustment``, ``verdict_rule``; the last three are sentences), ``data``
+(``first``, ``last`` ISO dates and ``rows``),
 ``strategies`` (list of ``{"name", "params", "sides"}``), ``skipped`` (list of
 ``{"strategy", "reason"}``) and ``rows`` (list of objects with exactly the
-columns above; NaN is written as ``null``).  The CSV holds the ``rows`` only.
+columns above; NaN is written as ``null``; ``verdict`` is one of
+``"supports"``, ``"no evidence"``, ``"contradicts"``, ``"too few"``).  The CSV
+holds the ``rows`` only.  Version 2 (from 1): the ``"too few"`` verdict, and
+both directions adjusted in one family of testable rows.
 """
 
 from __future__ import annotations
@@ -48,17 +75,23 @@ import numpy as np
 import pandas as pd
 
 from backtest.errors import MissingDataError
-from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt, make_rng
+from backtest.evidence.event_study import (
+    DEFAULT_HORIZONS,
+    DEFAULT_MIN_EPISODES,
+    fmt,
+    make_rng,
+)
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.multiple import adjust_pvalues
 from backtest.evidence.strategy_study import StrategyStudy, resolve_strategy, study_strategy
 from backtest.execution.fills import Fill
 from strategies.base import Strategy
 
-__all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "verdict_table"]
+__all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "adjust_both_directions",
+           "verdict_table"]
 
 #: Identifier of the JSON layout written by :meth:`VerdictTable.to_json`.
-SCHEMA = "vixbt.verdict_table/1"
+SCHEMA = "vixbt.verdict_table/2"
 
 #: Columns of :meth:`VerdictTable.to_frame`, in order.
 VERDICT_COLUMNS: tuple[str, ...] = (
@@ -68,16 +101,50 @@ VERDICT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _verdicts(p_holm: np.ndarray, p_opp: np.ndarray, alpha: float) -> list[str]:
+def _verdicts(p_holm: np.ndarray, p_opp: np.ndarray, testable: np.ndarray,
+              alpha: float) -> list[str]:
     out = []
-    for a, b in zip(p_holm, p_opp, strict=True):
-        if np.isfinite(a) and a < alpha:
+    for a, b, ok in zip(p_holm, p_opp, testable, strict=True):
+        if not ok:
+            out.append("too few")
+        elif np.isfinite(a) and a < alpha:
             out.append("supports")
         elif np.isfinite(b) and b < alpha:
             out.append("contradicts")
         else:
             out.append("no evidence")
     return out
+
+
+def adjust_both_directions(p_raw: np.ndarray, testable: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Holm and BY p-values of both one-sided directions in one family.
+
+    Parameters
+    ----------
+    p_raw : numpy.ndarray of float
+        One-sided p-values in the expected direction (NaN: not testable).
+    testable : numpy.ndarray of bool
+        Rows allowed into the family (e.g. enough episodes).
+
+    Returns
+    -------
+    (p_holm, p_by, p_opposite_holm) : tuple of numpy.ndarray
+        NaN outside the family.  The family holds ``p_raw`` and ``1 - p_raw``
+        of every testable row with a finite ``p_raw``.
+    """
+    p = np.asarray(p_raw, dtype=float)
+    m = np.asarray(testable, dtype=bool) & np.isfinite(p)
+    k = int(m.sum())
+    holm = np.full(p.shape, np.nan)
+    by = np.full(p.shape, np.nan)
+    opp = np.full(p.shape, np.nan)
+    if k:
+        both = np.concatenate([p[m], 1.0 - p[m]])
+        h = adjust_pvalues(both, "holm")
+        holm[m], opp[m] = h[:k], h[k:]
+        by[m] = adjust_pvalues(both, "by")[:k]
+    return holm, by, opp
 
 
 def _jsonable(v: Any) -> Any:
@@ -175,16 +242,19 @@ class VerdictTable:
         """The table in plain text, one line per strategy, side and horizon."""
         s = self.settings
         lines = [f"Verdict table  {self.data_span[0]}..{self.data_span[1]}  fill {s['fill']}, "
-                 f"one-sided alpha {s['alpha']:g} after Holm across {len(self.table)} tests",
+                 f"one-sided alpha {s['alpha']:g} after Holm over both directions of "
+                 f"{int(self.table['p_holm'].notna().sum())} rows with >= "
+                 f"{s.get('min_episodes', 0)} episodes",
                  f"{'strategy':<22} {'side':<5} {'h':>3} {'days':>5} {'epis':>5} "
                  f"{'effect':>8} {'ci_low':>8} {'ci_high':>8} {'p_raw':>6} {'p_holm':>6} "
-                 f"{'p_by':>6}  verdict"]
+                 f"{'p_by':>6} {'p_opp':>6}  verdict"]
         for r in self.table.itertuples(index=False):
             lines.append(f"{r.strategy:<22} {r.side:<5} {r.horizon:>3} {r.n_signal:>5} "
                          f"{r.n_episodes:>5} {fmt(r.effect, '.2%', 8)} "
                          f"{fmt(r.ci_low, '.2%', 8)} {fmt(r.ci_high, '.2%', 8)} "
                          f"{fmt(r.p_raw, '.3f', 6)} {fmt(r.p_holm, '.3f', 6)} "
-                         f"{fmt(r.p_by, '.3f', 6)}  {r.verdict}")
+                         f"{fmt(r.p_by, '.3f', 6)} {fmt(r.p_opposite_holm, '.3f', 6)}  "
+                         f"{r.verdict}")
         for name, reason in self.skipped:
             lines.append(f"skipped {name}: {reason}")
         return "\n".join(lines)
@@ -205,6 +275,7 @@ def verdict_table(
     conf: float = 0.95,
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
+    min_episodes: int = DEFAULT_MIN_EPISODES,
 ) -> VerdictTable:
     """One table of verdicts across strategies, sides and horizons.
 
@@ -220,6 +291,9 @@ def verdict_table(
         As in :func:`backtest.evidence.event_study.event_study`.
     seed : int, default 0
         Seed of the bootstrap intervals (one Generator, strategies in order).
+    min_episodes : int, default 10
+        Fewest independent episodes a row needs to enter the family of tests
+        and get a verdict; rows below it read ``"too few"`` (module docstring).
 
     Returns
     -------
@@ -242,16 +316,19 @@ def verdict_table(
         try:
             studies[key] = study_strategy(strat, data, horizons, fill, n_boot=n_boot, seed=rng,
                                           alpha=alpha, conf=conf, bootstrap=bootstrap,
-                                          min_block=min_block)
+                                          min_block=min_block, min_episodes=min_episodes)
         except MissingDataError as exc:
             skipped.append((strat.name, str(exc)))
     settings: dict[str, Any] = {
         "horizons": [int(h) for h in horizons], "fill": fill, "alpha": float(alpha),
         "conf": float(conf), "n_boot": int(n_boot), "seed": int(seed), "bootstrap": bootstrap,
-        "min_block": int(min_block), "hac_lags": "horizon",
+        "min_block": int(min_block), "min_episodes": int(min_episodes), "hac_lags": "horizon",
         "p_value": "one-sided, HAC (Newey-West) t-test of the signal dummy, expected direction",
-        "adjustment": "Holm and Benjamini-Yekutieli across all rows of the table",
-        "verdict_rule": "supports if p_holm < alpha; contradicts if p_opposite_holm < alpha",
+        "adjustment": "Holm and Benjamini-Yekutieli in one family holding both one-sided "
+                      "directions of every row with at least min_episodes episodes; rows "
+                      "with fewer are left out (adjusted p-values null)",
+        "verdict_rule": "too few if n_episodes < min_episodes; else supports if p_holm < alpha; "
+                        "contradicts if p_opposite_holm < alpha; else no evidence",
     }
     frames = []
     for key, st in studies.items():
@@ -264,11 +341,10 @@ def verdict_table(
         t = pd.DataFrame(columns=[c for c in VERDICT_COLUMNS if not c.startswith("p_")]
                          + ["p_raw"])
     raw = t["p_raw"].to_numpy(dtype=float)
-    t["p_holm"] = adjust_pvalues(raw, "holm")
-    t["p_by"] = adjust_pvalues(raw, "by")
-    t["p_opposite_holm"] = adjust_pvalues(1.0 - raw, "holm")
-    t["verdict"] = _verdicts(t["p_holm"].to_numpy(float), t["p_opposite_holm"].to_numpy(float),
-                             float(alpha))
+    testable = t["n_episodes"].to_numpy(dtype=float) >= int(min_episodes)
+    p_holm, p_by, p_opp = adjust_both_directions(raw, testable)
+    t["p_holm"], t["p_by"], t["p_opposite_holm"] = p_holm, p_by, p_opp
+    t["verdict"] = _verdicts(p_holm, p_opp, testable, float(alpha))
     t = t.loc[:, list(VERDICT_COLUMNS)].reset_index(drop=True)
     span = ((data.index[0].date().isoformat(), data.index[-1].date().isoformat())
             if len(data) else ("", ""))

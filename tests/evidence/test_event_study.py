@@ -176,7 +176,35 @@ def test_too_few_signals_gives_nan_and_no_evidence(tiny: tuple[pd.DataFrame, pd.
     one = pd.Series(False, index=data.index)
     one.iloc[2] = True
     r = event_study(one, data, horizons=(1,), n_boot=20, seed=0).table.loc[1]
-    assert r.n_signal == 1 and np.isnan(r.t_hac) and r.verdict == "no evidence"
+    assert r.n_signal == 1 and np.isnan(r.t_hac) and r.verdict == "too few"
+    r0 = event_study(one, data, horizons=(1,), n_boot=0, min_episodes=0).table.loc[1]
+    assert r0.verdict == "no evidence"
+    with pytest.raises(ValueError, match="min_episodes must be >= 0"):
+        event_study(one, data, horizons=(1,), n_boot=0, min_episodes=-1)
+
+
+def test_three_episodes_with_a_huge_effect_are_too_few() -> None:
+    """Three clusters of signal days, each followed by a +5 % day: the HAC test is
+    overwhelming, yet three market moves are not a repeatable effect."""
+    rng = np.random.default_rng(4)
+    n = 600
+    idx = pd.bdate_range("2001-01-01", periods=n)
+    ret = rng.normal(0.0, 0.005, n)
+    sig = np.zeros(n, dtype=bool)
+    for start in (100, 300, 500):
+        sig[start:start + 4] = True  # four adjacent days: one episode at h = 5
+        ret[start + 2:start + 9] = 0.05  # the fill-to-fill returns after them jump
+    close = 100.0 * np.exp(np.cumsum(ret))
+    data = pd.DataFrame({"spx_open": close, "spx_close": close}, index=idx)
+    s = pd.Series(sig, index=idx)
+    res = event_study(s, data, horizons=(5,), n_boot=0)
+    r = res.table.loc[5]
+    assert r.n_episodes == 3 and r.n_signal == 12
+    assert r.p_one_sided < 1e-6  # the raw test would call it
+    assert r.verdict == "too few"
+    assert event_study(s, data, horizons=(5,), n_boot=0, min_episodes=3).table.loc[5, "verdict"] \
+        == "supports"
+    assert "verdict needs 10 episodes" in res.summary()
 
 
 def test_bad_input_messages(tiny: tuple[pd.DataFrame, pd.Series]) -> None:

@@ -16,7 +16,12 @@ import pytest
 import statsmodels.api as sm
 
 from backtest.evidence.strategy_study import grid_event_study, study_strategy
-from backtest.evidence.verdict import SCHEMA, VERDICT_COLUMNS, verdict_table
+from backtest.evidence.verdict import (
+    SCHEMA,
+    VERDICT_COLUMNS,
+    adjust_both_directions,
+    verdict_table,
+)
 from strategies.registry import REGISTRY, get_strategy
 
 HORIZONS = (1, 5, 21, 63)
@@ -79,15 +84,21 @@ def test_table_schema_adjustment_and_verdicts(table) -> None:  # type: ignore[no
         sides = t[t.strategy == name].side.unique().tolist()
         assert sides == list(REGISTRY[name].sides)
     assert (t.expect == t.side.map({"long": "higher", "short": "lower"})).all()
-    ok = t.p_raw.notna().to_numpy()
+    few = (t.n_episodes < 10).to_numpy()
+    ok = t.p_raw.notna().to_numpy() & ~few
     p = t.p_raw.to_numpy()[ok]
-    assert t.p_holm.to_numpy()[ok] == pytest.approx(_holm(p))
-    assert t.p_opposite_holm.to_numpy()[ok] == pytest.approx(_holm(1 - p))
+    # one Holm family: both one-sided directions of every testable row
+    both = _holm(np.concatenate([p, 1 - p]))
+    assert t.p_holm.to_numpy()[ok] == pytest.approx(both[:len(p)])
+    assert t.p_opposite_holm.to_numpy()[ok] == pytest.approx(both[len(p):])
     assert (t.p_by.to_numpy()[ok] >= p - 1e-15).all()
-    expect = np.where(t.p_holm < 0.05, "supports",
-                      np.where(t.p_opposite_holm < 0.05, "contradicts", "no evidence"))
+    assert t.loc[few, ["p_holm", "p_by", "p_opposite_holm"]].isna().all().all()
+    expect = np.where(few, "too few", np.where(
+        t.p_holm < 0.05, "supports",
+        np.where(t.p_opposite_holm < 0.05, "contradicts", "no evidence")))
     assert t.verdict.tolist() == expect.tolist()
-    assert "spike_reversal" in table.summary()
+    assert table.settings["min_episodes"] == 10
+    assert "spike_reversal" in table.summary() and "p_opp" in table.summary()
 
 
 def test_csv_and_json_round_trip(table, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -149,3 +160,34 @@ def test_verdict_table_by_era(table) -> None:  # type: ignore[no-untyped-def]
     t = table.to_frame().set_index(["strategy", "side", "horizon"])
     per = eras.groupby(level=["strategy", "side", "horizon"]).n_signal.sum()
     assert per.sort_index().to_numpy().tolist() == t.n_signal.sort_index().to_numpy().tolist()
+
+
+def test_both_directions_share_one_holm_family() -> None:
+    # family {0.001, 0.999, 0.999, 0.001}: Holm gives 4 x 0.001, then max(3 x 0.001, 0.004)
+    holm, by, opp = adjust_both_directions(np.array([0.001, 0.999, 0.3]),
+                                           np.array([True, True, False]))
+    assert holm[:2] == pytest.approx([0.004, 1.0]) and opp[:2] == pytest.approx([1.0, 0.004])
+    # BY over 4 tests: c(4) = 1 + 1/2 + 1/3 + 1/4; rank 2 of 4 -> 0.001 * 4 / 2 * c(4)
+    c4 = 1 + 1 / 2 + 1 / 3 + 1 / 4
+    assert by[0] == pytest.approx(0.001 * 4 / 2 * c4) and by[1] == pytest.approx(1.0)
+    assert np.isnan(holm[2]) and np.isnan(by[2]) and np.isnan(opp[2])
+    # a row left out does not enlarge the family; the same row inside does
+    holm_in, _, _ = adjust_both_directions(np.array([0.001, 0.999, 0.3]), np.ones(3, bool))
+    assert holm_in[0] == pytest.approx(0.006)
+
+
+def test_short_history_rows_are_too_few_and_out_of_the_family(real_frame: pd.DataFrame) -> None:
+    """Two years of data: the rare Bollinger-band signals have a handful of episodes."""
+    v = verdict_table(real_frame.loc["2017":"2018"], ["bollinger_break", "spike_reversal"],
+                      horizons=(5, 21), n_boot=0)
+    t = v.to_frame()
+    few = (t.n_episodes < 10).to_numpy()
+    assert few.any() and (~few).any()
+    assert (t.verdict[few] == "too few").all() and "too few" not in set(t.verdict[~few])
+    assert t.loc[few, "p_raw"].notna().any()  # still reported
+    assert t.loc[few, "p_holm"].isna().all()
+    p = t.p_raw.to_numpy()[~few]
+    assert t.p_holm.to_numpy()[~few] == pytest.approx(_holm(np.concatenate([p, 1 - p]))[:len(p)])
+    strict = verdict_table(real_frame.loc["2017":"2018"], ["bollinger_break"], horizons=(5,),
+                           n_boot=0, min_episodes=10_000)
+    assert (strict.table.verdict == "too few").all() and strict.table.p_holm.isna().all()
