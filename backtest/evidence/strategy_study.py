@@ -31,6 +31,8 @@ from backtest.execution.fills import Fill
 from strategies.base import Side, Strategy
 
 __all__ = [
+    "ERA_COLUMNS",
+    "ERA_SPLITS",
     "GridStudy",
     "StrategyStudy",
     "expect_of",
@@ -39,6 +41,16 @@ __all__ = [
     "strategy_sample",
     "study_strategy",
 ]
+
+
+#: Columns of :meth:`StrategyStudy.era_table`, in order.
+ERA_COLUMNS: tuple[str, ...] = (
+    "n_days", "n_signal", "n_episodes", "mean_signal", "mean_uncond", "effect", "hit_rate",
+    "t_hac", "p_one_sided", "verdict",
+)
+
+#: Era splits of :meth:`StrategyStudy.era_table`: calendar decades, then before/after 2008.
+ERA_SPLITS: tuple[str, ...] = ("decade", "2008")
 
 
 def expect_of(side: Side) -> Expect:
@@ -121,6 +133,32 @@ class StrategyStudy:
         rng = make_rng(seed)
         parts = {s: r.by_era(eras, n_boot=n_boot, seed=rng) for s, r in self.sides.items()}
         return pd.concat(parts, names=["side", "era", "horizon"])
+
+    def era_table(self, splits: Sequence[str] = ERA_SPLITS) -> pd.DataFrame:
+        """Compact per-era results of every side: is the edge stable over time?
+
+        Each era is studied on its own (signal days dated inside it against
+        the unconditional mean inside it), HAC test only.  ``p_one_sided`` is
+        raw -- not adjusted for the number of eras -- and ``verdict`` follows
+        the event-study rule on it, ``"too few"`` included (an era with fewer
+        than ``min_episodes`` episodes gets no verdict).
+
+        Parameters
+        ----------
+        splits : sequence of {"decade", "2008"}, default ("decade", "2008")
+            Era splits, stacked in order (:func:`backtest.evidence.eras.era_masks`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``(side, era, horizon)``, columns :data:`ERA_COLUMNS`.
+        """
+        if isinstance(splits, str):
+            raise TypeError("splits must be a sequence of era specs, e.g. ('decade', '2008')")
+        parts = {side: pd.concat([r.by_era(sp) for sp in splits])
+                 for side, r in self.sides.items()}
+        out = pd.concat(parts, names=["side", "era", "horizon"])
+        return out.loc[:, list(ERA_COLUMNS)]
 
     def summary(self) -> str:
         """Both sides' tables in plain text."""

@@ -191,3 +191,39 @@ def test_short_history_rows_are_too_few_and_out_of_the_family(real_frame: pd.Dat
     strict = verdict_table(real_frame.loc["2017":"2018"], ["bollinger_break"], horizons=(5,),
                            n_boot=0, min_episodes=10_000)
     assert (strict.table.verdict == "too few").all() and strict.table.p_holm.isna().all()
+
+
+def test_era_table_matches_plain_pandas_for_one_era(real_frame: pd.DataFrame) -> None:
+    """spike_reversal, h = 5, era "2000s" and "before 2008", recomputed with plain pandas."""
+    f = real_frame
+    vix = f["vix_close"]
+    obs = vix.dropna()
+    signal = (obs > 1.10 * obs.rolling(10).mean()).reindex(f.index, fill_value=False).to_numpy()
+    pos = np.arange(len(f))
+    first = int(np.flatnonzero(vix.notna().to_numpy())[0])
+    sample = vix.notna().to_numpy() & (pos >= first + 9)
+    h = 5
+    fwd = (f["spx_open"].shift(-(1 + h)) / f["spx_open"].shift(-1) - 1.0).to_numpy()
+    et = study_strategy("spike_reversal", real_frame, horizons=(h,), n_boot=0).era_table()
+    assert list(et.columns)[-1] == "verdict"
+    eras = et.index.get_level_values("era")
+    assert {"1990s", "2000s", "2010s", "before 2008", "2008 on"} <= set(eras)
+    year = f.index.year
+    for era, in_era in (("2000s", (year >= 2000) & (year < 2010)), ("before 2008", year < 2008)):
+        ok = sample & np.isfinite(fwd) & np.asarray(in_era)
+        y, d = fwd[ok], signal[ok]
+        r = et.loc[("long", era, h)]
+        assert r.n_days == ok.sum() and r.n_signal == d.sum()
+        assert r.mean_signal == pytest.approx(y[d].mean(), rel=1e-9)
+        assert r.mean_uncond == pytest.approx(y.mean(), rel=1e-9)
+        assert r.effect == pytest.approx(y[d].mean() - y.mean(), rel=1e-7)
+        days = np.flatnonzero(signal & ok)
+        assert r.n_episodes == 1 + sum(1 for a, b in itertools.pairwise(days) if b - a >= h)
+        fit = sm.OLS(y, sm.add_constant(d.astype(float))).fit(
+            cov_type="HAC", cov_kwds={"maxlags": h})
+        assert r.t_hac == pytest.approx(fit.tvalues[1], rel=1e-8)
+        p_one = fit.pvalues[1] / 2 if fit.tvalues[1] > 0 else 1 - fit.pvalues[1] / 2
+        assert r.p_one_sided == pytest.approx(p_one, rel=1e-8)
+        expect = ("too few" if r.n_episodes < 10 else "supports" if p_one < 0.05
+                  else "contradicts" if 1 - p_one < 0.05 else "no evidence")
+        assert r.verdict == expect
