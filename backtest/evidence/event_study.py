@@ -287,10 +287,13 @@ class EventStudyResult:
         Returns
         -------
         pandas.DataFrame
-            Index ``(era, horizon)``, columns as :meth:`to_frame`.
+            Index ``(era, horizon)``, columns as :meth:`to_frame`; only eras
+            holding days of the study's sample (unless none does).
         """
         rng = make_rng(seed)
         masks = era_masks(pd.DatetimeIndex(self._forward.index), eras)
+        # eras before the signal's data exist (e.g. SPX decades before the VIX) are left out
+        masks = {k: m for k, m in masks.items() if (self._valid & m).any()} or masks
         parts = {label: _study_table(self._forward, self._signal, self._valid & m,
                                      self.expect, self.config, int(n_boot), rng)
                  for label, m in masks.items()}

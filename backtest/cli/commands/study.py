@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backtest.cli.common import (
     CliError,
@@ -19,6 +19,26 @@ from backtest.cli.common import (
 )
 from backtest.cli.schema import schema_id
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _era_text(eras: pd.DataFrame) -> str:
+    """The era table in plain text: one line per side, era and horizon."""
+    from backtest.evidence.event_study import fmt
+
+    lines = ["By era (each era on its own; raw one-sided HAC p, not adjusted for the "
+             "number of eras)",
+             f"{'side':<5} {'era':<12} {'h':>3} {'days':>5} {'epis':>5} {'mean':>8} "
+             f"{'uncond':>8} {'effect':>8} {'t_hac':>6} {'p1':>6}  verdict"]
+    for (side, era, h), r in zip(eras.index.tolist(), eras.itertuples(index=False),
+                                 strict=True):
+        lines.append(f"{side:<5} {era:<12} {h:>3} {r.n_signal:>5} {r.n_episodes:>5} "
+                     f"{fmt(r.mean_signal, '.2%', 8)} {fmt(r.mean_uncond, '.2%', 8)} "
+                     f"{fmt(r.effect, '.2%', 8)} {fmt(r.t_hac, '.2f', 6)} "
+                     f"{fmt(r.p_one_sided, '.3f', 6)}  {r.verdict}")
+    return "\n".join(lines)
+
 
 def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
     from backtest.evidence.verdict import verdict_table
@@ -30,7 +50,7 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
                  "replications each) ...")
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
                        seed=args.seed)
-    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
+    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/2
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
@@ -78,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
     table = load_table(args)
     require_columns(args, table, strategy)
 
+    import pandas as pd
+
     from backtest.evidence.strategy_study import study_strategy
     from backtest.report.charts import forward_returns_chart
     from backtest.report.strategy_report import forward_table
@@ -86,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     st = study_strategy(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
                         seed=args.seed)
     frame = st.to_frame()
-    eras = st.by_era("decade", n_boot=0, seed=args.seed) if args.eras else None
+    # per decade and before/after 2008, HAC only: cheap, so always shown
+    eras = st.era_table()
     doc: dict[str, Any] = {"schema": schema_id("study"), "report": None,
                            "data": data_doc(table), "strategy": strategy.name,
                            "params": strategy.params(), "rows": frame, "eras": eras}
@@ -102,10 +125,13 @@ def run(args: argparse.Namespace) -> int:
                       f"{strategy.name}-forward-returns", alt="forward returns by horizon")
         rep.page.table(frame, caption="Event study by side and horizon (fractions)",
                        verdict_column="verdict")
-        if eras is not None:
-            rep.page.heading("By decade")
-            rep.page.table(eras, caption="Per-era event study (no bootstrap)",
-                           verdict_column="verdict")
+        rep.page.heading("By era")
+        rep.page.table(eras, caption="Each era on its own (per decade, then before/after "
+                                     "2008): HAC test only, raw one-sided p-values not "
+                                     "adjusted for the number of eras; fewer than "
+                                     f"{st.sides[next(iter(st.sides))].config.min_episodes} "
+                                     "episodes reads 'too few'",
+                       verdict_column="verdict")
         from backtest.report.data_section import add_data_section
 
         add_data_section(rep, table)
@@ -115,9 +141,14 @@ def run(args: argparse.Namespace) -> int:
                                           "params": strategy.params(), "horizons": horizons,
                                           "fill": args.fill, "n_boot": args.n_boot,
                                           "seed": args.seed}, table)
+        if folder is not None:
+            eras.to_csv(folder / "eras.csv")
         doc["report"] = str(folder) if folder else None
-    text = st.summary()
-    if eras is not None:
-        text += "\n\nBy decade:\n" + eras.to_string()
-    emit(args, doc, text, frame, folder)
+    text = st.summary() + "\n\n" + _era_text(eras)
+    # --format csv: the full-sample rows, and with --eras the era rows below them (era "all")
+    csv_frame = (pd.concat([frame.assign(era="all").set_index("era", append=True)
+                            .reorder_levels(["side", "era", "horizon"]),
+                            eras.reindex(columns=frame.columns)])
+                 if args.eras else frame)
+    emit(args, doc, text, csv_frame, folder)
     return 0
