@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from backtest.execution.config import Execution
     from strategies.base import Strategy
 
-__all__ = ["headline_report", "overview_table", "verdict_matrix"]
+__all__ = ["era_matrix", "headline_report", "overview_table", "verdict_matrix"]
 
 _OVERVIEW = ("total_return", "annualized_return", "annualized_volatility", "sharpe",
              "max_drawdown", "trades", "win_rate", "time_in_market")
@@ -37,7 +37,7 @@ def verdict_matrix(vt: VerdictTable) -> pd.DataFrame:
     t = vt.table
     m = t.pivot_table(index=["strategy", "side"], columns="horizon", values="verdict",
                       aggfunc="first", sort=False)
-    m.columns = [f"{h} day{'s' if h != 1 else ''}" for h in m.columns]
+    m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]
     return m
 
 
@@ -45,7 +45,7 @@ def _effect_matrix(vt: VerdictTable) -> pd.DataFrame:
     t = vt.table.assign(effect_pct=vt.table["effect"] * 100)
     m = t.pivot_table(index=["strategy", "side"], columns="horizon", values="effect_pct",
                       aggfunc="first", sort=False)
-    m.columns = [f"{h} day{'s' if h != 1 else ''}" for h in m.columns]
+    m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]
     return m
 
 
@@ -61,10 +61,39 @@ def _answer(vt: VerdictTable) -> dict[str, str]:
         counts = rows["verdict"].value_counts()
         out[label] = (f"{counts.get('supports', 0)} supports, "
                       f"{counts.get('no evidence', 0)} no evidence, "
-                      f"{counts.get('contradicts', 0)} contradicts "
+                      f"{counts.get('contradicts', 0)} contradicts, "
+                      f"{counts.get('too few', 0)} too few "
                       f"({rows['strategy'].nunique()} strategies x "
                       f"{rows['horizon'].nunique()} horizons)")
     return out
+
+
+def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
+    """One strategy's eras in one compact table: a cell per (side, era) and horizon.
+
+    Parameters
+    ----------
+    era_table : pandas.DataFrame
+        :meth:`backtest.evidence.strategy_study.StrategyStudy.era_table`.
+    min_episodes : int
+        Episodes a cell needs before its p-value is shown (else "too few").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(side, era)``; cells read ``"+0.40% (100 ep, p 0.006)"``:
+        effect in percent, independent episodes, raw one-sided HAC p-value.
+    """
+    t = era_table.reset_index()
+    eff = (t["effect"] * 100).map(lambda v: "n/a" if pd.isna(v) else f"{v:+.2f}%")
+    p = t["p_one_sided"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}")
+    tail = ["too few" if n < min_episodes else f"p {q}"
+            for n, q in zip(t["n_episodes"], p, strict=True)]
+    t["cell"] = [f"{e} ({n} ep, {x})" for e, n, x in zip(eff, t["n_episodes"], tail, strict=True)]
+    m = t.pivot_table(index=["side", "era"], columns="horizon", values="cell",
+                      aggfunc="first", sort=False)
+    m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]
+    return m
 
 
 def overview_table(evaluations: Iterable[StrategyEvaluation]) -> pd.DataFrame:
@@ -150,8 +179,15 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     page.paragraph(
         "For each strategy side and horizon: does the mean SPX forward return after signal "
         "days differ from the unconditional mean in the direction the idea expects (higher "
-        "after fear, lower after complacency)? One-sided HAC (Newey-West) test, Holm-adjusted "
-        f"across all {len(vt.table)} rows at alpha {vt.settings['alpha']:g}.")
+        "after fear, lower after complacency)? One-sided HAC (Newey-West) test at alpha "
+        f"{vt.settings['alpha']:g}. A row needs at least {vt.settings['min_episodes']} "
+        "independent episodes (signal days closer than the horizon count as one); with fewer "
+        "it reads 'too few': a test on a handful of market moves says nothing repeatable, so "
+        "no direction is claimed and the row stays out of the multiple-testing family (its "
+        "raw p-value is still listed). Every other row enters the family with both of its "
+        "directions; Holm adjusts them together, so 'supports' means p_holm < alpha and "
+        "'contradicts' means the opposite direction's p_opposite_holm < alpha, both in the "
+        f"same family of {2 * int(vt.table['p_holm'].notna().sum())} one-sided tests.")
     page.key_values(_answer(vt))
     page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                verdict_column="*")
@@ -161,11 +197,23 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     for name, reason in vt.skipped:
         page.callout(f"{name} skipped: {reason}")
     cols = ["strategy", "side", "horizon", "n_signal", "n_episodes", "effect", "ci_low",
-            "ci_high", "p_raw", "p_holm", "p_by", "verdict"]
+            "ci_high", "p_raw", "p_holm", "p_by", "p_opposite_holm", "verdict"]
     page.heading("Verdict table in full", 3, toc=False)
     page.table(vt.table[[c for c in cols if c in vt.table.columns]], index=False,
-               caption="Effects and interval bounds are fractions (0.01 = 1%); p-values "
-                       "one-sided in the expected direction", verdict_column="verdict")
+               caption="Effects and interval bounds are fractions (0.01 = 1%); p_raw, p_holm "
+                       "and p_by one-sided in the expected direction; p_opposite_holm is the "
+                       "opposite direction's, the p-value behind 'contradicts'",
+               verdict_column="verdict")
+    page.heading("Stability by era", 3, toc=False)
+    page.paragraph(
+        "Each strategy side inside each decade and before/after 2008, every era studied on its "
+        "own (signal days dated in the era against the era's unconditional mean). Cells: "
+        "effect in percent, independent episodes, raw one-sided HAC p-value in the expected "
+        "direction -- not adjusted for the number of eras, so read it as a stability check, "
+        "not as extra verdicts.")
+    min_ep = int(vt.settings["min_episodes"])
+    for key, st in vt.studies.items():
+        page.table(era_matrix(st.era_table(), min_ep), caption=f"{key}: effect by era")
 
     page.heading("Performance against buy-and-hold")
     overview = overview_table(evaluations)
