@@ -47,7 +47,7 @@ before any return is looked at -- not on its p-value; keeping untestable rows
 would only make every other test stricter for hypotheses no verdict is
 drawn from.
 
-JSON schema (``schema: "vixbt.verdict_table/2"``)
+JSON schema (``schema: "vixbt.verdict_table/1"``)
 -------------------------------------------------
 An object with keys ``schema`` (str), ``settings`` (object: ``horizons``,
 ``fill``, ``alpha``, ``conf``, ``n_boot``, ``seed``, ``bootstrap``,
@@ -58,8 +58,9 @@ An object with keys ``schema`` (str), ``settings`` (object: ``horizons``,
 ``{"strategy", "reason"}``) and ``rows`` (list of objects with exactly the
 columns above; NaN is written as ``null``; ``verdict`` is one of
 ``"supports"``, ``"no evidence"``, ``"contradicts"``, ``"too few"``).  The CSV
-holds the ``rows`` only.  Version 2 (from 1): the ``"too few"`` verdict, and
-both directions adjusted in one family of testable rows.
+holds the ``rows`` only.  The keys are unchanged since the first layout; the
+``"too few"`` verdict, the ``min_episodes`` setting and the one family for both
+directions were added later under the same identifier.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ __all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "adjust_both_directions"
            "verdict_table"]
 
 #: Identifier of the JSON layout written by :meth:`VerdictTable.to_json`.
-SCHEMA = "vixbt.verdict_table/2"
+SCHEMA = "vixbt.verdict_table/1"
 
 #: Columns of :meth:`VerdictTable.to_frame`, in order.
 VERDICT_COLUMNS: tuple[str, ...] = (

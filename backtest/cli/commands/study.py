@@ -50,7 +50,7 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
                  "replications each) ...")
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
                        seed=args.seed)
-    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/2
+    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
