@@ -134,7 +134,7 @@ def test_study_verdict_table(vixbt, tmp_path: Path) -> None:  # type: ignore[no-
     assert res.code == 0, res.err
     frame = pd.read_csv(pd.io.common.StringIO(res.out))
     assert {"strategy", "side", "horizon", "verdict", "p_holm"} <= set(frame.columns)
-    assert set(frame["verdict"]) <= {"supports", "no evidence", "contradicts"}
+    assert set(frame["verdict"]) <= {"supports", "no evidence", "contradicts", "too few"}
     folder = Path(res.err.strip().splitlines()[-1].removeprefix("Report: ")).parent
     assert {"verdicts.csv", "verdicts.json", *REPORT_FILES} <= _files(folder)
 
