@@ -148,3 +148,11 @@ fill = "next_close"
 def test_experiment_file_errors(tmp_path: Path, text: str, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         load_experiment(_write(tmp_path, text))
+
+
+def test_with_grid_replaces_and_adds_values() -> None:
+    sw = Sweep(BollingerBreak, {"window": [21, 63], "fees": [0.0, 0.001]})
+    wider = sw.with_grid(window=[10, 21, 63], num_std=[2.0, 2.5])
+    assert wider.n_sets == 6 and wider.n_combinations == 12
+    assert wider.levels == ["window", "num_std", "fees"]
+    assert sw.n_combinations == 4  # the original is unchanged
