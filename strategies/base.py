@@ -247,6 +247,10 @@ class Strategy:
     sides : tuple of {"long", "short"}
         Sides the strategy trades; ``"long"`` answers a fear extreme and expects
         SPX to rise, ``"short"`` answers complacency and expects SPX to fall.
+    holding_period : int or None
+        Natural holding period (trading days) of the idea, used when a
+        parameter set has no exit rule (see :attr:`default_holding_period`);
+        ``None``: the idea always has one.
     """
 
     name: ClassVar[str] = ""
@@ -254,6 +258,7 @@ class Strategy:
     idea: ClassVar[str] = ""
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("long",)
+    holding_period: ClassVar[int | None] = None
 
     # -- parameters ---------------------------------------------------------------
 
@@ -320,6 +325,19 @@ class Strategy:
             if "window" in k or "lookback" in k:
                 w = np.maximum(w, np.asarray(getattr(p, k), dtype=np.int64))
         return w
+
+    @property
+    def has_exit_rule(self) -> bool:
+        """Whether this parameter set emits exit signals (override: ``False`` for
+        ideas without an exit, or a parameter such as ``exit_style="none"``)."""
+        return True
+
+    @property
+    def default_holding_period(self) -> int | None:
+        """Holding period the execution applies when ``Execution.holding_period``
+        is ``None``: the class's :attr:`holding_period` for a parameter set
+        without an exit rule, else ``None`` (positions close on exit signals)."""
+        return None if self.has_exit_rule else type(self).holding_period
 
     def columns_needed(self) -> tuple[str, ...]:
         """Columns this parameter set reads (override when a parameter picks the

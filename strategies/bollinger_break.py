@@ -111,12 +111,18 @@ class BollingerBreak(Strategy):
                            "(expect SPX up), below = complacency (expect SPX down)")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("long", "short")
+    holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "rolling window of the bands (trading days)", low=2, high=2520)
     num_std: float = param(2.0, "half-width of the bands in standard deviations",
                            low=0.0, low_open=True, high=10.0)
     exit_style: str = param("inside", "exit: back inside the bands, at the middle band, or none "
                             "(holding period)", choices=EXIT_STYLES)
+
+    @property
+    def has_exit_rule(self) -> bool:
+        """``exit_style="none"`` emits no exits: then :attr:`holding_period` applies."""
+        return self.exit_style != "none"
 
     @classmethod
     def warmup_for(cls, p: ParamArrays) -> np.ndarray:

@@ -59,12 +59,18 @@ class ComplacencyLow(Strategy):
     idea: ClassVar[str] = "VIX closes at a 3-year low: complacency, expect SPX to fall"
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("short",)
+    holding_period: ClassVar[int | None] = 21
 
     lookback_years: float = param(3.0, "N of the N-year low (years)", low=0.1, high=30.0)
     days_per_year: int = param(252, "trading days per year", low=200, high=366)
     exit_style: str = param("sma", "exit: VIX back above its SMA, or none (holding period)",
                             choices=CL_EXIT_STYLES)
     exit_window: int = param(10, "SMA window of the exit, days", low=2, high=504)
+
+    @property
+    def has_exit_rule(self) -> bool:
+        """``exit_style="none"`` emits no exits: then :attr:`holding_period` applies."""
+        return self.exit_style != "none"
 
     @classmethod
     def warmup_for(cls, p: ParamArrays) -> np.ndarray:

@@ -105,6 +105,7 @@ class Divergence(Strategy):
                            "a 5-day SPX slide, fear up 10% after an SPX high): expect SPX to fall")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close", "spx_close")
     sides: ClassVar[tuple[Side, ...]] = ("short",)
+    holding_period: ClassVar[int | None] = 21
 
     variant: str = param("jump_no_drop", "which divergence", choices=DIVERGENCES)
     jump_days: int = param(5, "jump_no_drop: days of the moves", low=1, high=21)
@@ -131,6 +132,11 @@ class Divergence(Strategy):
         if self.up_count > self.up_window:
             raise ValueError(f"Divergence: up_count={self.up_count} cannot exceed "
                              f"up_window={self.up_window}")
+
+    @property
+    def has_exit_rule(self) -> bool:
+        """No exit in the commentary: positions close after :attr:`holding_period`."""
+        return False
 
     @classmethod
     def warmup_for(cls, p: ParamArrays) -> np.ndarray:

@@ -84,10 +84,16 @@ class ResidualSurprise(Strategy):
                            "(rolling 63-day regression): excess fear = long, excess calm = short")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close", "spx_close")
     sides: ClassVar[tuple[Side, ...]] = ("long", "short")
+    holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "days in each rolling regression", low=10, high=2520)
     threshold: float = param(2.0, "surprise threshold in residual standard errors",
                              low=0.0, low_open=True, high=10.0)
+
+    @property
+    def has_exit_rule(self) -> bool:
+        """No exit in the commentary: positions close after :attr:`holding_period`."""
+        return False
 
     @classmethod
     def warmup_for(cls, p: ParamArrays) -> np.ndarray:

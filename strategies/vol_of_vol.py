@@ -69,6 +69,7 @@ class VolOfVol(Strategy):
                            "band = complacency, expect SPX to fall")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("short",)
+    holding_period: ClassVar[int | None] = 21
 
     measure: str = param("hv", "vol-of-vol: historical vol of the VIX or the VVIX index",
                          choices=MEASURES)
@@ -83,6 +84,11 @@ class VolOfVol(Strategy):
     def columns_needed(self) -> tuple[str, ...]:
         """``vix_close`` for the historical volatility, ``vvix`` for the VVIX."""
         return ("vvix",) if self.measure == "vvix" else ("vix_close",)
+
+    @property
+    def has_exit_rule(self) -> bool:
+        """``exit_style="none"`` emits no exits: then :attr:`holding_period` applies."""
+        return self.exit_style != "none"
 
     @classmethod
     def warmup_for(cls, p: ParamArrays) -> np.ndarray:

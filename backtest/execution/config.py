@@ -14,21 +14,46 @@ Rules
 2. **Sizing.** All in: an entry commits the whole current equity ``E``, fee
    included: a long entry buys ``E / (P_buy * (1 + fees))`` units, a short
    entry sells ``E / (P_sell * (1 + fees))`` units short (``P_*`` after
-   slippage).  No pyramiding: entries while in a position are ignored.  A
-   short that loses more than the equity cannot be covered all in; such a run
-   is refused with an error.
-3. **Sides.** ``long_entries``/``long_exits`` open/close a long position,
-   ``short_entries``/``short_exits`` a short one.  ``side`` chooses which sides
-   trade (``None``: the strategy's own sides).  An entry of the opposite side
-   while in a position is ignored.  Entry and exit of the same side on the same
-   fill day cancel (nothing happens); long and short entries on the same fill
-   day cancel too.
+   slippage).  No pyramiding: entries of the held side are ignored.  A short
+   whose loss exceeds the equity (covering it would cost more than the cash
+   held) cannot be covered all in: every simulator refuses such a run with a
+   ``ValueError`` naming the column and day, rather than carrying a partly
+   covered short (the vectorbt run and the sweep alike).
+3. **Sides and reversals.** ``long_entries``/``long_exits`` open/close a long
+   position, ``short_entries``/``short_exits`` a short one.  ``side`` chooses
+   which sides trade (``None``: the strategy's own sides).  Same-day
+   conflicts are resolved first: an entry and an exit of the same side on
+   the same fill day cancel (neither happens); then long and short entries
+   on the same fill day cancel.  In a position, what remains acts as follows:
+
+   * an exit of the held side closes it;
+   * an exit of the held side together with an entry of the opposite side
+     is a **reversal** (stop and reverse): the position is closed and the
+     opposite one opened at the same fill price, exit first, then entry, each
+     paying its own fee and slippage, the entry committing the whole equity
+     left after the exit;
+   * an entry of the opposite side *without* an exit of the held side is
+     ignored: the held idea has not ended by its own rule, so the opposite
+     signal would otherwise cut it short on the other idea's terms (and a
+     strategy whose exit and opposite entry are one event, like a contango
+     flip, emits both, so it reverses).
 4. **Exits.** With ``exit_on_signal`` the side's exit signals close it.  With
-   ``holding_period=N`` a position filled on bar ``f`` is closed on bar
+   a holding period ``N`` a position filled on bar ``f`` is closed on bar
    ``f + N`` at that bar's fill price (the exit order is generated at the close
-   of bar ``f + N - 1``), unless an exit signal closed it earlier.  A time
-   exit is the only order of its bar: signals filling on that bar are ignored.
-   At least one of the two must be active.
+   of bar ``f + N - 1``), unless an exit signal closed it earlier.  On that bar
+   the time exit acts as an exit of the held side: an entry of the same side
+   is not taken, an entry of the opposite side (left after rule 3's
+   cancellations) reverses the position as in rule 3.
+
+   The holding period is ``Execution.holding_period``; when that is ``None``,
+   each parameter set's :attr:`strategies.base.Strategy.default_holding_period`
+   (the natural horizon of an idea with no exit rule, e.g. 21 days for the
+   divergence and residual-surprise signals; ``None`` for ideas with exits).
+   A traded side that can never close -- no holding period and, with
+   ``exit_on_signal``, no exit signal of that side in the whole data while
+   it has entries -- is refused with a ``ValueError`` naming the strategy and
+   the fix, rather than held to the end of the data.  ``exit_on_signal=False``
+   requires an explicit ``holding_period``.
 5. **Costs.** ``fees``: fraction of traded value charged at every fill, entry
    and exit.  ``slippage``: fraction by which each fill price moves against
    the trade (buys at ``P * (1 + slippage)``, sells at ``P * (1 - slippage)``).
@@ -66,8 +91,9 @@ class Execution:
     side : {"long", "short", "both"} or None, default None
         Sides to trade; ``None`` trades the strategy's own sides.
     holding_period : int or None, default None
-        Close a position after this many trading days (``>= 1``); ``None``: no
-        time exit.
+        Close a position after this many trading days (``>= 1``); ``None``: the
+        strategy's ``default_holding_period`` (no time exit for strategies with
+        exit signals; see rule 4).
     exit_on_signal : bool, default True
         Close positions on the strategy's exit signals.
     init_cash : float, default 100000.0

@@ -45,7 +45,8 @@ from backtest.execution.positions import resolve_positions
 from backtest.execution.result import RunResult
 from strategies.base import GridSignals, Side, Signals, Strategy
 
-__all__ = ["Engine", "active_sides", "run", "run_signals", "run_span", "simulate"]
+__all__ = ["Engine", "active_sides", "check_exits", "run", "run_signals", "run_span",
+           "simulate"]
 
 Engine = Literal["orders", "signals"]
 
@@ -160,7 +161,9 @@ def run(
     span = run_span(frame, needed)
     return run_signals(grid, frame, execution, name=cls.name or cls.__name__, span=span,
                        fees=fees, slippage=slippage, holding_period=holding_period,
-                       engine=engine)
+                       engine=engine,
+                       default_holding=[s.default_holding_period for s in strategies],
+                       require_exits=True)
 
 
 def _as_frames(signals: Signals | GridSignals) -> tuple[list[pd.DataFrame], pd.Index]:
@@ -206,6 +209,8 @@ def run_signals(
     slippage: Sequence[float] | None = None,
     holding_period: Sequence[int | None] | None = None,
     engine: Engine = "orders",
+    default_holding: Sequence[int | None] | None = None,
+    require_exits: bool = False,
 ) -> RunResult:
     """Backtest precomputed signals.
 
@@ -228,10 +233,28 @@ def run_signals(
         See :func:`run`.
     engine : {"orders", "signals"}, default "orders"
         vectorbt entry point, see :func:`simulate`; the results are identical.
+    default_holding : sequence of (int or None), or None, default None
+        Holding period of each signal column used where the execution's
+        ``holding_period`` is ``None`` (a strategy's
+        ``default_holding_period``); ``None``: no time exit there.
+    require_exits : bool, default False
+        Refuse a traded side that has entries but can never close (no exit
+        signal in the run and no holding period) -- :func:`run` sets it, as
+        a strategy's position must end by its own rule.  Hand-made signals
+        are taken as given: a position open at the end is valued at the last
+        close (rule 1).
 
     Returns
     -------
     RunResult
+
+    Raises
+    ------
+    ValueError
+        With ``require_exits``, if a traded side has entries but can never
+        close (no exit signal of that side in the run and no holding period);
+        or if a short's loss exceeds the account (rule 2 of
+        :mod:`backtest.execution.config`).
     """
     execution = Execution() if execution is None else execution
     frame = _frame(data)
@@ -272,8 +295,15 @@ def run_signals(
                         "equity cannot be valued")
 
     n, k_var = lagged[0].shape[1], len(variants)
+    defaults = np.zeros(n, dtype=np.int64)
+    if default_holding is not None:
+        if len(default_holding) != n:
+            raise ValueError(f"default_holding has {len(default_holding)} value(s) for {n} "
+                             "signal column(s)")
+        defaults[:] = [h or 0 for h in default_holding]
+    hp = np.concatenate([defaults if v.holding_period is None
+                         else np.full(n, v.holding_period, dtype=np.int64) for v in variants])
     tiled = [np.tile(a, (1, k_var)) for a in lagged]
-    hp = np.repeat([v.holding_period or 0 for v in variants], n)
     le, lx, se, sx, state = resolve_positions(tiled[0], tiled[1], tiled[2], tiled[3],
                                           holding_period=hp,
                                           exit_on_signal=execution.exit_on_signal)
@@ -283,6 +313,9 @@ def run_signals(
         bad = index[int(np.argmax(no_price.any(axis=1)))]
         raise DataError(f"an order fills on {bad.date()}, where {fill_col} is missing; "
                         "use another fill or a period with that column")
+    if require_exits:
+        check_exits(name, lagged, trade_sides, hp.reshape(k_var, n),
+                    execution.exit_on_signal, sig_columns)
     bench_entries = np.zeros((len(index), k_var), dtype=bool)
     bench_entries[0] = True
     if np.isnan(price[0]):
@@ -349,10 +382,16 @@ def simulate(
         Starting cash of every column.
     engine : {"orders", "signals"}, default "orders"
         ``"signals"``: ``vectorbt.Portfolio.from_signals`` with ``size=np.inf``,
-        no accumulation and every conflict mode ``"ignore"``.  ``"orders"``:
+        no accumulation, every conflict mode ``"ignore"`` and
+        ``upon_opposite_entry="reverse"`` (effective orders carry an opposite
+        entry only on a reversal bar, together with the exit).  ``"orders"``:
         ``vectorbt.Portfolio.from_orders`` with the same orders as infinite
         sizes (``+inf`` buys with all cash, ``-inf`` shorts with all free cash,
-        ``-inf`` in a one-direction mode closes that direction).  Both run
+        ``-inf`` in a one-direction mode closes that direction).  A reversal is
+        one order in direction Both: ``+inf`` covers the short and buys long
+        with the rest of the cash, ``-inf`` sells the long and shorts with the
+        proceeds; with proportional costs this equals closing, then opening
+        all in at the same price, each leg paying its fee and slippage.  Both run
         vectorbt's own order execution and give identical results (tested); the
         orders engine is cached by numba, whereas vectorbt compiles its
         signal simulator afresh in every process (about 5 s).
@@ -381,20 +420,63 @@ def simulate(
             entries=df(long_entries), exits=df(long_exits),
             short_entries=df(short_entries), short_exits=df(short_exits), size=np.inf,
             accumulate=False, upon_long_conflict="ignore", upon_short_conflict="ignore",
-            upon_dir_conflict="ignore", upon_opposite_entry="ignore", use_stops=False,
+            upon_dir_conflict="ignore", upon_opposite_entry="reverse", use_stops=False,
             **common,
         )
     if engine != "orders":
         raise ValueError(f"engine must be 'orders' or 'signals', got {engine!r}")
     size = np.full(shape, np.nan)
     direction = np.full(shape, 2, dtype=np.int64)  # vectorbt Direction.Both
-    size[long_entries] = np.inf
-    size[short_entries] = -np.inf
     size[long_exits] = -np.inf
     direction[long_exits] = 0  # LongOnly: -inf sells the whole long position
     size[short_exits] = -np.inf
     direction[short_exits] = 1  # ShortOnly: -inf buys back the whole short position
+    # entries last: on a reversal bar (exit and opposite entry) the one order in
+    # direction Both closes the position and opens the opposite one all in
+    size[long_entries] = np.inf
+    direction[long_entries] = 2
+    size[short_entries] = -np.inf
+    direction[short_entries] = 2
     return vbt.Portfolio.from_orders(size=df(size), direction=df(direction), **common)
+
+
+def check_exits(name: str, lagged: Sequence[np.ndarray], sides: Sequence[Side],
+                holding: np.ndarray, exit_on_signal: bool, columns: pd.Index) -> None:
+    """Refuse a side that opens positions it can never close (rule 4).
+
+    Parameters
+    ----------
+    name : str
+        Strategy name for the message.
+    lagged : sequence of 4 ndarray of bool, shape (T, n)
+        Long entries/exits, short entries/exits on the fill bars of the run.
+    sides : sequence of {"long", "short"}
+        Traded sides.
+    holding : ndarray of int, shape (k, n)
+        Holding period of every (variant, signal column) pair; 0: none.
+    exit_on_signal : bool
+        Whether exit signals close positions.
+    columns : pandas.Index
+        Labels of the signal columns.
+
+    Raises
+    ------
+    ValueError
+        Naming the strategy, side and parameter set, and the fix.
+    """
+    for k, side in ((0, "long"), (2, "short")):
+        if side not in sides:
+            continue
+        entries = lagged[k].any(axis=0)
+        exits = lagged[k + 1].any(axis=0) if exit_on_signal else np.zeros_like(entries)
+        stuck = entries[None, :] & ~exits[None, :] & (holding == 0)
+        if stuck.any():
+            j = int(np.argwhere(stuck)[0][1])
+            raise ValueError(
+                f"{name}: the {side} side of parameter set {columns[j]!r} has entries but no "
+                f"exit signal and no holding period, so its positions would never close; "
+                f"pass Execution(holding_period=N) or give the strategy a "
+                f"default_holding_period (a holding_period class variable)")
 
 
 def _check_positions(pf: Any, state: np.ndarray, index: pd.Index, columns: pd.Index) -> None:
@@ -406,7 +488,8 @@ def _check_positions(pf: Any, state: np.ndarray, index: pd.Index, columns: pd.In
         raise ValueError(
             f"column {columns[j]!r}: on {index[i].date()} an order could not be filled in "
             "full -- a short position lost more than the account's equity, so it cannot be "
-            "covered all-in; this run is not supported (trade long only or add a holding period)"
+            "covered all in (a ruined short); such a run is refused by every simulator "
+            "(trade long only or add a holding period)"
         )
 
 

@@ -3,8 +3,9 @@
 Every simulator in the project -- the vectorbt portfolio, the lean sweep kernel
 -- needs the same answer to "on which fill bars does a position open or close?"
 under the rules of :mod:`backtest.execution.config` (no pyramiding, opposite
-entries ignored, same-bar conflicts cancel, exits by signal and/or after a
-holding period).  :func:`resolve_positions` computes it once, over ``(T, n)``
+entries ignored unless the position exits on the same bar, which
+reverses it, same-bar conflicts cancel, exits by signal and/or after a holding
+period).  :func:`resolve_positions` computes it once, over ``(T, n)``
 arrays whose rows are *fill* bars (signals already passed through
 :func:`backtest.execution.fills.lag_to_fill`), in one compiled pass.
 
@@ -45,15 +46,6 @@ def _resolve(
         pos = 0
         opened = -1
         for i in range(t_len):
-            if pos != 0 and hp > 0 and i - opened >= hp:
-                # time exit: the one order of this bar
-                if pos > 0:
-                    lx_out[i, j] = True
-                else:
-                    sx_out[i, j] = True
-                pos = 0
-                state[i, j] = 0
-                continue
             le = long_entries[i, j]
             se = short_entries[i, j]
             lx = exit_on_signal and long_exits[i, j]
@@ -67,15 +59,30 @@ def _resolve(
             if le and se:
                 le = False
                 se = False
+            if pos != 0 and hp > 0 and i - opened >= hp:
+                # time exit: the held side closes whatever its signals say, and
+                # a same-side entry is not taken (an opposite one reverses)
+                if pos > 0:
+                    lx = True
+                    le = False
+                else:
+                    sx = True
+                    se = False
             if pos > 0:
-                if lx:
-                    lx_out[i, j] = True
-                    pos = 0
+                if not lx:
+                    state[i, j] = pos
+                    continue  # entries of either side are ignored
+                lx_out[i, j] = True
+                pos = 0
+                le = False  # (already cancelled against the exit)
             elif pos < 0:
-                if sx:
-                    sx_out[i, j] = True
-                    pos = 0
-            elif le:
+                if not sx:
+                    state[i, j] = pos
+                    continue
+                sx_out[i, j] = True
+                pos = 0
+                se = False
+            if le:
                 le_out[i, j] = True
                 pos = 1
                 opened = i
@@ -100,14 +107,17 @@ def resolve_positions(
     All inputs are indexed by *fill* bar (already lagged).  For each column,
     bar by bar, with ``pos`` the position side before the bar:
 
-    1. If ``pos != 0``, a holding period ``N >= 1`` is set and the position
-       was opened on bar ``f`` with ``i - f >= N``: close it on bar ``i``.
-       This is the bar's only order; every signal on it is ignored.
-    2. Otherwise exits are ignored unless ``exit_on_signal``; an entry and an
-       exit of the same side on the bar cancel each other; a long and a short
-       entry on the bar cancel each other.
-    3. In a long (short) position, a long (short) exit closes it; entries of
-       either side are ignored.  Flat, a long entry opens a long position, a
+    1. Exits are ignored unless ``exit_on_signal``; an entry and an exit of the
+       same side on the bar cancel each other; then a long and a short entry
+       on the bar cancel each other.
+    2. If ``pos != 0``, a holding period ``N >= 1`` is set and the position
+       was opened on bar ``f`` with ``i - f >= N``, the held side's exit is
+       forced and its entry dropped.
+    3. In a long (short) position without a long (short) exit, nothing happens
+       (entries of either side are ignored).  With the exit, the position is
+       closed; if a short (long) entry is on the same bar, the opposite
+       position is then opened at the same fill: a *reversal* (both outputs
+       ``True`` on that bar).  Flat, a long entry opens a long position, a
        short entry a short one; exits are ignored.
 
     Parameters

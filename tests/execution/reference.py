@@ -57,7 +57,15 @@ def simulate(
 
     The order triggered by a signal on day ``d`` executes on the trading day
     after ``d`` (the next row of ``frame``) at that day's open (``next_open``)
-    or close (``next_close``).
+    or close (``next_close``).  A position that closes (exit signal or time up)
+    while the other side's entry arrives is reversed: closed, then the other
+    side opened with all the cash, at the same price.  ``holding_period`` is
+    the one to use (the caller resolves a strategy's default).
+
+    Raises
+    ------
+    ValueError
+        If covering a short costs more than the cash held (a ruined short).
     """
     dates = list(frame.index)
     opens = list(frame["spx_open"]) if "spx_open" in frame else [math.nan] * len(dates)
@@ -93,28 +101,35 @@ def simulate(
             go_long = go_short = False
 
         p = fill_px[i]
-        action = ""
-        if held and holding_period is not None and bars_held >= holding_period:
-            action = "close"  # the holding period is up: nothing else happens today
-        elif (held == "long" and stop_long) or (held == "short" and stop_short):
-            action = "close"
-        elif not held and go_long:
-            action = "open long"
-        elif not held and go_short:
-            action = "open short"
+        # what closes today: the holding period running out, or the held side's exit
+        time_up = bool(held) and holding_period is not None and bars_held >= holding_period
+        close_today = time_up or (held == "long" and stop_long) or (
+            held == "short" and stop_short)
+        # what opens today: flat, either entry; after a close, only the other side
+        # (a reversal); in a position that does not close, nothing
+        open_side = ""
+        if not held or close_today:
+            if go_long and held != "long":
+                open_side = "long"
+            elif go_short and held != "short":
+                open_side = "short"
 
-        if action == "close":
+        if close_today:
             assert trade is not None
             if held == "long":
                 px = p * (1 - slippage)
                 cash += units * px * (1 - fees)
             else:
                 px = p * (1 + slippage)
-                cash -= -units * px * (1 + fees)
+                cost = -units * px * (1 + fees)
+                if cost > cash * (1 + 1e-9):
+                    raise ValueError(f"ruined short: covering on {day.date()} costs {cost} "
+                                     f"with {cash} in cash")
+                cash -= cost
             trade.exit_date, trade.exit_price = day, px
             trade.pnl = cash - trade.committed
             units, held, trade = 0.0, "", None
-        elif action == "open long":
+        if open_side == "long":
             px = p * (1 + slippage)
             committed = cash
             units = cash / (px * (1 + fees))
@@ -122,7 +137,7 @@ def simulate(
             held, bars_held = "long", 0
             trade = Trade("long", day, px, units, committed)
             out.trades.append(trade)
-        elif action == "open short":
+        elif open_side == "short":
             px = p * (1 - slippage)
             committed = cash
             n = cash / (px * (1 + fees))  # sale value plus its fee = equity

@@ -43,7 +43,9 @@ def _check(strategy: Strategy, frame: pd.DataFrame, ex: Execution) -> int:
     sig = strategy.signals(frame)
     ref = simulate(frame, sig.long_entries, sig.long_exits, sig.short_entries, sig.short_exits,
                    start=res.index[0], end=res.index[-1], sides=res.sides, fill=ex.fill,
-                   fees=ex.fees, slippage=ex.slippage, holding_period=ex.holding_period,
+                   fees=ex.fees, slippage=ex.slippage,
+                   holding_period=(strategy.default_holding_period if ex.holding_period is None
+                                   else ex.holding_period),
                    exit_on_signal=ex.exit_on_signal, init_cash=ex.init_cash)
     got = res.trades
     assert len(got) == len(ref.trades), f"{len(got)} trades vs reference {len(ref.trades)}"
