@@ -4,7 +4,9 @@ One fused, cache-compiled numba function walks every (signal column,
 execution setting) combination bar by bar, following the execution rules of
 :mod:`backtest.execution.config` exactly as ``vectorbt.Portfolio.from_signals``
 applies them (all-in sizing via an infinite order size, vectorbt's cash, debt
-and free-cash bookkeeping for shorts, its conflict resolution), and reduces
+and free-cash bookkeeping for shorts; a reversal as an exit followed by an
+all-in entry at the same price, which equals vectorbt's single reversing
+order), and reduces
 each combination to a row of raw aggregates while it goes.  No ``(T, n)``
 equity matrix is ever built: each combination keeps a handful of running sums
 (and writes its own row of the optional return matrix), so the kernel is safe
@@ -51,6 +53,7 @@ RAW_FIELDS: tuple[str, ...] = (
     "n_bars",            # number of bars
     "wealth_end",        # prod(1 + r) computed sequentially (the wealth index's last value)
     "nan_price_orders",  # orders that would fill on a bar without a fill price (not executed)
+    "ruined_shorts",     # short covers the cash could not pay in full (the run is refused)
 )
 _NF = len(RAW_FIELDS)
 
@@ -109,6 +112,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     sum_loss_ret = 0.0
     in_market = 0
     nan_orders = 0
+    ruined = 0
     prev_value = init_cash
     keep = rets.shape[0] > 0
     s = 0.0
@@ -124,16 +128,8 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         is_lx = use_long and exit_on_signal and lx[i]
         is_se = use_short and se[i]
         is_sx = use_short and exit_on_signal and sx[i]
-        if holding > 0 and pos != 0.0 and i - entry_bar >= holding:
-            # time exit (rule 4): the held side is closed at this bar's fill price
-            if pos > 0.0:
-                is_lx = True
-                is_le = False
-            else:
-                is_sx = True
-                is_se = False
         if is_le or is_se:
-            # rule 3, as vectorbt's conflict modes "ignore" / opposite entry "ignore"
+            # rule 3: same-day conflicts cancel first
             if is_le and is_lx:
                 is_le = False
                 is_lx = False
@@ -143,16 +139,26 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
             if is_le and is_se:
                 is_le = False
                 is_se = False
-            if pos > 0.0 and is_se:
-                is_se = False
-            if pos < 0.0 and is_le:
+        if holding > 0 and pos != 0.0 and i - entry_bar >= holding:
+            # time exit (rule 4): the held side is closed at this bar's fill
+            # price; a same-side entry is not taken, an opposite one reverses
+            if pos > 0.0:
+                is_lx = True
                 is_le = False
+            else:
+                is_sx = True
+                is_se = False
+        # in a position that does not close, entries are ignored (rule 3)
+        if (pos > 0.0 and not is_lx) or (pos < 0.0 and not is_sx):
+            is_le = False
+            is_se = False
         p = price[i]
         if np.isnan(p):
             if ((pos > 0.0 and is_lx) or (pos < 0.0 and is_sx)
                     or (pos == 0.0 and (is_le or is_se))):
                 nan_orders += 1
         else:
+            # exit first; a reversal then opens the other side from flat below
             if pos > 0.0:
                 if is_lx:
                     # sell the whole long position
@@ -180,50 +186,52 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         sum_loss_ret += ret
                     t_fees -= e_fees
                     t_size -= size
-            elif pos < 0.0:
-                if is_sx:
-                    # buy back the short, limited by cash like vectorbt's buy_nb
-                    adj = p * (1.0 + slippage)
-                    want = -pos
-                    req = want * adj
-                    req_total = req + req * fees
-                    c = cash
-                    if _is_close(c, 0.0):
-                        c = 0.0
-                    if _is_close(req_total, c) or req_total < c:
-                        size = want
-                        fee = req * fees
-                        spent = req_total
-                    else:
-                        max_req = c / (1.0 + fees)
-                        size = max_req / adj
-                        fee = c - max_req
-                        spent = c
-                    if size > 0.0 and not _is_close(size, 0.0):
-                        avg_entry = debt / (-pos)
-                        debt_diff = size * avg_entry
-                        cash = _add(cash, -spent)
-                        debt = _add(debt, -debt_diff)
-                        free_cash = _add(free_cash + 2.0 * debt_diff, -spent)
-                        pos = _add(pos, size)
-                        e_fees = t_fees * size / t_size if size != t_size else t_fees
-                        diff = _add(size * adj, -(size * t_price))
-                        if diff != 0.0:
-                            diff = -diff
-                        pnl = diff - e_fees - fee
-                        ret = pnl / (size * t_price + e_fees)
-                        closed += 1
-                        if pnl > 0.0:
-                            wins += 1
-                            gross_profit += pnl
-                            sum_win_ret += ret
-                        elif pnl < 0.0:
-                            losses += 1
-                            gross_loss += pnl
-                            sum_loss_ret += ret
-                        t_fees -= e_fees
-                        t_size -= size
-            else:
+            elif pos < 0.0 and is_sx:
+                # buy back the short, limited by cash like vectorbt's buy_nb
+                adj = p * (1.0 + slippage)
+                want = -pos
+                req = want * adj
+                req_total = req + req * fees
+                c = cash
+                if _is_close(c, 0.0):
+                    c = 0.0
+                if _is_close(req_total, c) or req_total < c:
+                    size = want
+                    fee = req * fees
+                    spent = req_total
+                else:
+                    # the short lost more than the account (rule 2): counted,
+                    # and the caller refuses the run; partly covered as vectorbt
+                    ruined += 1
+                    max_req = c / (1.0 + fees)
+                    size = max_req / adj
+                    fee = c - max_req
+                    spent = c
+                if size > 0.0 and not _is_close(size, 0.0):
+                    avg_entry = debt / (-pos)
+                    debt_diff = size * avg_entry
+                    cash = _add(cash, -spent)
+                    debt = _add(debt, -debt_diff)
+                    free_cash = _add(free_cash + 2.0 * debt_diff, -spent)
+                    pos = _add(pos, size)
+                    e_fees = t_fees * size / t_size if size != t_size else t_fees
+                    diff = _add(size * adj, -(size * t_price))
+                    if diff != 0.0:
+                        diff = -diff
+                    pnl = diff - e_fees - fee
+                    ret = pnl / (size * t_price + e_fees)
+                    closed += 1
+                    if pnl > 0.0:
+                        wins += 1
+                        gross_profit += pnl
+                        sum_win_ret += ret
+                    elif pnl < 0.0:
+                        losses += 1
+                        gross_loss += pnl
+                        sum_loss_ret += ret
+                    t_fees -= e_fees
+                    t_size -= size
+            if pos == 0.0:
                 if is_le:
                     # all in: buy with the whole cash, fees on top (vectorbt size=inf)
                     adj = p * (1.0 + slippage)
@@ -306,6 +314,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     out[15] = n
     out[16] = eq
     out[17] = nan_orders
+    out[18] = ruined
 
 
 def _kernel_impl(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,

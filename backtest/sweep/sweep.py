@@ -29,7 +29,7 @@ import pandas as pd
 from backtest.errors import DataError, MissingDataError
 from backtest.execution.config import Execution
 from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_to_fill
-from backtest.execution.portfolio import active_sides, run_span
+from backtest.execution.portfolio import active_sides, check_exits, run_span
 from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET, chunk_columns
 from backtest.sweep.kernel import (
     RAW_FIELDS,
@@ -48,6 +48,7 @@ __all__ = ["Sweep"]
 
 _SIDE_CODE = {("long",): SIDE_LONG, ("short",): SIDE_SHORT, ("long", "short"): SIDE_BOTH}
 _NAN_ORDERS = RAW_FIELDS.index("nan_price_orders")
+_RUINED = RAW_FIELDS.index("ruined_shorts")
 
 
 def _kernel_layout(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -95,7 +96,9 @@ class Sweep:
         Base execution settings (fill timing, initial cash, fixed costs ...).
     exec_grid : Mapping[str, Sequence], default {}
         Execution settings to vary; each value replaces that field of
-        ``execution``.  ``holding_period=None`` (or 0) means no time exit.
+        ``execution``.  ``holding_period=None`` (or 0) means each parameter
+        set's ``default_holding_period`` (no time exit for a set with exit
+        signals), as in :func:`backtest.execution.portfolio.run`.
 
     Raises
     ------
@@ -227,7 +230,9 @@ class Sweep:
         return _Prepared(
             frame=frame, rows=rows, index=index, price=price, close=close, side=side,
             exit_on_signal=np.asarray([v.exit_on_signal for v in variants], dtype=np.bool_),
-            holding=np.asarray([v.holding_period or 0 for v in variants], dtype=np.int64),
+            # -1: the parameter set's default_holding_period (Execution rule 4)
+            holding=np.asarray([-1 if v.holding_period is None else v.holding_period
+                                for v in variants], dtype=np.int64),
             fees=np.asarray([v.fees for v in variants], dtype=np.float64),
             slippage=np.asarray([v.slippage for v in variants], dtype=np.float64),
         )
@@ -253,9 +258,18 @@ class Sweep:
         sig_col = np.repeat(np.arange(m, dtype=np.int64), n_var)
         n_bars = len(prep.index)
         rets = np.empty((k if keep_returns else 0, n_bars), dtype=np.float64)
+        defaults = np.asarray([s.default_holding_period or 0 for s in sets], dtype=np.int64)
+        holding = np.where(prep.holding[None, :] < 0, defaults[:, None],
+                           prep.holding[None, :])  # (m, n_var)
+        labels = pd.Index([repr(s) for s in sets])
+        for v, variant in enumerate(self._variants):
+            check_exits(self.strategy.name or self.strategy.__name__,
+                        [a[:, :m] for a in arrays],
+                        active_sides(self.strategy.sides, variant.side),
+                        holding[:, v][None, :], variant.exit_on_signal, labels)
         kernel: Any = sweep_kernel if parallel else sweep_kernel_serial
         raw = kernel(*arrays, prep.price, prep.close, sig_col, np.tile(prep.side, m),
-                     np.tile(prep.exit_on_signal, m), np.tile(prep.holding, m),
+                     np.tile(prep.exit_on_signal, m), holding.ravel(),
                      np.tile(prep.fees, m), np.tile(prep.slippage, m),
                      float(self.execution.init_cash), rets, keep_returns)
         bad = raw[:, _NAN_ORDERS] > 0
@@ -265,6 +279,13 @@ class Sweep:
             raise DataError(f"an order of {s!r} fills on a day where "
                             f"{FILL_COLUMNS[fill]} is missing; use another fill or a period "
                             "with that column")
+        ruined = raw[:, _RUINED] > 0
+        if ruined.any():
+            j = int(np.argmax(ruined))
+            raise ValueError(f"{sets[j // n_var]!r} with {self._variants[j % n_var]!r}: a short "
+                             "position lost more than the account's equity, so it cannot be "
+                             "covered all in (a ruined short); such a run is refused, as by "
+                             "backtest.execution.run (trade long only or add a holding period)")
         return raw, rets
 
     def _chunks(self, width: int) -> Iterator[tuple[int, list[Strategy]]]:
@@ -307,6 +328,10 @@ class Sweep:
             If the data lacks a column the strategy or the fill needs.
         DataError
             If an order would fill on a day without a fill price.
+        ValueError
+            If a traded side has entries but can never close (no exit signal
+            and no holding period), or a short loses more than the account
+            (rules 2 and 4 of :mod:`backtest.execution.config`).
         """
         prep = self._prepare(data)
         width = self._chunk_width(prep, chunk_size, memory_budget, keep_returns)
