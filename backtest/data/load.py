@@ -25,12 +25,20 @@ contract files take precedence on every day where they give both the front and
 the second contract; continuous tables supply the other days, and the two are
 compared where both exist.  VVIX values before 2007-01-01 are dropped: CBOE's
 2006 VVIX history is sparse (gaps of three weeks) and holds isolated bad prints.
+
+Loading a subset: ``load_market_data(data_dir, columns=[...])`` reads only the
+files of the symbols that supply those columns, plus SPX (the calendar), and
+builds the table with exactly the rules above.  Each column of such a table
+equals the same column of the full table on every date (same calendar, same
+splicing, same sources); its :attr:`~MarketTable.content_hash` is the hash of
+the subset table (fewer columns, so a different hash from the full table's).
+Reading only SPX and VIX skips, for instance, the VX futures archive.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +60,7 @@ from backtest.data.table import KNOWN_COLUMNS, ColumnSource, MarketTable
 from backtest.errors import DataError
 
 __all__ = ["ENV_VAR", "VVIX_START", "load_futures_curve", "load_market_data",
-           "resolve_data_dir"]
+           "resolve_data_dir", "symbols_for_columns"]
 
 #: Environment variable naming the data directory.
 ENV_VAR = "VIXBT_DATA_DIR"
@@ -70,6 +78,13 @@ _SYMBOL_FIELDS: dict[str, dict[str, str]] = {
     "VIX6M": {"close": "vix6m"},
     "VVIX": {"close": "vvix"},
 }
+_VX_SYMBOL = "VX"
+_ALL_SYMBOLS = frozenset({*_SYMBOL_FIELDS, _VX_SYMBOL})
+_COLUMN_SYMBOLS: dict[str, frozenset[str]] = {
+    **{col: frozenset(sym for sym, fields in _SYMBOL_FIELDS.items() if col in fields.values())
+       for fields in _SYMBOL_FIELDS.values() for col in fields.values()},
+    **{col: frozenset({_VX_SYMBOL}) for col in DERIVED_COLUMNS},
+}
 _FORMAT_NAMES = {
     "cboe-index": "CBOE index history", "cboe-single": "CBOE index history",
     "yahoo-classic": "Yahoo", "yahoo-ohlcv-lowercase": "Yahoo (yfinance)",
@@ -84,6 +99,35 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path | None:
         return Path(data_dir).expanduser()
     env = os.environ.get(ENV_VAR, "").strip()
     return Path(env).expanduser() if env else None
+
+
+def symbols_for_columns(columns: Iterable[str]) -> frozenset[str]:
+    """The manifest symbols a table with ``columns`` is built from (always with SPX).
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Column names from :data:`KNOWN_COLUMNS`.
+
+    Returns
+    -------
+    frozenset of str
+        ``SPX`` and every symbol supplying one of ``columns`` (``vix3m`` needs
+        both ``VIX3M`` and its old name ``VXV``).
+
+    Raises
+    ------
+    ValueError
+        If a name is not a known column.
+    """
+    out = {"SPX"}
+    for col in ((columns,) if isinstance(columns, str) else columns):
+        syms = _COLUMN_SYMBOLS.get(col)
+        if syms is None:
+            raise ValueError(f"column {col!r} is not a market-data column; known columns: "
+                             f"{', '.join(KNOWN_COLUMNS)}")
+        out |= syms
+    return frozenset(out)
 
 
 def _contracts_label(raws: Sequence[RawFile]) -> str:
@@ -262,15 +306,24 @@ def _fingerprint(root: Path, entries: Sequence[ManifestEntry]) -> tuple[object, 
             *(stat(e.path) for e in entries), *((e.symbol, e.format) for e in entries))
 
 
-def _load_directory(root: Path) -> tuple[MarketTable, pd.DataFrame]:
+def _load_directory(root: Path, symbols: frozenset[str] | None = None
+                    ) -> tuple[MarketTable, pd.DataFrame]:
     """The table and long futures curve of a data directory (memoised per process).
 
-    The result is cached while the manifest and every listed file keep their
-    modification time and size; a cache hit returns copies, so callers may
-    modify what they get.  Repair warnings are emitted on the first load only;
-    ``data_info`` lists the repairs every time.
+    ``symbols`` (None: all) restricts the files read to those holding these
+    symbols.  The result is cached while the manifest and every listed file
+    keep their modification time and size; a cache hit returns copies, so
+    callers may modify what they get.  Repair warnings are emitted on the first
+    load only; ``data_info`` lists the repairs every time.
     """
     entries = read_manifest(root)
+    unknown = [e for e in entries if e.symbol not in _ALL_SYMBOLS]
+    if unknown:
+        e = unknown[0]
+        raise DataError(f"{root / 'manifest.csv'}: symbol {e.symbol!r} of {e.path.name} is not "
+                        f"known; expected one of {', '.join([*_SYMBOL_FIELDS, _VX_SYMBOL])}")
+    if symbols is not None:
+        entries = [e for e in entries if e.symbol in symbols]
     key = _fingerprint(root, entries)
     hit = _CACHE.get(key)
     if hit is None:
@@ -284,11 +337,6 @@ def _load_directory(root: Path) -> tuple[MarketTable, pd.DataFrame]:
 
 def _build_directory(root: Path, entries: Sequence[ManifestEntry]
                      ) -> tuple[MarketTable, pd.DataFrame]:
-    unknown = [e for e in entries if e.symbol not in _SYMBOL_FIELDS and e.symbol != "VX"]
-    if unknown:
-        e = unknown[0]
-        raise DataError(f"{root / 'manifest.csv'}: symbol {e.symbol!r} of {e.path.name} is not "
-                        f"known; expected one of {', '.join([*_SYMBOL_FIELDS, 'VX'])}")
     raws = _read_entries(entries)
     spx_raws = [r for r in raws if r.symbol == "SPX"]
     if not spx_raws:
@@ -323,7 +371,8 @@ def _build_directory(root: Path, entries: Sequence[ManifestEntry]
 
 def load_market_data(data_dir: str | Path | None = None, *,
                      start: str | pd.Timestamp | None = None,
-                     end: str | pd.Timestamp | None = None) -> MarketTable:
+                     end: str | pd.Timestamp | None = None,
+                     columns: Iterable[str] | None = None) -> MarketTable:
     """The aligned daily market table.
 
     Parameters
@@ -333,6 +382,13 @@ def load_market_data(data_dir: str | Path | None = None, *,
         and if that is unset the embedded sample (:func:`load_embedded`).
     start, end : str or pandas.Timestamp or None, default None
         Keep only dates in ``[start, end]``.
+    columns : iterable of str or None, default None
+        The columns the caller needs (None: everything).  From a data
+        directory only the files of the symbols supplying them are read, plus
+        SPX (:func:`symbols_for_columns`); the table then holds every column
+        of those symbols that the data have (a column absent from the data
+        stays absent, as in the full table).  Values, calendar and sources are
+        those of the full table.  The embedded sample is returned whole.
 
     Returns
     -------
@@ -343,16 +399,17 @@ def load_market_data(data_dir: str | Path | None = None, *,
     Raises
     ------
     DataError
-        If the directory, its manifest or one of its files is unusable.
+        If the directory, its manifest or one of the files read is unusable.
     ValueError
-        If ``start`` is after ``end``.
+        If ``start`` is after ``end``, or ``columns`` names an unknown column.
     """
     s = pd.Timestamp(start) if start is not None else None
     e = pd.Timestamp(end) if end is not None else None
     if s is not None and e is not None and s > e:
         raise ValueError(f"start {s.date()} is after end {e.date()}")
+    symbols = symbols_for_columns(columns) if columns is not None else None
     root = resolve_data_dir(data_dir)
-    table = load_embedded() if root is None else _load_directory(root)[0]
+    table = load_embedded() if root is None else _load_directory(root, symbols)[0]
     if s is None and e is None:
         return table
     frame = table.frame.loc[s:e]  # type: ignore[misc]
@@ -389,7 +446,7 @@ def load_futures_curve(data_dir: str | Path | None = None) -> pd.DataFrame:
     if not any(e.symbol == "VX" for e in entries):
         return curve_wide(empty)
     if any(e.symbol == "SPX" for e in entries):
-        table, curve = _load_directory(root)
+        table, curve = _load_directory(root, frozenset({"SPX", _VX_SYMBOL}))
         curve = curve.loc[curve["date"].isin(table.frame.index)]
     else:
         raws = _read_entries([e for e in entries if e.symbol == "VX"])

@@ -17,6 +17,7 @@ from backtest.data import (
     load_futures_curve,
     load_market_data,
 )
+from backtest.data.load import symbols_for_columns
 from backtest.data.manifest import read_manifest
 from backtest.data.readers import read_file
 from backtest.errors import DataError, DataRepairWarning
@@ -273,3 +274,83 @@ def test_single_contract_files_give_the_same_vx(tmp_path: Path, shared_data: Pat
     assert any("96 single contract file(s): 314 zero-settle row(s) dropped" in n
                for n in src.notes)
     assert t.frame["vx1"].last_valid_index() == pd.Timestamp("2015-04-01")
+
+
+# --- loading a subset of the columns ----------------------------------------------------------
+
+def test_subset_equals_the_full_table_on_its_columns(data_dir: Path,
+                                                     full_table: MarketTable) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        sub = load_market_data(data_dir, columns=["vix_close"])
+        ts = load_market_data(data_dir, columns=("vix_close", "vix3m", "vx1"))
+    spx_vix = [c for c in KNOWN_COLUMNS if c.startswith(("spx_", "vix_"))]
+    assert list(sub.frame.columns) == spx_vix  # every column of SPX and VIX, nothing else
+    for t in (sub, ts):
+        # same calendar (SPX's), same values, same provenance, column by column
+        pd.testing.assert_frame_equal(t.frame, full_table.frame[list(t.frame.columns)])
+        assert t.sources == {c: full_table.sources[c] for c in t.frame.columns}
+    assert list(ts.frame.columns) == [*spx_vix, "vix3m", "vx1", "vx2", "vx1_days", "vx30"]
+    # the hash is the subset table's own: fewer columns, a different hash
+    assert sub.content_hash != full_table.content_hash
+    assert sub.content_hash == MarketTable(frame=full_table.frame[spx_vix],
+                                           sources=sub.sources).content_hash
+
+
+def test_subset_with_dates(data_dir: Path, full_table: MarketTable) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        sub = load_market_data(data_dir, start="2008-01-01", end="2008-12-31",
+                               columns=["vvix"])
+    expected = full_table.frame.loc["2008-01-01":"2008-12-31", list(sub.frame.columns)]
+    pd.testing.assert_frame_equal(sub.frame, expected)
+    assert "vvix" in sub.frame.columns and "vix_close" not in sub.frame.columns
+
+
+VIX = "DATE,OPEN,HIGH,LOW,CLOSE\n2020-01-02,15,16,14,15.5\n2020-01-03,16,17,15,16.5\n"
+
+
+def test_subset_reads_only_the_files_it_needs(tmp_path: Path) -> None:
+    # the VX file is broken: a full load fails on it, a SPX+VIX load never opens it
+    root = _dir(tmp_path, {"spx.csv": SPX, "vix.csv": VIX,
+                           "vx.csv": "<html><body>oops</body></html>"},
+                ["spx.csv,SPX,yahoo-ohlcv-lowercase", "vix.csv,VIX,ohlc-iso",
+                 "vx.csv,VX,continuous-wide"])
+    with pytest.raises(DataError, match=re.escape(f"{root / 'vx.csv'}: is an HTML page")):
+        load_market_data(root)
+    t = load_market_data(root, columns=["vix_close"])
+    assert t.frame["vix_close"].tolist() == [15.5, 16.5]
+    assert not any(c.startswith("vx") for c in t.frame.columns)
+    # a column the data do not have stays absent, as in a full load
+    assert "vix3m" not in load_market_data(root, columns="vix3m").frame.columns
+    # an unknown symbol in the manifest is still reported whatever the subset
+    (root / "manifest.csv").write_text("path,symbol,format\nspx.csv,SPX,yahoo-ohlcv-lowercase\n"
+                                       "vix.csv,GOLD,ohlc-iso\n")
+    with pytest.raises(DataError, match=r"symbol 'GOLD' of vix\.csv is not known"):
+        load_market_data(root, columns=["spx_close"])
+
+
+def test_subset_needs_spx_and_checks_column_names(tmp_path: Path) -> None:
+    root = _dir(tmp_path, {"vix.csv": VIX}, ["vix.csv,VIX,ohlc-iso"])
+    with pytest.raises(DataError, match="has no SPX"):
+        load_market_data(root, columns=["vix_close"])
+    with pytest.raises(ValueError, match=r"column 'vix_clsoe' is not a market-data column"):
+        load_market_data(root, columns=["vix_close", "vix_clsoe"])
+
+
+def test_symbols_for_columns() -> None:
+    assert symbols_for_columns([]) == {"SPX"}
+    assert symbols_for_columns("vix_open") == {"SPX", "VIX"}
+    assert symbols_for_columns(["vix3m"]) == {"SPX", "VIX3M", "VXV"}  # and its old name
+    assert symbols_for_columns(["vx30", "vvix", "spx_open"]) == {"SPX", "VX", "VVIX"}
+
+
+def test_changed_file_is_reloaded_in_a_subset(tmp_path: Path) -> None:
+    root = _dir(tmp_path, {"spx.csv": SPX, "vix.csv": VIX},
+                ["spx.csv,SPX,yahoo-ohlcv-lowercase", "vix.csv,VIX,ohlc-iso"])
+    assert load_market_data(root, columns=["vix_close"]).frame["vix_close"].tolist() == \
+        [15.5, 16.5]
+    (root / "vix.csv").write_text(VIX.replace("16.5", "16.25"))
+    assert load_market_data(root, columns=["vix_close"]).frame["vix_close"].tolist() == \
+        [15.5, 16.25]
+    assert load_market_data(root).frame["vix_close"].tolist() == [15.5, 16.25]
