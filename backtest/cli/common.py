@@ -29,6 +29,7 @@ __all__ = [
     "require_columns",
     "resolve_strategy",
     "status",
+    "strategy_columns",
     "write_report",
 ]
 
@@ -50,8 +51,17 @@ def _date(value: str | None, option: str) -> pd.Timestamp | None:
         raise CliError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def load_table(args: argparse.Namespace) -> MarketTable:
+def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None) -> MarketTable:
     """The market table the options select (``--data-dir``, ``--start``, ``--end``).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options.
+    columns : iterable of str or None, default None
+        Columns the command needs (None: all).  From a data directory only the
+        files supplying them (and SPX) are read; see
+        :func:`backtest.data.load.load_market_data`.
 
     Raises
     ------
@@ -65,7 +75,7 @@ def load_table(args: argparse.Namespace) -> MarketTable:
     end = _date(getattr(args, "end", None), "--end")
     if start is not None and end is not None and start > end:
         raise CliError(f"--start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
-    table = load_market_data(getattr(args, "data_dir", None))
+    table = load_market_data(getattr(args, "data_dir", None), columns=columns)
     args.full_spans = {c: (src.first, src.last) for c, src in table.sources.items()}
     span = f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}"
     if start is not None and start > table.end:
@@ -82,6 +92,12 @@ def load_table(args: argparse.Namespace) -> MarketTable:
         raise CliError(f"the period {args.start or '...'} .. {args.end or '...'} holds "
                        f"{len(frame)} trading day(s) of the data ({span})")
     return MarketTable(frame=frame, sources=refresh_sources(frame, table.sources))
+
+
+def strategy_columns(strategy: Strategy) -> tuple[str, ...]:
+    """Columns a single-strategy command loads: the strategy's own and ``vix_close``
+    (every signal chart shows the VIX).  SPX always comes with the table."""
+    return tuple(dict.fromkeys((*strategy.columns_needed(), "vix_close")))
 
 
 def require_columns(args: argparse.Namespace, table: MarketTable, strategy: Strategy) -> None:

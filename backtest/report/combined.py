@@ -129,7 +129,8 @@ def _overview_display(overview: pd.DataFrame) -> pd.DataFrame:
 def headline_report(table: MarketTable, strategies: Sequence[Strategy], execution: Execution,
                     *, horizons: Sequence[int] = (1, 5, 10, 21, 63), n_boot: int = 1000,
                     seed: int = 0,
-                    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None
+                    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+                    charts: bool = True
                     ) -> tuple[Report, VerdictTable, list[StrategyEvaluation]]:
     """Build the combined report of ``strategies`` on ``table``.
 
@@ -146,6 +147,9 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
         Event-study settings (see :func:`backtest.evidence.verdict.verdict_table`).
     progress : callable or None
         Wraps the per-strategy loop (e.g. a tqdm bar).
+    charts : bool, default True
+        Draw each strategy's charts; ``False`` when the report will not be
+        written (the summary and the verdict table are the same).
 
     Returns
     -------
@@ -220,7 +224,7 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     page.table(_overview_display(overview),
                caption="Backtests with default parameters; each strategy's buy-and-hold row "
                        "covers the same days and costs")
-    sections = [add_strategy_section(rep, ev, frame) for ev in evaluations]
+    sections = [add_strategy_section(rep, ev, frame, charts=charts) for ev in evaluations]
 
     from backtest.report.data_section import add_data_section
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from strategies.base import Signals, Strategy
 
 __all__ = ["StrategyEvaluation", "add_strategy_section", "evaluate", "forward_table",
-           "stats_table"]
+           "stats_table", "strategy_summary"]
 
 
 @dataclass(frozen=True)
@@ -199,9 +199,46 @@ def _param_text(strategy: Strategy) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in strategy.params().items()) or "no parameters"
 
 
+_STUDY_COLUMNS = ("n_signal", "n_episodes", "mean_signal", "mean_uncond", "effect", "ci_low",
+                  "ci_high", "t_hac", "p_one_sided", "verdict")
+
+
+def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
+    """The JSON summary of one evaluated strategy (the *strategy object* of
+    :mod:`backtest.cli.schema`), without building any chart.
+
+    Parameters
+    ----------
+    ev : StrategyEvaluation
+        The evaluated strategy.
+
+    Returns
+    -------
+    dict
+        ``strategy``, ``params``, ``sides``, then either ``skipped`` or
+        ``period``, ``stats``, ``buy_and_hold`` and (with a study)
+        ``event_study``.
+    """
+    s = ev.strategy
+    out: dict[str, Any] = {"strategy": s.name, "params": s.params(), "sides": list(s.sides)}
+    if ev.skipped is not None or ev.result is None or ev.signals is None:
+        out["skipped"] = ev.skipped
+        return out
+    res = ev.result
+    stats = stats_table(res)
+    out["period"] = [res.index[0].strftime("%Y-%m-%d"), res.index[-1].strftime("%Y-%m-%d")]
+    out["stats"] = stats["strategy"].to_dict()
+    out["buy_and_hold"] = stats["buy_and_hold"].to_dict()
+    if ev.study is not None:
+        out["event_study"] = ev.study.to_frame().reset_index().to_dict(orient="records")
+    return out
+
+
 def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, *,
-                         heading_level: int = 2, key: str | None = None) -> dict[str, Any]:
-    """Add one strategy's section to ``report`` and return its JSON summary.
+                         heading_level: int = 2, key: str | None = None,
+                         charts: bool = True) -> dict[str, Any]:
+    """Add one strategy's section to ``report`` and return its JSON summary
+    (:func:`strategy_summary`).
 
     Parameters
     ----------
@@ -215,7 +252,43 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
         Level of the section heading.
     key : str or None, default None
         Prefix of the chart file names (default: the strategy name).
+    charts : bool, default True
+        Draw the charts.  ``False`` adds only the text and tables (for a report
+        that is not written, e.g. ``--no-report``); matplotlib is then not
+        imported.
     """
+    s = ev.strategy
+    key = key or s.name
+    page = report.page
+    title = f"{s.title or s.name} ({s.name})"
+    page.heading(title, heading_level)
+    if s.idea:
+        page.paragraph(s.idea, css="lead")
+    page.paragraph(f"Parameters: {_param_text(s)}.", css="note")
+    out = strategy_summary(ev)
+    if ev.skipped is not None or ev.result is None or ev.signals is None:
+        page.callout(f"Skipped: {ev.skipped}")
+        return out
+    res = ev.result
+    stats = stats_table(res)
+    ex = res.execution
+    page.table(_display_stats(stats),
+               caption=f"Performance {out['period'][0]} .. {out['period'][1]}, fills at "
+                       f"{ex.fill.replace('_', ' ')}, fees {ex.fees:g}, slippage {ex.slippage:g}")
+    if charts:
+        _add_charts(report, ev, frame, key, min(heading_level + 1, 4))
+    if ev.study is not None:
+        table = ev.study.to_frame()
+        show = [c for c in _STUDY_COLUMNS if c in table.columns]
+        page.table(table[show], caption="Event study by side and horizon (returns as "
+                                        "fractions; one-sided HAC p-value in the expected "
+                                        "direction)", verdict_column="verdict")
+    return out
+
+
+def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key: str,
+                sub: int) -> None:
+    """The section's charts, each under its own heading."""
     from backtest.report.charts import (
         equity_chart,
         forward_returns_chart,
@@ -225,29 +298,9 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     )
     from backtest.report.overlays import signal_panes
 
-    s = ev.strategy
-    key = key or s.name
-    page = report.page
-    title = f"{s.title or s.name} ({s.name})"
-    page.heading(title, heading_level)
-    if s.idea:
-        page.paragraph(s.idea, css="lead")
-    page.paragraph(f"Parameters: {_param_text(s)}.", css="note")
-    out: dict[str, Any] = {"strategy": s.name, "params": s.params(), "sides": list(s.sides)}
-    if ev.skipped is not None or ev.result is None or ev.signals is None:
-        page.callout(f"Skipped: {ev.skipped}")
-        out["skipped"] = ev.skipped
-        return out
+    s, page = ev.strategy, report.page
     res, sig = ev.result, ev.signals
-    stats = stats_table(res)
-    out["period"] = [res.index[0].strftime("%Y-%m-%d"), res.index[-1].strftime("%Y-%m-%d")]
-    out["stats"] = stats["strategy"].to_dict()
-    out["buy_and_hold"] = stats["buy_and_hold"].to_dict()
-    ex = res.execution
-    page.table(_display_stats(stats),
-               caption=f"Performance {out['period'][0]} .. {out['period'][1]}, fills at "
-                       f"{ex.fill.replace('_', ' ')}, fees {ex.fees:g}, slippage {ex.slippage:g}")
-    sub = min(heading_level + 1, 4)
+    assert res is not None and sig is not None
     close = frame["spx_close"].loc[res.index[0]:res.index[-1]]
     page.heading(f"{s.name}: trades on the S&P 500", sub, toc=False)
     report.add_chart(
@@ -295,12 +348,3 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
                     "after signal days; whiskers: 95% block-bootstrap interval of the "
                     "difference from the unconditional mean, shifted by that mean; grey: "
                     "mean over all days of the same sample.")
-        table = ev.study.to_frame()
-        show = [c for c in ("n_signal", "n_episodes", "mean_signal", "mean_uncond", "effect",
-                            "ci_low", "ci_high", "t_hac", "p_one_sided", "verdict")
-                if c in table.columns]
-        page.table(table[show], caption="Event study by side and horizon (returns as "
-                                        "fractions; one-sided HAC p-value in the expected "
-                                        "direction)", verdict_column="verdict")
-        out["event_study"] = table.reset_index().to_dict(orient="records")
-    return out

@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
                  f"({args.n_boot} bootstrap replications each) ...")
     rep, vt, evaluations = headline_report(
         table, strategies, execution, horizons=horizons, n_boot=args.n_boot, seed=args.seed,
-        progress=lambda it: progress(it, args, desc="backtests", total=len(strategies)))
+        progress=lambda it: progress(it, args, desc="backtests", total=len(strategies)),
+        charts=not args.no_report)
     doc: dict[str, Any] = {"schema": schema_id("report"), "report": None,
                            "data": data_doc(table), "execution": execution, **rep.summary}
     rep.summary = doc

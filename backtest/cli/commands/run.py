@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from backtest.cli.common import (
     data_doc,
@@ -14,9 +15,15 @@ from backtest.cli.common import (
     parse_params,
     require_columns,
     resolve_strategy,
+    strategy_columns,
     write_report,
 )
 from backtest.cli.schema import schema_id
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from backtest.report.strategy_report import StrategyEvaluation
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,10 +33,15 @@ def run(args: argparse.Namespace) -> int:
     strategy = cls.from_params(**own)
     execution = make_execution(args, ex_over)
     horizons = parse_horizons(args.horizons)
-    table = load_table(args)
+    table = load_table(args, strategy_columns(strategy))
     require_columns(args, table, strategy)
 
-    from backtest.report.strategy_report import add_strategy_section, evaluate, stats_table
+    from backtest.report.strategy_report import (
+        add_strategy_section,
+        evaluate,
+        stats_table,
+        strategy_summary,
+    )
 
     ev = evaluate(strategy, table.frame, execution, n_boot=args.n_boot, seed=args.seed,
                   horizons=horizons)
@@ -40,7 +52,11 @@ def run(args: argparse.Namespace) -> int:
     assert ev.result is not None
     doc: dict[str, Any] = {"schema": schema_id("run"), "report": None, "data": data_doc(table),
                            "execution": execution, "strategy": None}
+    stats = stats_table(ev.result)
     folder = None
+    if args.no_report:  # no folder: no charts either
+        doc["strategy"] = strategy_summary(ev)
+        return _emit(args, doc, ev, stats, folder)
     from backtest.report.writer import Report
 
     rep = Report(title=f"vixbt run: {strategy.title or strategy.name}",
@@ -53,12 +69,17 @@ def run(args: argparse.Namespace) -> int:
 
     add_data_section(rep, table)
     doc["strategy"] = section
-    stats = stats_table(ev.result)
     rep.stats = stats
     rep.summary = doc
     folder = write_report(rep, args, {"strategy": strategy.name, "params": strategy.params(),
                                       "execution": execution, "horizons": horizons,
                                       "n_boot": args.n_boot, "seed": args.seed}, table)
+    return _emit(args, doc, ev, stats, folder)
+
+
+def _emit(args: argparse.Namespace, doc: dict[str, Any], ev: StrategyEvaluation,
+          stats: pd.DataFrame, folder: Path | None) -> int:
+    assert ev.result is not None
     doc["report"] = str(folder) if folder else None
     text = ev.result.summary()
     if ev.study is not None:

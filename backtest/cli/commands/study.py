@@ -15,6 +15,7 @@ from backtest.cli.common import (
     require_columns,
     resolve_strategy,
     status,
+    strategy_columns,
     write_report,
 )
 from backtest.cli.schema import schema_id
@@ -95,13 +96,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"study takes strategy parameters only; {', '.join(ex)} "
                        "belong to `vixbt run`")
     strategy = cls.from_params(**own)
-    table = load_table(args)
+    table = load_table(args, strategy_columns(strategy))
     require_columns(args, table, strategy)
 
     import pandas as pd
 
     from backtest.evidence.strategy_study import study_strategy
-    from backtest.report.charts import forward_returns_chart
     from backtest.report.strategy_report import forward_table
     from backtest.report.writer import Report
 
@@ -115,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
                            "params": strategy.params(), "rows": frame, "eras": eras}
     folder = None
     if not args.no_report:
+        from backtest.report.charts import forward_returns_chart
+
         rep = Report(title=f"Event study: {strategy.title or strategy.name}",
                      name=f"study-{strategy.name}",
                      subtitle=f"{strategy.idea} Forward SPX returns from the "

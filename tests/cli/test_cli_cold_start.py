@@ -1,0 +1,90 @@
+"""What a command does not do: no charts without a report, no unneeded data files read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backtest.report.writer import Report
+
+
+@pytest.fixture
+def no_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make drawing any report chart fail loudly."""
+    def refuse(self: Report, *args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("a chart was drawn")
+
+    monkeypatch.setattr(Report, "add_chart", refuse)
+
+
+RUN = ("run", "spike_reversal", "--n-boot", "50", "--format", "json", "--quiet")
+
+
+def test_run_without_report_draws_no_chart(vixbt, no_charts) -> None:  # type: ignore[no-untyped-def]
+    res = vixbt(*RUN, "--no-report")
+    assert res.code == 0, res.err
+    assert res.json()["report"] is None
+    # the same run with a report does draw (so the check above can fail)
+    res = vixbt(*RUN, "--out", "res")
+    assert res.code == 1 and "a chart was drawn" in res.err
+
+
+def test_run_without_report_prints_the_same_results(vixbt) -> None:  # type: ignore[no-untyped-def]
+    plain = vixbt(*RUN, "--no-report")
+    full = vixbt(*RUN, "--out", "res")
+    assert plain.code == 0 and full.code == 0, (plain.err, full.err)
+    a, b = plain.json(), full.json()
+    assert a["report"] is None and b["report"] is not None
+    assert {k: v for k, v in a.items() if k != "report"} == \
+        {k: v for k, v in b.items() if k != "report"}
+    assert {r["side"] for r in a["strategy"]["event_study"]} == {"long"}
+
+
+def test_report_without_report_draws_no_chart(vixbt, no_charts) -> None:  # type: ignore[no-untyped-def]
+    res = vixbt("report", "--strategies", "spike_reversal,vol_of_vol", "--n-boot", "20",
+                "--format", "json", "--quiet", "--no-report")
+    assert res.code == 0, res.err
+    doc = res.json()
+    assert doc["report"] is None
+    assert [s["strategy"] for s in doc["strategies"]] == ["spike_reversal", "vol_of_vol"]
+    assert all("stats" in s for s in doc["strategies"])
+
+
+def _small_dir(root: Path, shared_data: Path) -> Path:
+    """SPX and VIX from the shared data (linked, not copied) and a broken VX file."""
+    root.mkdir()
+    for name in ("spx_daily.csv", "vix_daily.csv"):
+        (root / name).symlink_to(shared_data / name)
+    (root / "vx.csv").write_text("<html><body>not a futures table</body></html>")
+    (root / "manifest.csv").write_text(
+        "path,symbol,format\nspx_daily.csv,SPX,yahoo-ohlcv-lowercase\n"
+        "vix_daily.csv,VIX,ohlc-iso\nvx.csv,VX,continuous-wide\n")
+    return root
+
+
+def _failed_on(res: Any, path: Path) -> bool:
+    """Exit 1, no traceback, the error line names ``path`` (repair warnings may precede it)."""
+    last = res.err.strip().splitlines()[-1]
+    return bool(res.code == 1 and "Traceback" not in res.err
+                and last.startswith("vixbt ") and f"error: {path}: is an HTML page" in last)
+
+
+def test_run_reads_only_the_files_it_needs(vixbt, shared_data: Path,  # type: ignore[no-untyped-def]
+                                           tmp_path: Path) -> None:
+    root = _small_dir(tmp_path / "data", shared_data)
+    common = ("--data-dir", str(root), "--start", "2015-01-01", "--end", "2016-12-31",
+              "--n-boot", "20", "--no-report", "--quiet", "--format", "json")
+    res = vixbt("run", "spike_reversal", *common)  # SPX and VIX only: the VX file is not read
+    assert res.code == 0, res.err
+    doc = res.json()
+    assert {c["column"] for c in doc["data"]["sources"]} == {
+        "spx_open", "spx_high", "spx_low", "spx_close", "spx_volume",
+        "vix_open", "vix_high", "vix_low", "vix_close"}
+    res = vixbt("study", "spike_reversal", *common[:-2], "--format", "json")
+    assert res.code == 0, res.err
+    # a strategy on the futures needs the VX file, and its error names it
+    assert _failed_on(vixbt("run", "contango_flip", "--param", "pair=vx1_vx2", *common),
+                      root / "vx.csv")
+    assert _failed_on(vixbt("data", "info", "--data-dir", str(root)), root / "vx.csv")
