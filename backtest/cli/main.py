@@ -19,7 +19,12 @@ outside the data, a strategy needing data that is absent, a usage error);
 ``vixbt <command>: error: <message>`` on stderr; ``--debug`` shows the traceback.
 
 Heavy libraries (vectorbt, matplotlib, the strategies) are imported inside the
-commands, so ``vixbt --help`` and ``vixbt list`` start quickly.
+commands, so ``vixbt --help`` and ``vixbt list`` start quickly.  Run as the
+program (``main()`` without arguments, as the ``vixbt`` script does), the
+process ends as soon as the command is done: exit handlers run and the output
+is flushed, but the interpreter does not tear down every imported module one by
+one (:func:`finish`), which after vectorbt, numba, scipy and statsmodels would
+take most of a second.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "finish", "main"]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -309,14 +315,50 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def finish(code: int) -> NoReturn:
+    """End the process with status ``code`` without the interpreter's teardown.
+
+    The :mod:`atexit` handlers run, then stdout and stderr are flushed, then
+    :func:`os._exit`.  What is skipped is the module-by-module teardown of
+    interpreter shutdown (objects of finished work are not finalised one by
+    one).  If other threads are still running, the normal exit is used instead
+    (``sys.exit``), so they are waited for as usual.
+    """
+    import atexit
+    import contextlib
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            # a closed pipe or stream: nothing more can be said
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+    os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None, *, exit: bool | None = None) -> int:
     """Run the ``vixbt`` command; returns the exit status.
 
     Parameters
     ----------
     argv : sequence of str or None, default None
         Arguments without the program name (``None``: ``sys.argv[1:]``).
+    exit : bool or None, default None
+        End the process when done (:func:`finish`) instead of returning.
+        ``None``: when ``argv`` is ``None``, i.e. when running as the program.
     """
+    code = _main(argv)
+    if exit if exit is not None else argv is None:
+        finish(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from backtest.cli.common import CliError
     from backtest.errors import MissingDataError, VixbtError
 
@@ -356,4 +398,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    finish(main(exit=False))

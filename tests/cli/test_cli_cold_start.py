@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +92,38 @@ def test_run_reads_only_the_files_it_needs(vixbt, shared_data: Path,  # type: ig
     assert _failed_on(vixbt("run", "contango_flip", "--param", "pair=vx1_vx2", *common),
                       root / "vx.csv")
     assert _failed_on(vixbt("data", "info", "--data-dir", str(root)), root / "vx.csv")
+
+
+def _program(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, env={k: v for k, v in os.environ.items()
+                                            if k != "VIXBT_DATA_DIR"})
+
+
+def test_program_mode_runs_exit_handlers_and_flushes_output() -> None:
+    res = _program(
+        "import atexit; from backtest.cli.main import main\n"
+        "atexit.register(lambda: print('exit handler ran'))\n"
+        "main(['list', '--format', 'json'], exit=True)\n"
+        "print('not reached')\n")
+    assert res.returncode == 0, res.stderr
+    body, _, tail = res.stdout.rpartition("exit handler ran")
+    assert tail.strip() == "" and "not reached" not in res.stdout
+    names = [s["name"] for s in json.loads(body)["strategies"]]
+    assert "spike_reversal" in names and "contango_flip" in names
+
+
+def test_program_mode_exit_status_of_bad_input() -> None:
+    res = _program("from backtest.cli.main import main\nmain(['run', 'spike_reversl'], "
+                   "exit=True)\nprint('not reached')\n")
+    assert res.returncode == 2 and res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("vixbt run: error: ")
+    assert "spike_reversal" in lines[0]  # the "did you mean"
+
+
+def test_in_process_call_returns(vixbt) -> None:  # type: ignore[no-untyped-def]
+    from backtest.cli.main import main
+
+    assert main(["list", "--format", "json"]) == 0  # argv given: returns, no exit
+    assert vixbt("run", "spike_reversl").code == 2
