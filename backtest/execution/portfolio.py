@@ -467,9 +467,10 @@ def check_exits(name: str, lagged: Sequence[np.ndarray], sides: Sequence[Side],
     for k, side in ((0, "long"), (2, "short")):
         if side not in sides:
             continue
-        entries = lagged[k].any(axis=0)
-        exits = lagged[k + 1].any(axis=0) if exit_on_signal else np.zeros_like(entries)
-        stuck = entries[None, :] & ~exits[None, :] & (holding == 0)
+        entries = np.asarray(np.any(lagged[k], axis=0), dtype=bool)
+        exits = (np.asarray(np.any(lagged[k + 1], axis=0), dtype=bool) if exit_on_signal
+                 else np.zeros_like(entries))
+        stuck = np.asarray(entries[None, :] & ~exits[None, :] & (holding == 0))
         if stuck.any():
             j = int(np.argwhere(stuck)[0][1])
             raise ValueError(

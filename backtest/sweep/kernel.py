@@ -270,7 +270,10 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         value = cash + pos * close[i] if pos != 0.0 else cash
         if pos != 0.0:
             in_market += 1
-        r = value / prev_value - 1.0
+        if prev_value != 0.0:
+            r = value / prev_value - 1.0
+        else:  # wiped-out equity (a ruined short, refused by the caller): NumPy's x / 0
+            r = np.nan if value == 0.0 else np.copysign(np.inf, value)
         prev_value = value
         if keep:
             rets[i] = r
