@@ -7,6 +7,8 @@ same trades (fill dates, sides, prices) and the same equity curve (rel 1e-9).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,6 +35,15 @@ SETTINGS = {
                                         exit_on_signal=False),
     "hold1": Execution(slippage=0.001, holding_period=1),
 }
+
+
+def reversals(trades: pd.DataFrame) -> int:
+    """Trades opened on the fill day the previous trade (of the other side) closed."""
+    t = trades.sort_values(["column", "entry_date"], kind="stable")
+    same_col = t["column"].to_numpy()[1:] == t["column"].to_numpy()[:-1]
+    flip = t["side"].to_numpy()[1:] != t["side"].to_numpy()[:-1]
+    back_to_back = t["entry_date"].to_numpy()[1:] == t["exit_date"].to_numpy()[:-1]
+    return int((same_col & flip & back_to_back).sum())
 
 
 def _check(strategy: Strategy, frame: pd.DataFrame, ex: Execution) -> int:
@@ -117,3 +128,18 @@ def test_embedded_sample_matches_reference(setting: str, embedded_frame: pd.Data
         _check(cls(), embedded_frame, SETTINGS[setting])
         ran += 1
     assert ran >= 5
+
+
+@pytest.mark.parametrize("name, setting, minimum", [
+    ("contango_flip", "defaults", 100),   # the exit is the opposite entry: reversals
+    ("contango_flip", "costs", 100),
+    ("residual_surprise", "defaults", 5),  # time exits meeting an opposite entry
+    ("test_sma_band", "costs+hold5", 10),
+    ("test_random", "costs", 50),
+])
+def test_reversals_match_reference(name: str, setting: str, minimum: int,
+                                   market_frame: pd.DataFrame) -> None:
+    cls = {c.name: c for c in STRATEGIES}[name]
+    ex = dataclasses.replace(SETTINGS[setting], side="both")
+    _check(cls(), market_frame, ex)
+    assert reversals(run(cls(), market_frame, ex).trades) >= minimum
