@@ -171,7 +171,7 @@ def worker_vbt_raw(grid_name: str, subset: int) -> dict[str, Any]:
             short_entries=se, short_exits=sx, price=np.broadcast_to(price[:, None], le.shape),
             size=np.inf, init_cash=100_000.0, accumulate=False, upon_long_conflict="ignore",
             upon_short_conflict="ignore", upon_dir_conflict="ignore",
-            upon_opposite_entry="ignore", freq="1D")
+            upon_opposite_entry="reverse", freq="1D")
         stats = [pf.total_return(), pf.annualized_return(), pf.annualized_volatility(),
                  pf.sharpe_ratio(), pf.sortino_ratio(), pf.max_drawdown(),
                  pf.trades.count(), pf.trades.win_rate(), pf.trades.profit_factor()]

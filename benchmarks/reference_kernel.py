@@ -86,34 +86,36 @@ def _reference_impl(v: np.ndarray, mid: np.ndarray, sd: np.ndarray, win_idx: np.
                     se = lo - x > tl
                     sx = lo - x <= tl
             p = price[i]
+            if le and lx:
+                le = False
+                lx = False
+            if se and sx:
+                se = False
+                sx = False
+            if le and se:
+                le = False
+                se = False
             if side != 0 and hp > 0 and i - opened >= hp:
-                cash = cash + pos * p * (1.0 - fees) if side > 0 else cash - pos * p * (1.0 + fees)
+                # time exit: the held side closes; an opposite entry reverses
+                if side > 0:
+                    lx = True
+                    le = False
+                else:
+                    sx = True
+                    se = False
+            if side > 0 and lx:
+                cash = cash + pos * p * (1.0 - fees)
                 pos = 0.0
                 side = 0
                 trades += 1
-            else:
-                if le and lx:
-                    le = False
-                    lx = False
-                if se and sx:
-                    se = False
-                    sx = False
-                if le and se:
-                    le = False
-                    se = False
-                if side > 0:
-                    if lx:
-                        cash = cash + pos * p * (1.0 - fees)
-                        pos = 0.0
-                        side = 0
-                        trades += 1
-                elif side < 0:
-                    if sx:
-                        cash = cash - pos * p * (1.0 + fees)
-                        pos = 0.0
-                        side = 0
-                        trades += 1
-                elif le:
+            elif side < 0 and sx:
+                cash = cash - pos * p * (1.0 + fees)
+                pos = 0.0
+                side = 0
+                trades += 1
+            if side == 0:
+                # flat, or just closed: a reversal opens the other side at the same price
+                if le:
                     pos = cash / (1.0 + fees) / p
                     cash = 0.0
                     side = 1
