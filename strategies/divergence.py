@@ -57,7 +57,8 @@ class Divergence(Strategy):
     to fall (short side).
 
     No exit signal: a divergence is a one-day event; the execution layer's
-    holding period closes the trade.
+    holding period closes the trade (21 trading days, about a month, unless
+    ``Execution.holding_period`` says otherwise).
 
     Known at the signal day's close: VIX and SPX closes up to and including
     that day.  The execution layer fills the trade on the next day (SPX open by

@@ -63,7 +63,8 @@ class ResidualSurprise(Strategy):
       less) than the SPX move explains, complacency: expect SPX to fall.
 
     No exit signal: a surprise is a one-day event, so the execution layer's
-    holding period closes the trade.
+    holding period closes the trade (21 trading days, about a month, unless
+    ``Execution.holding_period`` says otherwise).
 
     Known at the signal day's close: VIX and SPX closes up to and including
     that day (the VIX closes 15 minutes after SPX; both are known by the VIX

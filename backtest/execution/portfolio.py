@@ -9,7 +9,7 @@ Nothing else in the project calls ``vectorbt.Portfolio.from_signals`` (or
   and fill at :func:`~backtest.execution.fills.fill_prices`; equity is marked at
   ``spx_close``;
 * :func:`~backtest.execution.positions.resolve_positions` decides which signals
-  trade (holding-period exits, conflicts, no pyramiding), so vectorbt receives
+  trade (holding-period exits, conflicts, no pyramiding, reversals), so vectorbt receives
   only effective orders;
 * every order is all-in (``size=np.inf``), fees and slippage are fractions;
 * vectorbt executes the orders (:func:`simulate`): by default through
