@@ -290,7 +290,7 @@ def _vx_columns(raws: list[RawFile], calendar: pd.DatetimeIndex
     return frame, sources, curve
 
 
-_CACHE: dict[tuple[object, ...], tuple[MarketTable, pd.DataFrame]] = {}
+_CACHE: dict[tuple[tuple[object, ...], frozenset[str]], tuple[MarketTable, pd.DataFrame]] = {}
 _CACHE_SIZE = 4
 
 
@@ -312,9 +312,11 @@ def _load_directory(root: Path, symbols: frozenset[str] | None = None
 
     ``symbols`` (None: all) restricts the files read to those holding these
     symbols.  The result is cached while the manifest and every listed file
-    keep their modification time and size; a cache hit returns copies, so
-    callers may modify what they get.  Repair warnings are emitted on the first
-    load only; ``data_info`` lists the repairs every time.
+    (read or not) keep their modification time and size; a load of fewer
+    symbols is served from a cached load of more (its columns are the same,
+    see :func:`load_market_data`).  A cache hit returns copies, so callers may
+    modify what they get.  Repair warnings are emitted on the first load only;
+    ``data_info`` lists the repairs every time.
     """
     entries = read_manifest(root)
     unknown = [e for e in entries if e.symbol not in _ALL_SYMBOLS]
@@ -322,17 +324,20 @@ def _load_directory(root: Path, symbols: frozenset[str] | None = None
         e = unknown[0]
         raise DataError(f"{root / 'manifest.csv'}: symbol {e.symbol!r} of {e.path.name} is not "
                         f"known; expected one of {', '.join([*_SYMBOL_FIELDS, _VX_SYMBOL])}")
-    if symbols is not None:
-        entries = [e for e in entries if e.symbol in symbols]
-    key = _fingerprint(root, entries)
-    hit = _CACHE.get(key)
+    present = frozenset(e.symbol for e in entries)
+    wanted = present if symbols is None else present & symbols
+    key = _fingerprint(root, entries)  # every listed file: any change invalidates
+    hit = next((v for (k, syms), v in _CACHE.items() if k == key and syms >= wanted), None)
     if hit is None:
-        hit = _build_directory(root, entries)
+        hit = _build_directory(root, [e for e in entries if e.symbol in wanted])
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = hit
+        _CACHE[(key, wanted)] = hit
     table, curve = hit
-    return MarketTable(frame=table.frame.copy(), sources=dict(table.sources)), curve.copy()
+    cols = [c for c in table.frame.columns if _COLUMN_SYMBOLS[str(c)] & wanted]
+    return (MarketTable(frame=table.frame[cols].copy(),
+                        sources={c: table.sources[c] for c in cols}),
+            curve.copy() if _VX_SYMBOL in wanted else _empty_long())
 
 
 def _build_directory(root: Path, entries: Sequence[ManifestEntry]

@@ -354,3 +354,29 @@ def test_changed_file_is_reloaded_in_a_subset(tmp_path: Path) -> None:
     assert load_market_data(root, columns=["vix_close"]).frame["vix_close"].tolist() == \
         [15.5, 16.25]
     assert load_market_data(root).frame["vix_close"].tolist() == [15.5, 16.25]
+
+
+def test_subset_served_from_a_cached_full_load(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import backtest.data.load as load_mod
+
+    root = _dir(tmp_path, {"spx.csv": SPX, "vix.csv": VIX},
+                ["spx.csv,SPX,yahoo-ohlcv-lowercase", "vix.csv,VIX,ohlc-iso"])
+    monkeypatch.setattr(load_mod, "_CACHE", {})
+    full = load_market_data(root)
+    fresh_spx = load_market_data(root, columns=["spx_close"])  # read afresh: SPX only
+    assert list(fresh_spx.frame.columns) == [c for c in KNOWN_COLUMNS if c.startswith("spx_")]
+
+    def no_reading(entries: object) -> None:
+        raise AssertionError("a file was read")
+
+    monkeypatch.setattr(load_mod, "_read_entries", no_reading)
+    sub = load_market_data(root, columns=["vix_close"])  # from the cached full load
+    pd.testing.assert_frame_equal(sub.frame, full.frame)
+    spx = load_market_data(root, columns=["spx_open"])
+    pd.testing.assert_frame_equal(spx.frame, fresh_spx.frame)
+    assert spx.sources == fresh_spx.sources
+    # a change to any listed file, even one a subset does not read, invalidates
+    (root / "vix.csv").write_text(VIX.replace("16.5", "16.25"))
+    with pytest.raises(AssertionError, match="a file was read"):
+        load_market_data(root, columns=["spx_close"])
