@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "STAT_NAMES",
     "TRADING_DAYS",
     "annualized_return",
     "annualized_volatility",
@@ -44,6 +45,24 @@ __all__ = [
 
 #: Bars per year used to annualise.
 TRADING_DAYS = 252
+
+#: Statistics reported for every run and every sweep row, in display order.
+STAT_NAMES: tuple[str, ...] = (
+    "total_return",
+    "annualized_return",
+    "annualized_volatility",
+    "sharpe",
+    "sortino",
+    "max_drawdown",
+    "max_drawdown_duration",
+    "calmar",
+    "trades",
+    "win_rate",
+    "average_win",
+    "average_loss",
+    "profit_factor",
+    "time_in_market",
+)
 
 FloatArray = npt.NDArray[np.float64]
 

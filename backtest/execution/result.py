@@ -20,27 +20,11 @@ import pandas as pd
 
 from backtest import metrics as m
 from backtest.execution.config import Execution
+from backtest.metrics import STAT_NAMES
 from strategies.base import Side
 
 __all__ = ["STAT_NAMES", "RunResult"]
 
-#: Statistics reported for every run, in display order.
-STAT_NAMES: tuple[str, ...] = (
-    "total_return",
-    "annualized_return",
-    "annualized_volatility",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "max_drawdown_duration",
-    "calmar",
-    "trades",
-    "win_rate",
-    "average_win",
-    "average_loss",
-    "profit_factor",
-    "time_in_market",
-)
 
 _TRADE_COLUMNS = ("column", "side", "signal_date", "entry_date", "exit_date", "entry_price",
                   "exit_price", "size", "entry_fees", "exit_fees", "pnl", "return", "bars",

@@ -1,7 +1,7 @@
 """From the kernel's raw aggregates to the statistics of a run.
 
 :func:`derive_stats` turns the rows of :func:`backtest.sweep.kernel.sweep_kernel`
-into the columns of :data:`backtest.execution.result.STAT_NAMES`, following the
+into the columns of :data:`backtest.metrics.STAT_NAMES`, following the
 definitions of :mod:`backtest.metrics` term by term (same edge cases: ``nan``
 for an undefined ratio, ``inf`` profit factor without losing trades), so a
 sweep row equals the full run's statistics.
@@ -13,28 +13,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from backtest.metrics import TRADING_DAYS
+from backtest.metrics import STAT_NAMES, TRADING_DAYS
 from backtest.sweep.kernel import RAW_FIELDS
 
 __all__ = ["LOWER_IS_BETTER", "STAT_NAMES", "derive_stats"]
 
-#: Statistics of every sweep row, in display order (the run result's names).
-STAT_NAMES: tuple[str, ...] = (
-    "total_return",
-    "annualized_return",
-    "annualized_volatility",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "max_drawdown_duration",
-    "calmar",
-    "trades",
-    "win_rate",
-    "average_win",
-    "average_loss",
-    "profit_factor",
-    "time_in_market",
-)
 
 #: Statistics where a smaller value is better (for ``best``).
 LOWER_IS_BETTER: frozenset[str] = frozenset({"annualized_volatility", "max_drawdown_duration"})
