@@ -76,8 +76,9 @@ class PboResult:
         """One paragraph in words."""
         return (f"CSCV over {self.n_models} parameter sets, S={self.n_partitions} blocks "
                 f"({self.n_splits} splits, {self.n_obs} days, metric {self.metric}): "
-                f"PBO = {self.pbo:.2f}; the in-sample winner loses out of sample in "
-                f"{self.prob_oos_loss:.0%} of splits.")
+                f"PBO = {self.pbo:.2f} (share of splits where the in-sample winner ranks "
+                f"at or below the out-of-sample median); its out-of-sample {self.metric} "
+                f"is below 0 in {self.prob_oos_loss:.0%} of splits.")
 
 
 def _block_moments(x: FloatArray, S: int) -> tuple[FloatArray, FloatArray, float]:
