@@ -4,12 +4,20 @@
 set of a sweep and the buy-and-hold returns over the same days, and runs
 Hansen's SPA and Romano-Wolf StepM against buy-and-hold, the Deflated Sharpe
 Ratio of the best set, the Probability of Backtest Overfitting (CSCV), an
-in-sample/out-of-sample split and a walk-forward.
+in-sample/out-of-sample split and a walk-forward.  :func:`evidence_of_sweep`
+does the same for a :class:`~backtest.sweep.result.SweepResult`, comparing
+every parameter set with buy-and-hold under that set's own costs.
+
+With one benchmark per parameter set, SPA and StepM receive relative losses:
+model loss ``-(r_i - b_i)`` and benchmark loss ``0``.  arch's tests use only
+the loss differentials ``benchmark - model`` = ``r_i - b_i``, so this equals
+the single-benchmark test whenever all ``b_i`` are the same series.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +34,10 @@ from backtest.evidence.walkforward import (
     walk_forward,
 )
 
-__all__ = ["SweepEvidence", "sweep_evidence"]
+if TYPE_CHECKING:
+    from backtest.sweep.result import SweepResult
+
+__all__ = ["SweepEvidence", "evidence_of_sweep", "sweep_evidence"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,14 +58,20 @@ class SweepEvidence:
         In-sample / out-of-sample split.
     walk_forward : WalkForwardResult or None
         Walk-forward (None when the data are too short for one window).
+    notes : tuple of str
+        Why a part is missing.
+    metric : str
+        Selection metric of the split, walk-forward and PBO.
     """
 
     spa: SpaResult
     stepm: StepMResult
     dsr: DsrResult
     pbo: PboResult | None
-    split: SplitResult
+    split: SplitResult | None
     walk_forward: WalkForwardResult | None
+    notes: tuple[str, ...] = ()
+    metric: str = "sharpe"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per figure: ``test``, ``figure``, ``value``."""
@@ -69,12 +86,13 @@ class SweepEvidence:
             ("dsr", "sharpe", self.dsr.sharpe),
             ("dsr", "sr0", self.dsr.sr0),
             ("dsr", "dsr", self.dsr.dsr),
-            ("split", "chosen", self.split.chosen),
-            ("split", "is_metric", self.split.is_metric),
-            ("split", "oos_metric", self.split.oos_metric),
-            ("split", "oos_percentile", self.split.oos_percentile),
-            ("split", "benchmark_oos", self.split.benchmark_oos),
         ]
+        if self.split is not None:
+            sp = self.split
+            rows += [("split", "chosen", sp.chosen), ("split", "is_metric", sp.is_metric),
+                     ("split", "oos_metric", sp.oos_metric),
+                     ("split", "oos_percentile", sp.oos_percentile),
+                     ("split", "benchmark_oos", sp.benchmark_oos)]
         if self.pbo is not None:
             rows += [("pbo", "pbo", self.pbo.pbo), ("pbo", "prob_oos_loss",
                                                     self.pbo.prob_oos_loss)]
@@ -91,10 +109,37 @@ class SweepEvidence:
         parts = [self.spa.summary(), self.stepm.summary(), self.dsr.summary()]
         if self.pbo is not None:
             parts.append(self.pbo.summary())
-        parts.append(self.split.summary())
+        if self.split is not None:
+            parts.append(self.split.summary())
         if self.walk_forward is not None:
             parts.append(self.walk_forward.summary())
-        return "\n".join(parts)
+        return "\n".join([*parts, *self.notes])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready figures: ``spa``, ``stepm``, ``dsr``, ``pbo``, ``split``,
+        ``walk_forward`` (each an object or ``None``) and ``notes``."""
+        from backtest.report.metadata import frame_records
+
+        wf: dict[str, Any] | None = None
+        if self.walk_forward is not None:
+            w = self.walk_forward
+            wf = {"metric": w.metric, "n_windows": len(w.windows),
+                  "start": w.oos_returns.index[0], "end": w.oos_returns.index[-1],
+                  "oos_total_return": float(w.oos_equity.iloc[-1] - 1.0),
+                  "benchmark_total_return": float(w.benchmark_equity.iloc[-1] - 1.0),
+                  "windows": frame_records(w.windows.drop(columns="chosen_index"))}
+        return {
+            "spa": frame_records(self.spa.to_frame())[0],
+            "stepm": {"superior": list(self.stepm.superior), "size": self.stepm.size,
+                      "n_models": self.stepm.n_models},
+            "dsr": frame_records(self.dsr.to_frame())[0],
+            "pbo": ({"pbo": float(self.pbo.pbo), "prob_oos_loss": float(self.pbo.prob_oos_loss)}
+                    if self.pbo is not None else None),
+            "split": ({**frame_records(self.split.to_frame())[0], "metric": self.metric}
+                      if self.split is not None else None),
+            "walk_forward": wf,
+            "notes": list(self.notes),
+        }
 
     def __str__(self) -> str:
         return self.summary()
@@ -102,7 +147,7 @@ class SweepEvidence:
 
 def sweep_evidence(
     strategy_returns: pd.DataFrame,
-    benchmark_returns: pd.Series,
+    benchmark_returns: pd.Series | pd.DataFrame,
     *,
     reps: int = 1000,
     seed: int | np.random.Generator | None = 0,
@@ -119,8 +164,10 @@ def sweep_evidence(
     ----------
     strategy_returns : pandas.DataFrame
         ``(T, n)`` daily returns, one column per parameter set, no NaN.
-    benchmark_returns : pandas.Series
-        Buy-and-hold daily returns on the same index.
+    benchmark_returns : pandas.Series or pandas.DataFrame
+        Buy-and-hold daily returns on the same index, or one column per
+        parameter set (in the order of ``strategy_returns``' columns): each set
+        is then compared with its own benchmark in every test.
     reps : int, default 1000
         Bootstrap replicates of SPA and StepM.
     seed : int, Generator or None, default 0
@@ -142,19 +189,89 @@ def sweep_evidence(
     -------
     SweepEvidence
     """
+    rel, zero = _relative(strategy_returns, benchmark_returns)
     rng = make_rng(seed)
-    spa = spa_test(strategy_returns, benchmark_returns, reps=reps, seed=rng)
-    sm_ = stepm(strategy_returns, benchmark_returns, size=size, reps=reps, seed=rng)
+    spa = spa_test(rel, zero, reps=reps, seed=rng)
+    sm_ = stepm(rel, zero, size=size, reps=reps, seed=rng)
     n = strategy_returns.shape[1]
     dsr = deflated_sharpe(strategy_returns) if n >= 2 else _single_dsr(strategy_returns)
     S = min(int(n_partitions), len(strategy_returns) // 2)
     S -= S % 2
     pbo = (pbo_cscv(strategy_returns, S, "mean" if metric == "total" else metric)
            if n >= 2 and S >= 2 else None)
-    sp = split_is_oos(strategy_returns, benchmark_returns, split, metric)
-    wf = (walk_forward(strategy_returns, benchmark_returns, train=train, test=test,
-                       metric=metric) if len(strategy_returns) > train else None)
-    return SweepEvidence(spa, sm_, dsr, pbo, sp, wf)
+    notes: list[str] = []
+    if pbo is None:
+        notes.append("PBO needs at least two parameter sets and four days")
+    sp: SplitResult | None
+    try:
+        sp = split_is_oos(strategy_returns, benchmark_returns, split, metric)
+    except ValueError as exc:
+        sp = None
+        notes.append(f"no in-sample/out-of-sample split: {exc}")
+    wf = None
+    if len(strategy_returns) > train:
+        wf = walk_forward(strategy_returns, benchmark_returns, train=train, test=test,
+                          metric=metric)
+    else:
+        notes.append(f"no walk-forward: {len(strategy_returns)} days do not exceed one "
+                     f"training window of {train}")
+    return SweepEvidence(spa, sm_, dsr, pbo, sp, wf, tuple(notes), str(metric))
+
+
+def _relative(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series | pd.DataFrame,
+              ) -> tuple[pd.DataFrame, pd.Series]:
+    """Returns in excess of each set's benchmark, and a zero benchmark."""
+    if not isinstance(strategy_returns, pd.DataFrame):
+        raise TypeError("strategy_returns must be a DataFrame (T days x n parameter sets), "
+                        f"got {type(strategy_returns).__name__}")
+    if isinstance(benchmark_returns, pd.DataFrame):
+        if benchmark_returns.shape[1] != strategy_returns.shape[1]:
+            raise ValueError("benchmark_returns needs one column per parameter set: "
+                             f"{benchmark_returns.shape[1]} columns for "
+                             f"{strategy_returns.shape[1]} sets")
+        if not strategy_returns.index.equals(benchmark_returns.index):
+            raise ValueError("strategy_returns and benchmark_returns must share one index "
+                             f"({len(strategy_returns)} vs {len(benchmark_returns)} rows)")
+        b = benchmark_returns.to_numpy(dtype=float)
+        if not np.isfinite(b).all():
+            raise ValueError("benchmark_returns has NaN/inf")
+        rel = strategy_returns.astype(float) - b
+    elif isinstance(benchmark_returns, pd.Series):
+        if not strategy_returns.index.equals(benchmark_returns.index):
+            raise ValueError("strategy_returns and benchmark_returns must share one index "
+                             f"({len(strategy_returns)} vs {len(benchmark_returns)} rows)")
+        if not np.isfinite(benchmark_returns.to_numpy(dtype=float)).all():
+            raise ValueError("benchmark_returns has NaN/inf")
+        rel = strategy_returns.astype(float).sub(benchmark_returns.astype(float), axis=0)
+    else:
+        raise TypeError("benchmark_returns must be a Series or a DataFrame, got "
+                        f"{type(benchmark_returns).__name__}")
+    return rel, pd.Series(0.0, index=strategy_returns.index)
+
+
+def evidence_of_sweep(result: SweepResult, **kwargs: Any) -> SweepEvidence:
+    """:func:`sweep_evidence` of a sweep run with ``keep_returns=True``.
+
+    Every parameter set is compared with buy-and-hold under its own execution
+    variant (fees, slippage); days before a set's first return count as flat.
+
+    Parameters
+    ----------
+    result : SweepResult
+        A sweep that kept its daily returns.
+    **kwargs
+        Passed to :func:`sweep_evidence` (``reps``, ``seed``, ``split``,
+        ``train``, ``test``, ``metric``, ...).
+
+    Returns
+    -------
+    SweepEvidence
+    """
+    rets = result.returns().fillna(0.0)
+    bench = result.benchmark_returns.reindex(rets.index).fillna(0.0)
+    per_set = pd.DataFrame(bench.to_numpy(dtype=float)[:, np.asarray(result.variant_of)],
+                           index=rets.index, columns=rets.columns)
+    return sweep_evidence(rets, per_set, **kwargs)
 
 
 def _single_dsr(returns: pd.DataFrame) -> DsrResult:

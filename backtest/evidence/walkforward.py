@@ -25,22 +25,38 @@ FloatArray = npt.NDArray[np.float64]
 MetricArg = Metric | Callable[[FloatArray], FloatArray]
 
 
-def _check(returns: pd.DataFrame, benchmark: pd.Series) -> FloatArray:
+def _check(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame,
+           ) -> tuple[FloatArray, FloatArray]:
+    """Validated ``(T, n)`` returns and ``(T, 1)`` or ``(T, n)`` benchmark arrays."""
     if not isinstance(returns, pd.DataFrame):
         raise TypeError(f"returns must be a DataFrame (T x n), got {type(returns).__name__}")
-    if not isinstance(benchmark, pd.Series):
-        raise TypeError(f"benchmark must be a Series, got {type(benchmark).__name__}")
+    if not isinstance(benchmark, pd.Series | pd.DataFrame):
+        raise TypeError("benchmark must be a Series or a DataFrame with one column per "
+                        f"parameter set, got {type(benchmark).__name__}")
     if not returns.index.equals(benchmark.index):
         raise ValueError("returns and benchmark must share one index "
                          f"({len(returns)} vs {len(benchmark)} rows)")
+    if isinstance(benchmark, pd.DataFrame) and benchmark.shape[1] != returns.shape[1]:
+        raise ValueError(f"a benchmark DataFrame needs one column per parameter set: "
+                         f"{benchmark.shape[1]} columns for {returns.shape[1]} sets")
     x = returns.to_numpy(dtype=float)
     if not np.isfinite(x).all():
         bad = returns.index[~np.isfinite(x).all(axis=1)][0]
         raise ValueError(f"returns has NaN/inf (first on {bad}); fill flat days with 0 and "
                          "drop warm-up rows")
-    if not np.isfinite(benchmark.to_numpy(dtype=float)).all():
+    b = benchmark.to_numpy(dtype=float).reshape(len(benchmark), -1)
+    if not np.isfinite(b).all():
         raise ValueError("benchmark has NaN/inf")
-    return x
+    return x, b
+
+
+def _bcol(b: FloatArray, j: int) -> FloatArray:
+    """Benchmark column of parameter set ``j`` (the only column of a shared benchmark)."""
+    return b[:, j if b.shape[1] > 1 else 0]
+
+
+def _total(x: FloatArray) -> float:
+    return float(np.prod(1.0 + x) - 1.0)
 
 
 def _label(c: object) -> str:
@@ -65,6 +81,15 @@ class SplitResult:
         The benchmark's metric in and out of sample.
     split : pandas.Timestamp
         First out-of-sample day.
+    is_return, oos_return : float
+        The chosen set's compounded return in and out of sample.
+    benchmark_is_return, benchmark_oos_return : float
+        The benchmark's compounded return over the same rows.
+    start, end : pandas.Timestamp or None
+        First in-sample and last out-of-sample day.
+
+    With one benchmark column per parameter set, the ``benchmark_*`` figures are
+    those of the chosen set's benchmark.
     """
 
     chosen: str
@@ -75,6 +100,12 @@ class SplitResult:
     benchmark_is: float
     benchmark_oos: float
     split: pd.Timestamp
+    is_return: float = float("nan")
+    oos_return: float = float("nan")
+    benchmark_is_return: float = float("nan")
+    benchmark_oos_return: float = float("nan")
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row with every figure."""
@@ -88,7 +119,7 @@ class SplitResult:
                 f"{self.oos_percentile:.0%} of the sets.")
 
 
-def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series, split: str | float,
+def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, split: str | float,
                  metric: MetricArg = "sharpe") -> SplitResult:
     """Choose a parameter set in sample, judge it out of sample.
 
@@ -96,8 +127,9 @@ def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series, split: str | float
     ----------
     returns : pandas.DataFrame
         ``(T, n)`` daily returns, one column per parameter set, no NaN.
-    benchmark : pandas.Series
-        Benchmark daily returns on the same index.
+    benchmark : pandas.Series or pandas.DataFrame
+        Benchmark daily returns on the same index, or one benchmark column per
+        parameter set (e.g. buy-and-hold with each set's own costs).
     split : str or float
         First out-of-sample date (``"2008-01-01"``), or the in-sample share of
         the rows (``0 < split < 1``).
@@ -108,7 +140,7 @@ def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series, split: str | float
     -------
     SplitResult
     """
-    x = _check(returns, benchmark)
+    x, bm = _check(returns, benchmark)
     if isinstance(split, float):
         if not 0.0 < split < 1.0:
             raise ValueError(f"a fractional split must lie in (0, 1), got {split!r}")
@@ -118,17 +150,20 @@ def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series, split: str | float
     if k < 2 or len(x) - k < 2:
         raise ValueError(f"split {split!r} leaves fewer than 2 rows on one side "
                          f"({k} in sample, {len(x) - k} out of sample)")
-    b = benchmark.to_numpy(dtype=float)[:, None]
     is_sc = column_metric(x[:k], metric)
     oos_sc = column_metric(x[k:], metric)
     i = int(np.argmax(is_sc))
+    b = _bcol(bm, i)[:, None]
     return SplitResult(
         chosen=_label(returns.columns[i]), is_metric=float(is_sc[i]),
         oos_metric=float(oos_sc[i]), oos_percentile=float((oos_sc < oos_sc[i]).mean()),
         oos_best=_label(returns.columns[int(np.argmax(oos_sc))]),
         benchmark_is=float(column_metric(b[:k], metric)[0]),
         benchmark_oos=float(column_metric(b[k:], metric)[0]),
-        split=pd.Timestamp(returns.index[k]))
+        split=pd.Timestamp(returns.index[k]),
+        is_return=_total(x[:k, i]), oos_return=_total(x[k:, i]),
+        benchmark_is_return=_total(b[:k, 0]), benchmark_oos_return=_total(b[k:, 0]),
+        start=pd.Timestamp(returns.index[0]), end=pd.Timestamp(returns.index[-1]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,7 +216,8 @@ class WalkForwardResult:
                 "test windows.")
 
 
-def walk_forward(returns: pd.DataFrame, benchmark: pd.Series, *, train: int, test: int,
+def walk_forward(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, *, train: int,
+                 test: int,
                  anchored: bool = False, metric: MetricArg = "sharpe") -> WalkForwardResult:
     """Roll a train/test window pair through the data.
 
@@ -194,8 +230,10 @@ def walk_forward(returns: pd.DataFrame, benchmark: pd.Series, *, train: int, tes
     ----------
     returns : pandas.DataFrame
         ``(T, n)`` daily returns, one column per parameter set, no NaN.
-    benchmark : pandas.Series
-        Benchmark (buy-and-hold) daily returns on the same index.
+    benchmark : pandas.Series or pandas.DataFrame
+        Benchmark (buy-and-hold) daily returns on the same index, or one column
+        per parameter set; then each test window is compared with the chosen
+        set's own benchmark, and the stitched benchmark follows the choices.
     train : int
         Training window length in rows, ``>= 2``.
     test : int
@@ -209,16 +247,16 @@ def walk_forward(returns: pd.DataFrame, benchmark: pd.Series, *, train: int, tes
     -------
     WalkForwardResult
     """
-    x = _check(returns, benchmark)
+    x, bm = _check(returns, benchmark)
     if int(train) < 2 or int(test) < 1:
         raise ValueError(f"train must be >= 2 and test >= 1, got train={train!r}, test={test!r}")
     T = len(x)
     if train >= T:
         raise ValueError(f"train={train} leaves no test rows in {T} rows")
-    b = benchmark.to_numpy(dtype=float)
     idx = returns.index
     rows: list[dict[str, object]] = []
     pieces: list[FloatArray] = []
+    bpieces: list[FloatArray] = []
     starts = range(int(train), T, int(test))
     for k, t0 in enumerate(starts):
         s0 = 0 if anchored else k * int(test)
@@ -226,7 +264,9 @@ def walk_forward(returns: pd.DataFrame, benchmark: pd.Series, *, train: int, tes
         sc = column_metric(x[s0:t0], metric)
         j = int(np.argmax(sc))
         oos = x[t0:t1, j]
+        b = _bcol(bm, j)[t0:t1]
         pieces.append(oos)
+        bpieces.append(b)
         rows.append({
             "train_start": idx[s0], "train_end": idx[t0 - 1], "test_start": idx[t0],
             "test_end": idx[t1 - 1], "chosen": _label(returns.columns[j]), "chosen_index": j,
@@ -234,10 +274,10 @@ def walk_forward(returns: pd.DataFrame, benchmark: pd.Series, *, train: int, tes
             "oos_metric": float(column_metric(x[t0:t1, j:j + 1], metric)[0])
             if t1 - t0 > 1 else float("nan"),
             "oos_return": float(np.prod(1.0 + oos) - 1.0),
-            "benchmark_return": float(np.prod(1.0 + b[t0:t1]) - 1.0),
+            "benchmark_return": _total(b),
         })
     first = int(train)
     oos_r = pd.Series(np.concatenate(pieces), index=idx[first:], name="walk_forward")
-    bench = pd.Series(b[first:], index=idx[first:], name="buy_and_hold")
+    bench = pd.Series(np.concatenate(bpieces), index=idx[first:], name="buy_and_hold")
     name = metric if isinstance(metric, str) else getattr(metric, "__name__", "custom")
     return WalkForwardResult(pd.DataFrame(rows), oos_r, bench, name)
