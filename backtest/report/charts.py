@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
@@ -483,4 +483,36 @@ def payoff_chart(result: PayoffResult) -> Figure:
     ax.set_ylabel(f"profit (VIX points per option; x{result.multiplier:g} = $)")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def walk_forward_chart(oos_equity: pd.Series, benchmark_equity: pd.Series,
+                       test_starts: pd.DatetimeIndex | None = None, *,
+                       title: str = "") -> Figure:
+    """Stitched out-of-sample equity of a walk-forward against buy-and-hold.
+
+    The equity and drawdown panes of :func:`equity_chart` (log scale when the
+    curves span more than a factor of 4), with a faint vertical line where each
+    test window starts (a new parameter set may be chosen there).
+
+    Parameters
+    ----------
+    oos_equity, benchmark_equity : pandas.Series
+        Growth of 1 of the stitched out-of-sample returns and of buy-and-hold
+        over the same days.
+    test_starts : pandas.DatetimeIndex or None
+        First day of each test window.
+    title : str, default ""
+        Figure title.
+    """
+    fig = equity_chart(oos_equity, benchmark_equity,
+                       title=title or "Walk-forward: stitched out-of-sample equity vs "
+                                      "buy-and-hold",
+                       label="walk-forward (out of sample)")
+    if test_starts is not None and len(test_starts):
+        ax = fig.axes[0]
+        for i, d in enumerate(date2num(pd.DatetimeIndex(test_starts).to_pydatetime())):  # type: ignore[no-untyped-call]
+            ax.axvline(float(d), color="grey", lw=0.5, alpha=0.45, zorder=0,
+                       label="test window start" if i == 0 else None)
+        ax.legend(loc="upper left", fontsize=8)
     return fig

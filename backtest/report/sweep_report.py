@@ -1,14 +1,14 @@
 """A sweep's report: the ranked grid, heatmaps, and the data-snooping corrections.
 
-:func:`sweep_evidence` computes Hansen's SPA test and Romano-Wolf StepM of every
-parameter set against buy-and-hold, the Deflated Sharpe Ratio of the best set
-and the Probability of Backtest Overfitting (CSCV); :func:`sweep_report`
-assembles the page.  Both only call :mod:`backtest.evidence`.
+:func:`sweep_report` assembles the page from a sweep and its
+:class:`~backtest.evidence.sweep.SweepEvidence` (computed by
+:func:`backtest.evidence.sweep.evidence_of_sweep`): SPA and StepM against
+buy-and-hold, the Deflated Sharpe Ratio, PBO, the in-sample/out-of-sample split
+and the walk-forward with its stitched out-of-sample equity.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,79 +17,109 @@ import pandas as pd
 from backtest.report.writer import Report
 
 if TYPE_CHECKING:
-    from backtest.evidence.dsr import DsrResult
-    from backtest.evidence.pbo import PboResult
-    from backtest.evidence.snooping import SpaResult, StepMResult
+    from backtest.evidence.sweep import SweepEvidence
+    from backtest.evidence.walkforward import SplitResult, WalkForwardResult
     from backtest.sweep.result import SweepResult
 
-__all__ = ["SweepEvidence", "sweep_evidence", "sweep_report"]
+__all__ = ["sweep_report"]
+
+_YEAR = 252
 
 
-@dataclass(frozen=True)
-class SweepEvidence:
-    """Data-snooping corrections of a sweep (``None`` where not computable).
-
-    Attributes
-    ----------
-    spa : SpaResult or None
-        Hansen's SPA, all sets vs buy-and-hold (consistent p-value reported).
-    stepm : StepMResult or None
-        Romano-Wolf StepM at FWER 5 %.
-    dsr : DsrResult or None
-        Deflated Sharpe Ratio of the best set given all trials.
-    pbo : PboResult or None
-        Probability of Backtest Overfitting by CSCV.
-    notes : tuple of str
-        Why a part is missing.
-    """
-
-    spa: SpaResult | None
-    stepm: StepMResult | None
-    dsr: DsrResult | None
-    pbo: PboResult | None
-    notes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready figures."""
-        from backtest.report.metadata import frame_records
-
-        return {
-            "spa": frame_records(self.spa.to_frame())[0] if self.spa else None,
-            "stepm": {"superior": list(self.stepm.superior), "size": self.stepm.size,
-                      "n_models": self.stepm.n_models} if self.stepm else None,
-            "dsr": frame_records(self.dsr.to_frame())[0] if self.dsr else None,
-            "pbo": {"pbo": float(self.pbo.pbo)} if self.pbo is not None else None,
-            "notes": list(self.notes),
-        }
+def _metric_name(metric: str) -> str:
+    return {"sharpe": "Sharpe (annualised)", "mean": "mean daily return",
+            "total": "total return"}.get(metric, metric)
 
 
-def sweep_evidence(result: SweepResult, *, reps: int = 1000, seed: int = 0,
-                   pbo_partitions: int = 16) -> SweepEvidence:
-    """SPA, StepM, DSR and PBO of a sweep run with ``keep_returns=True``."""
-    from backtest.evidence.dsr import deflated_sharpe
-    from backtest.evidence.pbo import pbo_cscv
-    from backtest.evidence.snooping import spa_test, stepm
+def _shown_metric(metric: str, value: float) -> float:
+    """Per-day Sharpe ratios shown annualised (x sqrt(252)); other metrics as they are."""
+    return value * np.sqrt(_YEAR) if metric == "sharpe" else value
 
-    notes: list[str] = []
-    rets = result.returns().fillna(0.0)
-    bench_all = result.benchmark_returns
-    bench = (bench_all.iloc[:, 0] if isinstance(bench_all, pd.DataFrame) else bench_all)
-    bench = bench.reindex(rets.index).fillna(0.0)
-    if isinstance(bench_all, pd.DataFrame) and bench_all.shape[1] > 1:
-        notes.append("several cost variants: SPA/StepM use the first variant's buy-and-hold")
-    spa = st = dsr = pbo = None
-    if rets.shape[1] >= 1:
-        spa = spa_test(rets, bench, reps=reps, seed=seed)
-        st = stepm(rets, bench, reps=reps, seed=seed)
-    if rets.shape[1] >= 2:
-        dsr = deflated_sharpe(rets)
-        try:
-            pbo = pbo_cscv(rets, n_partitions=pbo_partitions)
-        except ValueError as exc:
-            notes.append(f"PBO not computed: {exc}")
-    else:
-        notes.append("DSR and PBO need at least two parameter sets")
-    return SweepEvidence(spa, st, dsr, pbo, tuple(notes))
+
+def _split_table(sp: SplitResult, metric: str) -> pd.DataFrame:
+    rows = {
+        f"chosen set ({sp.chosen})": [sp.is_return, sp.oos_return,
+                                      _shown_metric(metric, sp.is_metric),
+                                      _shown_metric(metric, sp.oos_metric)],
+        "buy-and-hold SPX": [sp.benchmark_is_return, sp.benchmark_oos_return,
+                             _shown_metric(metric, sp.benchmark_is),
+                             _shown_metric(metric, sp.benchmark_oos)],
+    }
+    name = _metric_name(metric)
+    return pd.DataFrame.from_dict(
+        rows, orient="index",
+        columns=["in-sample total return", "out-of-sample total return",
+                 f"in-sample {name}", f"out-of-sample {name}"])
+
+
+def _windows_table(wf: WalkForwardResult) -> pd.DataFrame:
+    w = wf.windows
+    name = _metric_name(wf.metric)
+    out = pd.DataFrame({
+        "train": [f"{a:%Y-%m-%d} .. {b:%Y-%m-%d}" for a, b in zip(w.train_start, w.train_end,
+                                                                  strict=True)],
+        "test": [f"{a:%Y-%m-%d} .. {b:%Y-%m-%d}" for a, b in zip(w.test_start, w.test_end,
+                                                                 strict=True)],
+        "chosen set": w.chosen,
+        f"in-sample {name}": [_shown_metric(wf.metric, v) for v in w.is_metric],
+        f"out-of-sample {name}": [_shown_metric(wf.metric, v) for v in w.oos_metric],
+        "out-of-sample return": w.oos_return,
+        "buy-and-hold return": w.benchmark_return,
+    })
+    out.index = pd.RangeIndex(1, len(out) + 1, name="window")
+    return out
+
+
+def _split_section(rep: Report, sp: SplitResult, metric: str, names: str) -> None:
+    page = rep.page
+    page.heading("In-sample / out-of-sample split")
+    page.paragraph(
+        f"The parameter set with the best {_metric_name(metric)} on "
+        f"{sp.start:%Y-%m-%d} .. {sp.split:%Y-%m-%d} (exclusive; in sample) is judged on the "
+        f"untouched rest, {sp.split:%Y-%m-%d} .. {sp.end:%Y-%m-%d} (out of sample), against "
+        f"buy-and-hold over the same days and with the same costs. Parameters: {names}.")
+    page.key_values({
+        "Chosen in sample": sp.chosen,
+        "Best out of sample (hindsight)": sp.oos_best,
+        "Chosen set's out-of-sample rank": f"better than {sp.oos_percentile:.0%} of the sets",
+    })
+    page.table(_split_table(sp, metric),
+               caption="Chosen set vs buy-and-hold, in and out of sample (returns as fractions)")
+
+
+def _walk_forward_section(rep: Report, wf: WalkForwardResult, name: str, names: str) -> None:
+    from backtest.report.charts import walk_forward_chart
+
+    page = rep.page
+    w = wf.windows
+    page.heading("Walk-forward")
+    oos = float(wf.oos_equity.iloc[-1] - 1.0)
+    bh = float(wf.benchmark_equity.iloc[-1] - 1.0)
+    beat = float((w.oos_return > w.benchmark_return).mean())
+    years = len(wf.oos_returns) / _YEAR
+    page.paragraph(
+        f"Each window chooses the set with the best {_metric_name(wf.metric)} on the training "
+        f"rows only, then holds it through the next, untouched test window; the test windows' "
+        f"returns are stitched into one out-of-sample record. Parameters: {names}.")
+    cagr = (1 + oos) ** (1 / years) - 1 if years > 0 and oos > -1 else float("nan")
+    bcagr = (1 + bh) ** (1 / years) - 1 if years > 0 and bh > -1 else float("nan")
+    page.key_values({
+        "Out-of-sample span": f"{wf.oos_returns.index[0]:%Y-%m-%d} .. "
+                              f"{wf.oos_returns.index[-1]:%Y-%m-%d} ({len(w)} test windows)",
+        "Stitched out-of-sample total return (annualised)": f"{oos:.1%} ({cagr:.2%}/yr)",
+        "Buy-and-hold over the same days (annualised)": f"{bh:.1%} ({bcagr:.2%}/yr)",
+        "Test windows beating buy-and-hold": f"{beat:.0%}",
+        "Distinct sets chosen": f"{w.chosen.nunique()}",
+    })
+    fig = walk_forward_chart(wf.oos_equity, wf.benchmark_equity,
+                             pd.DatetimeIndex(w.test_start),
+                             title=f"{name}: walk-forward out-of-sample equity vs "
+                                   "buy-and-hold SPX")
+    rep.add_chart(fig, "walk-forward-equity",
+                  alt="stitched out-of-sample equity and drawdown against buy-and-hold")
+    page.table(_windows_table(wf),
+               caption="Walk-forward windows: chosen set and its out-of-sample result "
+                       "(returns as fractions)")
 
 
 def _axes(result: SweepResult, x: str | None, y: str | None) -> tuple[str | None, str | None]:
@@ -120,7 +150,9 @@ def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = 
 
     page.heading("Data-snooping corrections")
     page.paragraph("The best of many parameter sets looks good by chance. These tests ask "
-                   "whether any set beats buy-and-hold once the search is accounted for.")
+                   "whether any set beats buy-and-hold once the search is accounted for. "
+                   "SPA and StepM compare each set's daily returns with buy-and-hold under "
+                   "the same costs (losses are negative returns).")
     items: dict[str, Any] = {}
     if evidence.spa is not None:
         items["Hansen SPA (consistent p-value)"] = f"{evidence.spa.pvalue:.3f}"
@@ -139,6 +171,11 @@ def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = 
             page.paragraph(part.summary(), css="note")
     for n in evidence.notes:
         page.callout(n)
+    names = ", ".join(result.parameters)
+    if evidence.split is not None:
+        _split_section(rep, evidence.split, evidence.metric, names)
+    if evidence.walk_forward is not None:
+        _walk_forward_section(rep, evidence.walk_forward, name, names)
 
     xa, ya = _axes(result, x, y)
     if xa is not None:
