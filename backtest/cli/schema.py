@@ -19,10 +19,20 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     ``metric``, ``n_combinations``, ``period`` (first and last day), ``best``
     (``{params, stats}`` of the best row), ``spa`` (``{pvalue_consistent,
     pvalue_lower, pvalue_upper, best, best_excess, n_models, n_obs, block_size,
-    reps}`` or null), ``stepm`` (``{superior: [labels], size, n_models}`` or
-    null), ``dsr`` (Deflated Sharpe Ratio figures or null), ``pbo``
-    (``{pbo}`` or null), ``notes``, ``rows`` (one object per combination:
-    parameters then statistics).
+    reps}``), ``stepm`` (``{superior: [labels], size, n_models}``), ``dsr``
+    (Deflated Sharpe Ratio figures), ``pbo`` (``{pbo, prob_oos_loss}`` or null),
+    ``split`` (``{chosen, is_metric, oos_metric, oos_percentile, oos_best,
+    benchmark_is, benchmark_oos, split, is_return, oos_return,
+    benchmark_is_return, benchmark_oos_return, start, end, metric}`` or null:
+    the set chosen on ``start`` .. the day before ``split`` and its figures in
+    and out of sample, the ``benchmark_*`` ones of buy-and-hold with the same
+    costs over the same days; ``*_metric`` per day, ``*_return`` compounded),
+    ``walk_forward`` (``{metric, n_windows, start, end, oos_total_return,
+    benchmark_total_return, windows: [{train_start, train_end, test_start,
+    test_end, chosen, is_metric, oos_metric, oos_return, benchmark_return}]}``
+    or null), ``notes``, ``rows`` (one object per combination: parameters then
+    statistics).  SPA and StepM compare each set with buy-and-hold under its
+    own costs; a set label is its parameter values joined by ``", "``.
 ``vixbt.study/1`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
     and horizon with the event-study columns), ``eras`` (or null).
@@ -65,7 +75,7 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "run": frozenset({"schema", "report", "data", "execution", "strategy"}),
     "sweep": frozenset({"schema", "report", "data", "strategy", "grid", "execution", "metric",
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
-                        "notes", "rows"}),
+                        "split", "walk_forward", "notes", "rows"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras"}),
     "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
                                 "skipped", "rows"}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,8 +158,36 @@ def test_sweep_grid(vixbt) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(doc["stepm"]["superior"], list)
     best = doc["best"]["stats"]["sharpe"]
     assert best == max(r["sharpe"] for r in doc["rows"])
+    split = doc["split"]
+    assert set(split) == {"chosen", "is_metric", "oos_metric", "oos_percentile", "oos_best",
+                          "benchmark_is", "benchmark_oos", "split", "is_return", "oos_return",
+                          "benchmark_is_return", "benchmark_oos_return", "start", "end",
+                          "metric"}
+    assert split["chosen"] in {f"{r['window']}, {r['num_std']}" for r in doc["rows"]}
+    assert doc["period"][0] == split["start"] < split["split"] < split["end"] == doc["period"][1]
+    wf = doc["walk_forward"]
+    # the 2014-2018 sample has 1,257 days: test windows start after 756 and 1,008 days
+    assert wf["n_windows"] == len(wf["windows"]) == 2
+    assert set(wf["windows"][0]) == {"train_start", "train_end", "test_start", "test_end",
+                                     "chosen", "is_metric", "oos_metric", "oos_return",
+                                     "benchmark_return"}
+    growth = np.prod([1 + w["oos_return"] for w in wf["windows"]]) - 1
+    assert wf["oos_total_return"] == pytest.approx(growth)
+    assert doc["notes"] == []
     folder = Path(doc["report"])
-    assert {"heatmap-sharpe.png", *REPORT_FILES} <= _files(folder)
+    assert {"heatmap-sharpe.png", "walk-forward-equity.png", *REPORT_FILES} <= _files(folder)
+    html = (folder / "index.html").read_text()
+    assert "In-sample / out-of-sample split" in html and "Walk-forward windows" in html
+
+
+def test_sweep_holding_period_axis_needs_no_cost_note(vixbt) -> None:  # type: ignore[no-untyped-def]
+    res = vixbt("sweep", "bollinger_break", "--grid", "window=21,63", "--grid",
+                "holding_period=5,21", "--n-boot", "20", "--format", "json", "--no-report",
+                "--quiet")
+    assert res.code == 0, res.err
+    doc = res.json()
+    assert doc["notes"] == []
+    assert "cost variants" not in res.out
 
 
 def test_sweep_experiment_file(vixbt, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from typing import Any
+from typing import Any, Literal
 
 from backtest.cli.common import (
     CliError,
@@ -17,6 +17,15 @@ from backtest.cli.common import (
     write_report,
 )
 from backtest.cli.schema import schema_id
+
+
+def _selection_metric(metric: str) -> Literal["sharpe", "total"]:
+    """The split's and walk-forward's selection metric for a ``--metric`` statistic.
+
+    Total return and its annual rate select by compounded return; every other
+    statistic by the Sharpe ratio of daily returns.
+    """
+    return "total" if metric in ("total_return", "annualized_return") else "sharpe"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,9 +60,11 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
                        f"{', '.join(map(str, result.table.columns))}")
 
-    from backtest.report.sweep_report import sweep_evidence, sweep_report
+    from backtest.evidence.sweep import evidence_of_sweep
+    from backtest.report.sweep_report import sweep_report
 
-    evidence = sweep_evidence(result, reps=args.n_boot, seed=args.seed)
+    evidence = evidence_of_sweep(result, reps=args.n_boot, seed=args.seed,
+                                 metric=_selection_metric(args.metric))
     best = result.best(args.metric)
     doc: dict[str, Any] = {
         "schema": schema_id("sweep"), "report": None, "data": data_doc(table),
@@ -75,10 +86,6 @@ def run(args: argparse.Namespace) -> int:
                                           "experiment": args.experiment,
                                           "n_boot": args.n_boot, "seed": args.seed}, table)
         doc["report"] = str(folder) if folder else None
-    lines = [result.summary(args.metric)]
-    for part in (evidence.spa, evidence.stepm, evidence.dsr, evidence.pbo):
-        if part is not None:
-            lines.append(part.summary())
-    lines += list(evidence.notes)
+    lines = [result.summary(args.metric), evidence.summary()]
     emit(args, doc, "\n".join(lines), result.to_frame(), folder)
     return 0
