@@ -56,10 +56,9 @@ def _windows_table(wf: WalkForwardResult) -> pd.DataFrame:
     w = wf.windows
     name = _metric_name(wf.metric)
     out = pd.DataFrame({
-        "train": [f"{a:%Y-%m-%d} .. {b:%Y-%m-%d}" for a, b in zip(w.train_start, w.train_end,
-                                                                  strict=True)],
-        "test": [f"{a:%Y-%m-%d} .. {b:%Y-%m-%d}" for a, b in zip(w.test_start, w.test_end,
-                                                                 strict=True)],
+        "train from": [f"{d:%Y-%m-%d}" for d in w.train_start],
+        "test from": [f"{d:%Y-%m-%d}" for d in w.test_start],
+        "test to": [f"{d:%Y-%m-%d}" for d in w.test_end],
         "chosen set": w.chosen,
         f"in-sample {name}": [_shown_metric(wf.metric, v) for v in w.is_metric],
         f"out-of-sample {name}": [_shown_metric(wf.metric, v) for v in w.oos_metric],
@@ -74,8 +73,8 @@ def _split_section(rep: Report, sp: SplitResult, metric: str, names: str) -> Non
     page = rep.page
     page.heading("In-sample / out-of-sample split")
     page.paragraph(
-        f"The parameter set with the best {_metric_name(metric)} on "
-        f"{sp.start:%Y-%m-%d} .. {sp.split:%Y-%m-%d} (exclusive; in sample) is judged on the "
+        f"The parameter set with the best {_metric_name(metric)} in sample, from "
+        f"{sp.start:%Y-%m-%d} up to (not including) {sp.split:%Y-%m-%d}, is judged on the "
         f"untouched rest, {sp.split:%Y-%m-%d} .. {sp.end:%Y-%m-%d} (out of sample), against "
         f"buy-and-hold over the same days and with the same costs. Parameters: {names}.")
     page.key_values({
@@ -119,7 +118,7 @@ def _walk_forward_section(rep: Report, wf: WalkForwardResult, name: str, names: 
                   alt="stitched out-of-sample equity and drawdown against buy-and-hold")
     page.table(_windows_table(wf),
                caption="Walk-forward windows: chosen set and its out-of-sample result "
-                       "(returns as fractions)")
+                       "(training ends the day before the test; returns as fractions)")
 
 
 def _axes(result: SweepResult, x: str | None, y: str | None) -> tuple[str | None, str | None]:

@@ -11,7 +11,7 @@ import pytest
 from backtest.data import load_embedded
 from backtest.evidence.sweep import evidence_of_sweep
 from backtest.report.charts import walk_forward_chart
-from backtest.report.sweep_report import sweep_report
+from backtest.report.sweep_report import _windows_table, sweep_report
 from backtest.sweep import Sweep
 from strategies.bollinger_break import BollingerBreak
 
@@ -34,8 +34,12 @@ def test_page_shows_split_and_walk_forward(swept) -> None:  # type: ignore[no-un
     sp = ev.split
     assert f"<dt>Chosen in sample</dt><dd>{sp.chosen}</dd>" in page
     assert f"{sp.split:%Y-%m-%d} .. {sp.end:%Y-%m-%d}" in page
+    rows = _windows_table(ev.walk_forward)
+    starts = ev.walk_forward.windows.test_start
+    assert rows["test from"].tolist() == [f"{d:%Y-%m-%d}" for d in starts]
+    assert rows["chosen set"].tolist() == ev.walk_forward.windows.chosen.tolist()
     for w in ev.walk_forward.windows.itertuples():
-        assert f"{w.test_start:%Y-%m-%d} .. {w.test_end:%Y-%m-%d}" in page
+        assert f"<td class=\"t\">{w.test_end:%Y-%m-%d}</td>" in page
     assert "walk-forward-equity.png" in rep.charts
     # one fee level, a holding-period axis: no remark about cost variants
     assert "cost variant" not in page
