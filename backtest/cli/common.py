@@ -51,8 +51,14 @@ def _date(value: str | None, option: str) -> pd.Timestamp | None:
         raise CliError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None) -> MarketTable:
+def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None, *,
+               summarise_repairs: bool = True) -> MarketTable:
     """The market table the options select (``--data-dir``, ``--start``, ``--end``).
+
+    Once the data are loaded, the one-line summary of the files repaired while
+    loading goes to stderr (:class:`~backtest.cli.repairs.RepairLog` of the
+    command, ``args.repair_log``; per-file lines with ``--verbose``, nothing
+    with ``--quiet``).
 
     Parameters
     ----------
@@ -62,6 +68,9 @@ def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None) -
         Columns the command needs (None: all).  From a data directory only the
         files supplying them (and SPX) are read; see
         :func:`backtest.data.load.load_market_data`.
+    summarise_repairs : bool, default True
+        Print the repair summary now (False: the command shows the repairs
+        itself, as ``vixbt data info`` does).
 
     Raises
     ------
@@ -76,6 +85,9 @@ def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None) -
     if start is not None and end is not None and start > end:
         raise CliError(f"--start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
     table = load_market_data(getattr(args, "data_dir", None), columns=columns)
+    log = getattr(args, "repair_log", None)
+    if summarise_repairs and log is not None:
+        log.flush()
     args.full_spans = {c: (src.first, src.last) for c, src in table.sources.items()}
     span = f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}"
     if start is not None and start > table.end:

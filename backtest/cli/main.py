@@ -18,6 +18,14 @@ outside the data, a strategy needing data that is absent, a usage error);
 1 a data or download failure, or an unexpected error.  Errors print one line
 ``vixbt <command>: error: <message>`` on stderr; ``--debug`` shows the traceback.
 
+Warnings
+--------
+The loader's data repairs (:class:`~backtest.errors.DataRepairWarning`, one per
+file repaired) are summarised in one ``vixbt: data: ...`` line on stderr once
+the data are loaded; ``--verbose`` prints each file's line instead, ``--quiet``
+neither, and ``vixbt data info`` lists them (:mod:`backtest.cli.repairs`).
+Other warnings print as one ``vixbt: warning: <message>`` line each.
+
 Heavy libraries (vectorbt, matplotlib, the strategies) are imported inside the
 commands, so ``vixbt --help`` and ``vixbt list`` start quickly.  Run as the
 program (``main()`` without arguments, as the ``vixbt`` script does), the
@@ -32,7 +40,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from backtest.cli.repairs import RepairLog
 
 __all__ = ["build_parser", "finish", "main"]
 
@@ -67,7 +78,11 @@ def _common(data: bool = True, out: bool = True, fmt: bool = True) -> argparse.A
     if fmt:
         g.add_argument("--format", choices=("table", "json", "csv"), default="table",
                        help="output on stdout (default: table)")
-    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--quiet", action="store_true",
+                   help="no progress bar, no summary of data repairs")
+    g.add_argument("--verbose", action="store_true",
+                   help="one line per data file repaired while loading, instead of the "
+                        "one-line summary (also with --quiet)")
     g.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return p
 
@@ -292,20 +307,31 @@ def _handler(args: argparse.Namespace) -> Handler:
     return fn
 
 
-def _one_line_warnings() -> None:
-    """Show warnings (data repairs ...) as one ``vixbt: warning:`` line each."""
+def _one_line_warnings(log: RepairLog) -> None:
+    """Route warnings: data repairs to ``log``, others as one ``vixbt: warning:`` line each.
+
+    Call inside :func:`warnings.catch_warnings`, which restores the previous
+    handling when the command is done.
+    """
     import warnings
+
+    from backtest.errors import DataRepairWarning
 
     seen: set[str] = set()
 
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: object = None, line: str | None = None) -> None:
+        if issubclass(category, DataRepairWarning):
+            log.record(str(message))
+            return
         text = " ".join(str(message).split())
         if text not in seen:  # each distinct message once
             seen.add(text)
             print(f"vixbt: warning: {text}", file=sys.stderr)
 
     warnings.showwarning = show  # type: ignore[assignment]
+    # every repair reaches the log (it removes repeats itself)
+    warnings.simplefilter("always", DataRepairWarning)
     # numerical noise (NaN comparisons during warm-up) is not something a user can act on
     warnings.filterwarnings("ignore", category=RuntimeWarning)
 
@@ -359,9 +385,6 @@ def main(argv: Sequence[str] | None = None, *, exit: bool | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from backtest.cli.common import CliError
-    from backtest.errors import MissingDataError, VixbtError
-
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -369,7 +392,25 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # argparse: --help, --version or a usage error (code 2)
         return int(exc.code) if isinstance(exc.code, int) else 2
     args.argv = args_list  # recorded in metadata.json
-    _one_line_warnings()
+    import warnings
+
+    from backtest.cli.repairs import RepairLog
+
+    log = RepairLog(verbose=bool(getattr(args, "verbose", False)),
+                    quiet=bool(getattr(args, "quiet", False)))
+    args.repair_log = log  # load_table prints the summary once the data are loaded
+    with warnings.catch_warnings():
+        _one_line_warnings(log)
+        code = _run(args, args_list)
+        if code == 0:
+            log.flush()  # repairs met after loading; after an error, only the error line
+    return code
+
+
+def _run(args: argparse.Namespace, args_list: list[str]) -> int:
+    from backtest.cli.common import CliError
+    from backtest.errors import MissingDataError, VixbtError
+
     debug = bool(getattr(args, "debug", False)) or "--debug" in args_list
     label = "vixbt " + args.command + (f" {args.data_command}" if args.command == "data" else "")
     try:

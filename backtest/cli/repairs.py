@@ -1,0 +1,130 @@
+"""Data repairs on the command line: one summary line instead of one warning per file.
+
+The loader warns with :class:`~backtest.errors.DataRepairWarning` for every file
+it repairs (``"<file>: <column>: <count> ..."``); that is right for library
+users, but on the command line the same lines would greet every command run on
+the same data.  :class:`RepairLog` collects them during one command and prints
+
+* by default one line: ``vixbt: data: 5,484 values repaired or dropped in 5
+  files while loading (details: vixbt data info, or --verbose)``;
+* with ``--verbose`` each file's line, as the loader wrote it;
+* with ``--quiet`` nothing.
+
+``vixbt data info`` lists the per-file lines itself (:meth:`RepairLog.take`).
+Warnings of other categories are not collected here; the command prints them
+as they come.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+__all__ = ["Repair", "RepairLog", "summary_line"]
+
+# "<file>: <column>: <detail>"; the column is a field name such as open, high/low, rows
+_MESSAGE = re.compile(r"^(?P<file>.+?): (?P<column>[A-Za-z0-9_/]+): (?P<detail>.+)$", re.DOTALL)
+_COUNT = re.compile(r"\d[\d,]*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One repair warning of the loader.
+
+    Parameters
+    ----------
+    file : str
+        The file repaired (as the loader names it).
+    column : str
+        The field repaired (``open``, ``high/low``, ``settle``, ``rows`` ...).
+    count : int
+        Values or rows repaired or dropped: the first number of the message
+        (0 for a repair without a count, such as re-sorting the dates).
+    text : str
+        The whole message, on one line.
+    """
+
+    file: str
+    column: str
+    count: int
+    text: str
+
+    @classmethod
+    def parse(cls, message: str) -> Repair:
+        """The repair a ``DataRepairWarning`` message describes.
+
+        A message not of the form ``"<file>: <column>: <detail>"`` is kept
+        whole as its own file with column ``""``.
+        """
+        text = " ".join(str(message).split())
+        m = _MESSAGE.match(text)
+        if m is None:
+            return cls(file=text, column="", count=_first_count(text), text=text)
+        return cls(file=m["file"], column=m["column"], count=_first_count(m["detail"]),
+                   text=text)
+
+
+def _first_count(detail: str) -> int:
+    """The first number of ``detail`` that is not part of a date (0 if none)."""
+    for m in _COUNT.finditer(_DATE.sub(" ", detail)):
+        return int(m.group().replace(",", ""))
+    return 0
+
+
+def summary_line(repairs: list[Repair]) -> str:
+    """The one-line summary of ``repairs`` (non-empty), with the ``vixbt: data:`` prefix."""
+    files = len(dict.fromkeys(r.file for r in repairs))
+    values = sum(r.count for r in repairs)
+    where = f"in {files:,} file{'s' if files != 1 else ''} while loading"
+    what = (f"{values:,} value{'s' if values != 1 else ''} repaired or dropped" if values
+            else "repairs")
+    return f"vixbt: data: {what} {where} (details: vixbt data info, or --verbose)"
+
+
+@dataclass
+class RepairLog:
+    """The data repairs of one command, and how they are shown.
+
+    Parameters
+    ----------
+    verbose : bool, default False
+        Print each repair's line (``vixbt: warning: <message>``) when it happens.
+    quiet : bool, default False
+        Print nothing (``verbose`` takes precedence).
+    stream : file-like or None, default None
+        Where lines go (None: ``sys.stderr`` at the time of printing).
+    """
+
+    verbose: bool = False
+    quiet: bool = False
+    stream: TextIO | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    _pending: list[Repair] = field(default_factory=list, repr=False)
+
+    def record(self, message: str) -> None:
+        """Record one repair warning (a message seen before is ignored)."""
+        repair = Repair.parse(message)
+        if any(r.text == repair.text for r in self.repairs):
+            return
+        self.repairs.append(repair)
+        if self.verbose:
+            self._print(f"vixbt: warning: {repair.text}")
+        else:
+            self._pending.append(repair)
+
+    def take(self) -> list[Repair]:
+        """The repairs not yet shown; they count as shown from now on."""
+        out, self._pending = self._pending, []
+        return out
+
+    def flush(self) -> None:
+        """Print the summary line of the repairs not yet shown (unless ``quiet``)."""
+        pending = self.take()
+        if pending and not self.quiet:
+            self._print(summary_line(pending))
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.stream if self.stream is not None else sys.stderr, flush=True)

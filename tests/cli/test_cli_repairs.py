@@ -1,0 +1,207 @@
+"""Data repairs on the command line: one summary line by default, per-file lines on request.
+
+The data directories are built from real files of the shared data whose bad
+prints the tests count themselves from the raw CSV: ``vix_daily.csv`` (opens
+outside the day's [low, high]) and ``vix6m_daily.csv`` (a day with high < low).
+Each call gets a fresh directory, because the loader warns on a directory's
+first load in a process only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from backtest.cli.repairs import Repair, RepairLog, summary_line
+
+_dirs = itertools.count()
+Vixbt = Callable[..., Any]
+Counts = dict[str, dict[str, int]]
+
+
+def _bad_prints(path: Path) -> dict[str, int]:
+    """Bad prints of a raw OHLC file, counted here from its rows."""
+    raw = pd.read_csv(path)
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    o, h, lo, c = (pd.to_numeric(raw[k], errors="coerce") for k in ("open", "high", "low", "close"))
+    ok = h >= lo  # a day with high < low loses its range first: nothing to be outside of
+    return {"open_outside": int((ok & ((o > h) | (o < lo))).sum()),
+            "high_below_low": int((h < lo).sum()),
+            "non_positive": int(((raw[["open", "high", "low", "close"]] <= 0).sum()).sum()),
+            "close_outside": int((ok & ((c > h) | (c < lo))).sum())}
+
+
+def _data_dir(tmp_path: Path, shared: Path, *, vix6m: bool) -> Path:
+    """A fresh data directory: SPX and VIX (and VIX6M) linked from the shared data."""
+    root = tmp_path / f"data{next(_dirs)}"
+    root.mkdir()
+    rows = [("spx_daily.csv", "SPX", "yahoo-ohlcv-lowercase"), ("vix_daily.csv", "VIX", "ohlc-iso")]
+    if vix6m:
+        rows.append(("vix6m_daily.csv", "VIX6M", "cboe-index"))
+    for name, _, _ in rows:
+        (root / name).symlink_to(shared / name)
+    (root / "manifest.csv").write_text(
+        "path,symbol,format\n" + "".join(f"{n},{s},{f}\n" for n, s, f in rows))
+    return root
+
+
+@pytest.fixture(scope="module")
+def counts(shared_data: Path) -> dict[str, dict[str, int]]:
+    out = {name: _bad_prints(shared_data / name) for name in ("vix_daily.csv", "vix6m_daily.csv")}
+    # the files hold exactly the bad prints the tests rely on, and no other kind
+    assert out["vix_daily.csv"]["open_outside"] > 0
+    assert out["vix_daily.csv"]["high_below_low"] == 0
+    assert out["vix6m_daily.csv"]["high_below_low"] > 0
+    assert out["vix6m_daily.csv"]["open_outside"] == 0
+    for c in out.values():
+        assert c["non_positive"] == 0 and c["close_outside"] == 0
+    return out
+
+
+def _run(vixbt: Any, root: Path, *extra: str) -> Any:
+    """A sweep: it loads every file of the directory."""
+    return vixbt("sweep", "bollinger_break", "--grid", "window=21,63", "--data-dir", str(root),
+                 "--start", "2015-01-01", "--end", "2016-12-31", "--n-boot", "20", "--no-report",
+                 "--format", "json", *extra)
+
+
+def _summary_lines(err: str) -> list[str]:
+    return [ln for ln in err.splitlines() if ln.startswith("vixbt: data: ")]
+
+
+def test_default_is_one_summary_line_with_the_counts(vixbt: Vixbt, shared_data: Path,
+                                                     tmp_path: Path, counts: Counts) -> None:
+    res = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=True))
+    assert res.code == 0, res.err
+    n = counts["vix_daily.csv"]["open_outside"] + counts["vix6m_daily.csv"]["high_below_low"]
+    assert _summary_lines(res.err) == [
+        f"vixbt: data: {n:,} values repaired or dropped in 2 files while loading "
+        "(details: vixbt data info, or --verbose)"]
+    assert "vixbt: warning:" not in res.err
+    assert res.json()["schema"] == "vixbt.sweep/1"  # stdout is the JSON document alone
+
+
+def test_one_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path, counts: Counts) -> None:
+    res = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=False), "--format", "table")
+    assert res.code == 0, res.err
+    n = counts["vix_daily.csv"]["open_outside"]
+    assert _summary_lines(res.err) == [
+        f"vixbt: data: {n} values repaired or dropped in 1 file while loading "
+        "(details: vixbt data info, or --verbose)"]
+    assert "vixbt: data:" not in res.out
+
+
+def test_verbose_shows_each_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path,
+                                 counts: Counts) -> None:
+    root = _data_dir(tmp_path, shared_data, vix6m=True)
+    res = _run(vixbt, root, "--verbose")
+    assert res.code == 0, res.err
+    assert _summary_lines(res.err) == []
+    warn = [ln for ln in res.err.splitlines() if ln.startswith("vixbt: warning: ")]
+    n_open = counts["vix_daily.csv"]["open_outside"]
+    n_hl = counts["vix6m_daily.csv"]["high_below_low"]
+    assert len(warn) == 2, res.err
+    # the loader names the file it read (the linked file's target)
+    assert warn[0].startswith("vixbt: warning: ")
+    assert f"/vix_daily.csv: open: {n_open} open(s) outside [low, high] removed" in warn[0]
+    assert f"/vix6m_daily.csv: high/low: {n_hl} day(s) with high < low" in warn[1]
+
+
+def test_quiet_silences_the_summary(vixbt: Vixbt, shared_data: Path,
+                                    tmp_path: Path) -> None:
+    res = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=True), "--quiet")
+    assert res.code == 0, res.err
+    assert res.err == ""
+    # --verbose asks for the repairs: they are shown, one line per file, and nothing else
+    both = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=True), "--quiet", "--verbose")
+    assert both.code == 0, both.err
+    lines = both.err.splitlines()
+    assert len(lines) == 2 and all(ln.startswith("vixbt: warning: /") for ln in lines), both.err
+
+
+def test_data_info_lists_each_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path,
+                                   counts: Counts) -> None:
+    root = _data_dir(tmp_path, shared_data, vix6m=True)
+    res = vixbt("data", "info", "--data-dir", str(root))
+    assert res.code == 0, res.err
+    assert res.err == ""  # the details are in the output itself
+    n_open = counts["vix_daily.csv"]["open_outside"]
+    body = res.out.split("Repaired or dropped while loading, per file")[1]
+    assert f"/vix_daily.csv: open: {n_open} open(s) outside [low, high]" in body
+    # VIX6M's high and low are not columns of the table: only this section shows the repair
+    assert "/vix6m_daily.csv: high/low: " in body
+    vix_open = next(ln for ln in res.out.splitlines() if ln.startswith("vix_open "))
+    assert vix_open.split()[5] == str(n_open)  # the column's repairs
+    js = vixbt("data", "info", "--data-dir", str(_data_dir(tmp_path, shared_data, vix6m=True)),
+               "--format", "json")
+    assert js.code == 0
+    assert {c["column"]: c["repairs"] for c in js.json()["columns"]}["vix_open"] == n_open
+    assert len(_summary_lines(js.err)) == 1
+
+
+def test_other_warnings_pass_through(vixbt: Vixbt, shared_data: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch, counts: Counts) -> None:
+    import backtest.data.load as load
+
+    original = load.load_market_data
+
+    def warn_then_load(*a: Any, **k: Any) -> Any:
+        warnings.warn("the calendar ends before the data", UserWarning, stacklevel=2)
+        warnings.warn("a future change", FutureWarning, stacklevel=2)
+        return original(*a, **k)
+
+    monkeypatch.setattr(load, "load_market_data", warn_then_load)
+    res = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=False))
+    assert res.code == 0, res.err
+    lines = res.err.splitlines()
+    assert "vixbt: warning: the calendar ends before the data" in lines
+    assert "vixbt: warning: a future change" in lines
+    assert len(_summary_lines(res.err)) == 1
+
+
+def test_no_repairs_no_line(vixbt: Vixbt) -> None:
+    res = vixbt("run", "spike_reversal", "--n-boot", "20", "--no-report", "--format", "json")
+    assert res.code == 0, res.err
+    assert _summary_lines(res.err) == [] and "warning" not in res.err
+
+
+def test_error_after_repairs_is_one_line(vixbt: Vixbt, shared_data: Path, tmp_path: Path,
+                                         one_line_error: Callable[..., None]) -> None:
+    root = _data_dir(tmp_path, shared_data, vix6m=False)
+    (root / "vx.csv").write_text("<html><body>not a futures table</body></html>")
+    with (root / "manifest.csv").open("a") as f:
+        f.write("vx.csv,VX,continuous-wide\n")
+    res = vixbt("data", "info", "--data-dir", str(root), "--format", "json")
+    one_line_error(res, 1, f"{root / 'vx.csv'}: is an HTML page")
+
+
+def test_repair_parse_and_summary() -> None:
+    r = Repair.parse("/d/a.csv: open: 1,234 open(s) outside [low, high] removed "
+                     "(first on 1992-02-11)")
+    assert (r.file, r.column, r.count) == ("/d/a.csv", "open", 1234)
+    assert Repair.parse("/d/b.csv: rows: dates were not in order; sorted").count == 0
+    assert Repair.parse("x.csv: settle: on 2004-01-02 3 rows dropped").count == 3
+    odd = Repair.parse("no columns here 5")
+    assert (odd.file, odd.column, odd.count) == ("no columns here 5", "", 5)
+    reps = [Repair.parse("/d/a.csv: open: 2 bad"), Repair.parse("/d/a.csv: high/low: 1 day"),
+            Repair.parse("/d/b.csv: rows: dates were not in order; sorted")]
+    assert summary_line(reps) == ("vixbt: data: 3 values repaired or dropped in 2 files while "
+                                  "loading (details: vixbt data info, or --verbose)")
+    assert summary_line(reps[2:]).startswith("vixbt: data: repairs in 1 file while loading")
+
+
+def test_repair_log_removes_repeats(capsys: pytest.CaptureFixture[str]) -> None:
+    log = RepairLog()
+    for msg in ("/d/a.csv: open: 2 bad", "/d/a.csv: open: 2 bad", "/d/b.csv: open: 1 bad"):
+        log.record(msg)
+    log.flush()
+    log.flush()  # nothing new: nothing printed
+    assert capsys.readouterr().err.splitlines() == [
+        "vixbt: data: 3 values repaired or dropped in 2 files while loading "
+        "(details: vixbt data info, or --verbose)"]
