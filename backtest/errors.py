@@ -47,4 +47,23 @@ class LookAheadError(VixbtError):
 
 
 class DataRepairWarning(UserWarning):
-    """A data problem was repaired (row dropped, value fixed, index sorted)."""
+    """A data problem was repaired (row dropped, value fixed, index sorted).
+
+    Parameters
+    ----------
+    message : str
+        ``"<file>: <column>: <what was done>"``.
+    source : str or None, default None
+        The file (or source) repaired.
+    column : str or None, default None
+        The field repaired (``open``, ``high/low``, ``settle``, ``rows`` ...).
+    count : int or None, default None
+        Values or rows repaired or dropped (``None``: not a count, e.g. re-sorting).
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, column: str | None = None,
+                 count: int | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.column = column
+        self.count = count

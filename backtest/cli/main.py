@@ -322,7 +322,7 @@ def _one_line_warnings(log: RepairLog) -> None:
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: object = None, line: str | None = None) -> None:
         if issubclass(category, DataRepairWarning):
-            log.record(str(message))
+            log.record(message)
             return
         text = " ".join(str(message).split())
         if text not in seen:  # each distinct message once

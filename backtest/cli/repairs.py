@@ -1,9 +1,9 @@
 """Data repairs on the command line: one summary line instead of one warning per file.
 
 The loader warns with :class:`~backtest.errors.DataRepairWarning` for every file
-it repairs (``"<file>: <column>: <count> ..."``); that is right for library
-users, but on the command line the same lines would greet every command run on
-the same data.  :class:`RepairLog` collects them during one command and prints
+it repairs (fields ``source``, ``column`` and ``count``; message
+``"<file>: <column>: ..."``); that is right for library users, but on the
+command line the same lines would greet every command run on the same data.  :class:`RepairLog` collects them during one command and prints
 
 * by default one line: ``vixbt: data: 5,484 values repaired or dropped in 5
   files while loading (details: vixbt data info, or --verbose)``;
@@ -51,6 +51,19 @@ class Repair:
     column: str
     count: int
     text: str
+
+    @classmethod
+    def from_warning(cls, warning: Warning | str) -> Repair:
+        """The repair a ``DataRepairWarning`` describes: its ``source``, ``column``
+        and ``count`` fields where the loader set them, else parsed from the text."""
+        parsed = cls.parse(str(warning))
+        source = getattr(warning, "source", None)
+        column = getattr(warning, "column", None)
+        count = getattr(warning, "count", None)
+        if source is None or column is None:
+            return parsed
+        return cls(file=str(source), column=str(column),
+                   count=int(count) if count is not None else 0, text=parsed.text)
 
     @classmethod
     def parse(cls, message: str) -> Repair:
@@ -104,9 +117,9 @@ class RepairLog:
     repairs: list[Repair] = field(default_factory=list)
     _pending: list[Repair] = field(default_factory=list, repr=False)
 
-    def record(self, message: str) -> None:
+    def record(self, message: Warning | str) -> None:
         """Record one repair warning (a message seen before is ignored)."""
-        repair = Repair.parse(message)
+        repair = Repair.from_warning(message)
         if any(r.text == repair.text for r in self.repairs):
             return
         self.repairs.append(repair)

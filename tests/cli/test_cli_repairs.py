@@ -205,3 +205,31 @@ def test_repair_log_removes_repeats(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().err.splitlines() == [
         "vixbt: data: 3 values repaired or dropped in 2 files while loading "
         "(details: vixbt data info, or --verbose)"]
+
+
+def test_structured_count_beats_the_text() -> None:
+    """The loader's own count is used, not a number found in the message text."""
+    from backtest.errors import DataRepairWarning
+
+    w = DataRepairWarning("f.csv: open: 2024-01-02 first of 3 bad opens removed",
+                          source="f.csv", column="open", count=7)
+    repair = Repair.from_warning(w)
+    assert (repair.file, repair.column, repair.count) == ("f.csv", "open", 7)
+    # a plain message still parses
+    assert Repair.from_warning("g.csv: settle: 5 row(s) dropped").count == 5
+
+
+def test_loader_warnings_carry_their_counts(shared_data: Path, tmp_path: Path) -> None:
+    """Reading the real VIX file warns with the 47 opens outside [low, high] as a field."""
+    from backtest.data.readers import read_file
+    from backtest.errors import DataRepairWarning
+
+    raw = pd.read_csv(shared_data / "vix_daily.csv")
+    outside = int(((raw["OPEN"] > raw["HIGH"]) | (raw["OPEN"] < raw["LOW"])).sum())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_file(shared_data / "vix_daily.csv", "ohlc-iso", "VIX")
+    repairs = [w.message for w in caught if issubclass(w.category, DataRepairWarning)]
+    opens = [w for w in repairs if getattr(w, "column", None) == "open"]
+    assert len(opens) == 1 and opens[0].count == outside == 47
+    assert opens[0].source.endswith("vix_daily.csv")

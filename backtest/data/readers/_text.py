@@ -40,11 +40,13 @@ class Repairs:
     counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, column: str, n: int, message: str, *, warn: bool = True,
-            count: bool = True) -> None:
+            count: bool = True, values: int | None = None) -> None:
         """Record ``n`` repaired values of ``column`` (no-op when ``n`` is 0).
 
         ``warn`` emits a :class:`~backtest.errors.DataRepairWarning`; ``count``
-        False records the message without counting it as a repair.
+        False records the message without counting it under ``column``.
+        ``values`` is the number of repaired values the warning reports (default:
+        ``n`` when counted, else none -- e.g. re-sorting the dates repairs no value).
         """
         if n <= 0:
             return
@@ -52,7 +54,10 @@ class Repairs:
             self.counts[column] = self.counts.get(column, 0) + n
         self.messages.append(f"{column}: {message}")
         if warn:
-            warnings.warn(f"{self.source}: {column}: {message}", DataRepairWarning,
+            warnings.warn(DataRepairWarning(f"{self.source}: {column}: {message}",
+                                            source=self.source, column=column,
+                                            count=values if values is not None
+                                            else (n if count else None)),
                           stacklevel=3)
 
     def count(self, column: str, n: int) -> None:

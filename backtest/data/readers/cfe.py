@@ -197,7 +197,8 @@ def read_cfe_archive(path: Path, repairs: Repairs) -> pd.DataFrame:
     if n_zero:
         msg = f"{n_zero} row(s) with a zero settle dropped (no settlement yet)"
         repairs.messages.append(f"settle: {msg}")
-        warnings.warn(f"{path}: settle: {msg}", DataRepairWarning, stacklevel=3)
+        warnings.warn(DataRepairWarning(f"{path}: settle: {msg}", source=str(path),
+                                        column="settle", count=n_zero), stacklevel=3)
     frame = frame.sort_values(["expiry", "trade_date"], kind="stable").reset_index(drop=True)
     return frame[list(CFE_COLUMNS)]
 
@@ -207,7 +208,8 @@ def read_cfe_bytes(data: bytes, name: str, repairs: Repairs) -> pd.DataFrame:
     frame = read_cfe_text(decode(data, name), name, repairs)
     n_zero = repairs.counts.get("settle", 0)
     if n_zero:
-        warnings.warn(f"{name}: settle: {n_zero} row(s) with a zero settle dropped",
-                      DataRepairWarning, stacklevel=3)
+        warnings.warn(DataRepairWarning(f"{name}: settle: {n_zero} row(s) with a zero settle "
+                                        "dropped", source=name, column="settle", count=n_zero),
+                      stacklevel=3)
     return frame
 

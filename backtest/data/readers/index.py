@@ -167,7 +167,8 @@ def validate_ohlc(frame: pd.DataFrame, repairs: Repairs) -> pd.DataFrame:
         if bad.any():
             out.loc[bad, ["high", "low"]] = np.nan
             repairs.add("high/low", int(bad.sum()), f"{int(bad.sum())} day(s) with high < low: "
-                        f"high and low removed (first on {_first(idx, bad)})", count=False)
+                        f"high and low removed (first on {_first(idx, bad)})", count=False,
+                        values=int(bad.sum()))
             repairs.count("high", int(bad.sum()))
             repairs.count("low", int(bad.sum()))
         hi, lo = out["high"].to_numpy(), out["low"].to_numpy()
@@ -178,7 +179,8 @@ def validate_ohlc(frame: pd.DataFrame, repairs: Repairs) -> pd.DataFrame:
                 out.loc[bad, ["high", "low"]] = np.nan
                 repairs.add("high/low", int(bad.sum()), f"{int(bad.sum())} day(s) with the close "
                             f"outside [low, high]: high and low removed "
-                            f"(first on {_first(idx, bad)})", count=False)
+                            f"(first on {_first(idx, bad)})", count=False,
+                            values=int(bad.sum()))
                 repairs.count("high", int(bad.sum()))
                 repairs.count("low", int(bad.sum()))
                 hi, lo = out["high"].to_numpy(), out["low"].to_numpy()
