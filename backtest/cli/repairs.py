@@ -3,7 +3,8 @@
 The loader warns with :class:`~backtest.errors.DataRepairWarning` for every file
 it repairs (fields ``source``, ``column`` and ``count``; message
 ``"<file>: <column>: ..."``); that is right for library users, but on the
-command line the same lines would greet every command run on the same data.  :class:`RepairLog` collects them during one command and prints
+command line the same lines would greet every command run on the same data.
+:class:`RepairLog` collects them during one command and prints
 
 * by default one line: ``vixbt: data: 5,484 values repaired or dropped in 5
   files while loading (details: vixbt data info, or --verbose)``;
