@@ -149,7 +149,8 @@ def test_exact_short_trade_by_hand() -> None:
 def test_holding_period_exit_by_hand() -> None:
     """Signal exits off, holding period 2: bought day 2, sold at day 4's open."""
     res = Sweep(Threshold, {"high": [20.0], "low": [10.0]},
-                execution=Execution(exit_on_signal=False, holding_period=2)
+                execution=Execution(exit_on_signal=False, holding_period=2, fees=0.0,
+                                      slippage=0.0)
                 ).run(_tiny(), progress=False)
     row = res.table.iloc[0]
     assert row["total_return"] == pytest.approx(104.0 / 102.0 - 1, rel=1e-12)
