@@ -311,7 +311,8 @@ def return_basis(frame: pd.DataFrame, mode: ReturnsMode = "total",
 
 
 def describe_basis(basis: ReturnBasis, *, fill: str, fees: float, slippage: float,
-                   fallback_share: float | None = None) -> str:
+                   fallback_share: float | None = None,
+                   kind: Literal["run", "study"] = "run") -> str:
     """The one line every report and command output starts with.
 
     States the return basis, the cash rate, the costs per side and the fill
@@ -328,6 +329,8 @@ def describe_basis(basis: ReturnBasis, *, fill: str, fees: float, slippage: floa
     fallback_share : float or None, default None
         Share of fills taken at the close for want of a real open (``nan``:
         no fills).
+    kind : {"run", "study"}, default "run"
+        ``"study"``: the event study's forward returns (no cash, no costs).
 
     Returns
     -------
@@ -343,4 +346,8 @@ def describe_basis(basis: ReturnBasis, *, fill: str, fees: float, slippage: floa
         rule += f" ({share} of fills fell back to the close)"
     costs = (f"costs {fees * 1e4:g} bp fees + {slippage * 1e4:g} bp slippage per side"
              if fees or slippage else "no costs (frictionless)")
+    if kind == "study":
+        what = basis.describe().split("; ")[0]
+        return (f"Basis: {basis.mode} mode: forward SPX returns, {what}; "
+                f"no cash, no costs; {rule}.")
     return f"Basis: {basis.mode} mode: {basis.describe()}; {costs}; {rule}."

@@ -211,3 +211,19 @@ def test_default_costs_and_frictionless_override() -> None:
     assert costly.equity.iloc[-1] == pytest.approx(want, rel=1e-12)
     with pytest.raises(ValueError, match=r"Execution\.returns must be one of price, total"):
         Execution(returns="excess")  # type: ignore[arg-type]
+
+
+def test_event_study_reports_fallback_share_and_basis() -> None:
+    from backtest.evidence.event_study import event_study
+
+    f = _frame()
+    f.loc[f.index[2], "spx_open"] = np.nan
+    sig = pd.Series([True, True, False, False, False, False], index=f.index)
+    res = event_study(sig, f, horizons=(1,), n_boot=0, min_episodes=0)
+    assert res.fallback_share == 0.5  # day 0 fills day 1 (open), day 1 fills day 2 (close)
+    assert res.config.returns == "total"
+    assert res.basis_line.startswith("Basis: total mode: forward SPX returns, total return")
+    assert "(50.0% of fills fell back to the close)" in res.basis_line
+    price = event_study(sig, f, horizons=(1,), n_boot=0, min_episodes=0, returns="price")
+    # the dividend going ex on day 3 lifts the total-return mean, not the price one
+    assert res.table["mean_signal"].iloc[0] > price.table["mean_signal"].iloc[0]
