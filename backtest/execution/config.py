@@ -88,16 +88,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backtest.execution.basis import RETURNS_MODES, ReturnsMode
+from backtest.execution.costs import DEFAULT_FEES, DEFAULT_SLIPPAGE
 from backtest.execution.fills import FILL_COLUMNS, Fill
 
 __all__ = ["DEFAULT_FEES", "DEFAULT_SLIPPAGE", "Execution", "PositionSide"]
 
 PositionSide = Literal["long", "short", "both"]
-
-#: Default fees per side, a fraction of traded value (0.5 bp; see rule 5).
-DEFAULT_FEES = 0.00005
-#: Default slippage per side, a fraction of price (1 bp; see rule 5).
-DEFAULT_SLIPPAGE = 0.0001
 
 
 @dataclass(frozen=True)
