@@ -62,8 +62,9 @@ class DataRepairWarning(UserWarning):
     count : int or None, default None
         Values or rows repaired or dropped (``None``: not a count, e.g. re-sorting).
     by_year : Mapping[int, int] or None, default None
-        ``count`` split by calendar year, where the repair is dated (stale opens,
-        flat rows); None otherwise.
+        ``count`` split by calendar year; set for stale or synthetic prices
+        (:mod:`backtest.data.stale`: opens equal to the previous close, flat
+        O=H=L=C days, stale flat rows), None for every other repair.
     """
 
     def __init__(self, message: str, *, source: str | None = None, column: str | None = None,

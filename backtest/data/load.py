@@ -456,8 +456,7 @@ def _repair_total_return(tr: pd.Series, price: pd.Series, src: ColumnSource
     if len(days):
         years = by_year(days, np.ones(len(days), dtype=bool))
         warnings.warn(DataRepairWarning(f"{src.path}: spxtr: {note}", source=src.path or "spxtr",
-                                        column="spxtr", count=len(days), by_year=years),
-                      stacklevel=3)
+                                        column="spxtr", count=len(days)), stacklevel=3)
         merged = dict(src.repairs_by_year)
         for y, k in years.items():
             merged[y] = merged.get(y, 0) + k

@@ -92,7 +92,7 @@ def test_vxo_vix_splice_rule() -> None:
     t = _table()
     f = market_table(t, "spx", "vxo_vix").frame
     # VXO before 1990-01-02, VIX from that day on, unscaled; a missing VIX day stays missing
-    assert SPLICE_DAY == pd.Timestamp("1990-01-02")
+    assert pd.Timestamp("1990-01-02") == SPLICE_DAY
     np.testing.assert_array_equal(f["vix_close"].to_numpy(), [NAN, 20.0, 17.24, 18.19, NAN])
     np.testing.assert_array_equal(f["vix_open"].to_numpy(), [NAN, NAN, 17.2, 18.0, 19.0])
     assert not set(TERM_STRUCTURE_COLUMNS) & set(f.columns)
