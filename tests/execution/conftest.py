@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -24,8 +22,7 @@ def tiny_frame(opens: list[float], closes: list[float], vix: list[float] | None 
 
 
 @pytest.fixture(scope="session")
-def honest_market(full_frame: pd.DataFrame, data_dir: Path) -> pd.DataFrame:
-    """The real history with stale SPX opens missing and ``spxtr`` / ``dtb3`` (total mode)."""
-    from .honest_data import honest_frame
-
-    return honest_frame(full_frame, data_dir)
+def honest_market(full_table_more) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The real history with every shared file (stale opens missing, ``spxtr``, ``dtb3``)."""
+    frame: pd.DataFrame = full_table_more.frame
+    return frame
