@@ -14,12 +14,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from backtest.data.table import MarketTable
+    from backtest.evidence.event_study import EventStudyResult
     from backtest.execution.config import Execution
+    from backtest.execution.result import RunResult
     from backtest.report.writer import Report
     from strategies.base import Strategy
 
 __all__ = [
     "CliError",
+    "basis_line",
     "emit",
     "load_table",
     "make_execution",
@@ -84,7 +87,12 @@ def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None, *
     end = _date(getattr(args, "end", None), "--end")
     if start is not None and end is not None and start > end:
         raise CliError(f"--start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
+    market = getattr(args, "market", "spx")
+    vol = getattr(args, "vol", None)
+    if columns is not None:
+        columns = _market_columns(columns, market, vol, getattr(args, "returns", None))
     table = load_market_data(getattr(args, "data_dir", None), columns=columns)
+    table = _select_market(args, table, market, vol)
     log = getattr(args, "repair_log", None)
     if summarise_repairs and log is not None:
         log.flush()
@@ -104,6 +112,61 @@ def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None, *
         raise CliError(f"the period {args.start or '...'} .. {args.end or '...'} holds "
                        f"{len(frame)} trading day(s) of the data ({span})")
     return MarketTable(frame=frame, sources=refresh_sources(frame, table.sources))
+
+
+def _market_columns(columns: Iterable[str], market: str, vol: str | None,
+                    returns: str | None) -> list[str]:
+    """``columns`` plus what the market choice and the returns mode read."""
+    from backtest.data.market import market_choice
+
+    try:
+        choice = market_choice(market, vol)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    extra: list[str] = list(choice.needs)
+    if returns == "total":
+        extra += ["spxtr", "dtb3"]
+    cols = [c for c in columns if choice.is_default or not c.startswith(("spx_", "vix_"))]
+    return list(dict.fromkeys([*cols, *extra]))
+
+
+def _select_market(args: argparse.Namespace, table: MarketTable, market: str,
+                   vol: str | None) -> MarketTable:
+    """The table with the ``--market`` / ``--vol`` pair under the SPX/VIX names."""
+    from backtest.data.market import market_choice, market_table
+
+    try:
+        choice = market_choice(market, vol)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    args.market_dropped = choice.dropped
+    return market_table(table, market, vol)
+
+
+def basis_line(frame: pd.DataFrame, *, returns: str, fill: str, fees: float = 0.0,
+               slippage: float = 0.0, runs: Iterable[RunResult] = (),
+               studies: Iterable[EventStudyResult] = (), study: bool = False) -> str:
+    """The basis line of a command's output over ``frame``, with the pooled fallback share
+    of its runs or studies (:func:`backtest.execution.basis.describe_basis`).
+
+    ``study``: the line of event studies (forward returns, no cash, no costs).
+    Without runs or studies the share is not stated.
+    """
+    from backtest.execution.basis import check_mode, describe_basis, return_basis
+    from backtest.execution.fills import pooled_fallback_share
+
+    shares: list[float] = []
+    counts: list[int] = []
+    for r in runs:
+        shares.append(r.fallback_share)
+        counts.append(len(r.fill_bars))
+    for st in studies:
+        shares.append(st.fallback_share)
+        counts.append(st.fills)
+    share = pooled_fallback_share(shares, counts) if counts else None
+    return describe_basis(return_basis(frame, check_mode(returns)), fill=fill, fees=fees,
+                          slippage=slippage, fallback_share=share,
+                          kind="study" if study else "run")
 
 
 def strategy_columns(strategy: Strategy) -> tuple[str, ...]:
@@ -126,9 +189,13 @@ def require_columns(args: argparse.Namespace, table: MarketTable, strategy: Stra
     from backtest.errors import MissingDataError
 
     spans = getattr(args, "full_spans", {})
+    dropped: Mapping[str, str] = getattr(args, "market_dropped", {})
     for col in strategy.columns_needed():
         if table.has(col):
             continue
+        if col in dropped:  # e.g. the VIX term structure on --market ndx
+            raise MissingDataError(f"strategy {strategy.name!r} is skipped on this market: it "
+                                   f"needs {col}, {dropped[col]}", (col,))
         first, last = spans.get(col, (None, None))
         if first is not None and last is not None:
             raise MissingDataError(

@@ -97,9 +97,10 @@ def _basis_options(g: argparse._ArgumentGroup) -> None:
                    help="underlying and its volatility index: spx (S&P 500 with VIX/VXO) or "
                         "ndx (Nasdaq-100 with VXN; term-structure strategies are skipped) "
                         "(default: spx)")
-    g.add_argument("--vol", choices=("vix", "vxo", "vxo_vix"), default="vix",
-                   help="volatility index of the spx market: vix, vxo (from 1986) or vxo_vix "
-                        "(VXO before 1990, VIX after) (default: vix)")
+    g.add_argument("--vol", choices=("vix", "vxo", "vxo_vix", "vxn"), default=None,
+                   help="volatility index the signals watch: vix, vxo (from 1986) or vxo_vix "
+                        "(VXO before 1990, VIX after, unscaled) for spx; vxn for ndx "
+                        "(default: vix for spx, vxn for ndx)")
 
 
 def _execution_options(p: argparse.ArgumentParser) -> None:

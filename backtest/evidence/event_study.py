@@ -266,6 +266,9 @@ class EventStudyResult:
     basis_line : str
         The one-line statement of return basis and fill rule
         (:func:`backtest.execution.basis.describe_basis`).
+    fills : int
+        Entry fills behind ``fallback_share`` (signal days in the sample
+        with a next day).
     """
 
     name: str
@@ -277,6 +280,7 @@ class EventStudyResult:
     _valid: npt.NDArray[np.bool_] = field(repr=False)
     fallback_share: float = float("nan")
     basis_line: str = ""
+    fills: int = 0
 
     def to_frame(self) -> pd.DataFrame:
         """The per-horizon table (a copy)."""
@@ -412,20 +416,21 @@ def event_study(
     table = _study_table(fwd, sig, ok, exp, cfg, int(cfg.n_boot), rng)
     label = name if name is not None else (str(signal.name) if signal.name is not None
                                            else "signal")
-    share, line = _fill_basis(data, sig & ok, ok, cfg)
-    return EventStudyResult(label, exp, cfg, table, fwd, sig, ok, share, line)
+    share, line, fills = _fill_basis(data, sig & ok, ok, cfg)
+    return EventStudyResult(label, exp, cfg, table, fwd, sig, ok, share, line, fills)
 
 
 def _fill_basis(data: pd.DataFrame, events: npt.NDArray[np.bool_],
-                valid: npt.NDArray[np.bool_], cfg: EventStudyConfig) -> tuple[float, str]:
+                valid: npt.NDArray[np.bool_], cfg: EventStudyConfig
+                ) -> tuple[float, str, int]:
     """Fallback share of the events' entry fills, and the basis line of the sample."""
     days = np.flatnonzero(events)
     bars = days[days + 1 < len(data)] + 1
     share = fallback_share(bars, fell_back(data, cfg.fill).to_numpy(dtype=bool))
     if "spx_close" not in data.columns or len(data) == 0:
-        return share, ""
+        return share, "", int(bars.size)
     ok = np.flatnonzero(data["spx_close"].notna().to_numpy() & valid)
     rows = slice(int(ok[0]), int(ok[-1]) + 1) if ok.size else slice(0, 0)
     line = describe_basis(return_basis(data, cfg.returns, rows), fill=cfg.fill, fees=0.0,
                           slippage=0.0, fallback_share=share, kind="study")
-    return share, line
+    return share, line, int(bars.size)

@@ -85,6 +85,7 @@ from backtest.evidence.event_study import (
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.multiple import adjust_pvalues
 from backtest.evidence.strategy_study import StrategyStudy, resolve_strategy, study_strategy
+from backtest.execution.basis import ReturnsMode
 from backtest.execution.fills import Fill
 from strategies.base import Strategy
 
@@ -277,6 +278,7 @@ def verdict_table(
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
     min_episodes: int = DEFAULT_MIN_EPISODES,
+    returns: ReturnsMode = "total",
 ) -> VerdictTable:
     """One table of verdicts across strategies, sides and horizons.
 
@@ -288,7 +290,7 @@ def verdict_table(
         Parameter sets to judge; ``None``: every registered strategy with
         default parameters.  A strategy whose columns the data lacks is skipped
         and the reason recorded.
-    horizons, fill, n_boot, alpha, conf, bootstrap, min_block
+    horizons, fill, n_boot, alpha, conf, bootstrap, min_block, returns
         As in :func:`backtest.evidence.event_study.event_study`.
     seed : int, default 0
         Seed of the bootstrap intervals (one Generator, strategies in order).
@@ -317,11 +319,13 @@ def verdict_table(
         try:
             studies[key] = study_strategy(strat, data, horizons, fill, n_boot=n_boot, seed=rng,
                                           alpha=alpha, conf=conf, bootstrap=bootstrap,
-                                          min_block=min_block, min_episodes=min_episodes)
+                                          min_block=min_block, min_episodes=min_episodes,
+                                          returns=returns)
         except MissingDataError as exc:
             skipped.append((strat.name, str(exc)))
     settings: dict[str, Any] = {
-        "horizons": [int(h) for h in horizons], "fill": fill, "alpha": float(alpha),
+        "horizons": [int(h) for h in horizons], "fill": fill, "returns": returns,
+        "alpha": float(alpha),
         "conf": float(conf), "n_boot": int(n_boot), "seed": int(seed), "bootstrap": bootstrap,
         "min_block": int(min_block), "min_episodes": int(min_episodes), "hac_lags": "horizon",
         "p_value": "one-sided, HAC (Newey-West) t-test of the signal dummy, expected direction",

@@ -337,10 +337,10 @@ def describe_basis(basis: ReturnBasis, *, fill: str, fees: float, slippage: floa
     str
     """
     if fill == "next_open":
-        rule = ("fills at the next day's SPX open, or at that day's close where it has "
+        rule = ("fills at the next day's open, or at that day's close where it has "
                 "no real open")
     else:
-        rule = "fills at the next day's SPX close"
+        rule = "fills at the next day's close"
     if fallback_share is not None:
         share = "-" if not np.isfinite(fallback_share) else f"{fallback_share:.1%}"
         rule += f" ({share} of fills fell back to the close)"
@@ -348,6 +348,6 @@ def describe_basis(basis: ReturnBasis, *, fill: str, fees: float, slippage: floa
              if fees or slippage else "no costs (frictionless)")
     if kind == "study":
         what = basis.describe().split("; ")[0]
-        return (f"Basis: {basis.mode} mode: forward SPX returns, {what}; "
+        return (f"Basis: {basis.mode} mode: forward returns, {what}; "
                 f"no cash, no costs; {rule}.")
     return f"Basis: {basis.mode} mode: {basis.describe()}; {costs}; {rule}."

@@ -29,7 +29,7 @@ import pandas as pd
 from backtest.execution.basis import ReturnsMode, check_mode, dividend_factor
 
 __all__ = ["FILL_COLUMNS", "Fill", "fallback_share", "fell_back", "fill_prices",
-           "forward_returns", "lag_to_fill"]
+           "forward_returns", "lag_to_fill", "pooled_fallback_share"]
 
 Fill = Literal["next_open", "next_close"]
 
@@ -132,6 +132,21 @@ def lag_to_fill(signals: _Frame, fill: Fill = "next_open") -> _Frame:
     """
     _check_fill(fill)
     return signals.shift(1, fill_value=False).astype(bool)
+
+
+def pooled_fallback_share(shares: Sequence[float], fills: Sequence[int]) -> float:
+    """:func:`fallback_share` of several results taken together.
+
+    ``sum(share_i * fills_i) / sum(fills_i)`` -- the share of the pooled
+    fills; results without fills are left out; ``nan`` if none has any.
+    """
+    num = 0.0
+    den = 0
+    for s, k in zip(shares, fills, strict=True):
+        if k > 0:
+            num += float(s) * int(k)
+            den += int(k)
+    return num / den if den else float("nan")
 
 
 def forward_returns(

@@ -94,7 +94,7 @@ def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
         result = run(strategy, frame, execution)
         if study is None:
             study = study_strategy(strategy, frame, horizons, execution.fill, n_boot=n_boot,
-                                   seed=seed)
+                                   seed=seed, returns=execution.returns)
     except MissingDataError as exc:
         return StrategyEvaluation(strategy, skipped=str(exc))
     return StrategyEvaluation(strategy, signals, result, study)

@@ -52,11 +52,15 @@ class Report:
         Run name used in the folder name (e.g. ``"report"``, ``"run-bollinger_break"``).
     subtitle : str, default ""
         Lead paragraph under the title.
+    basis : str, default ""
+        The basis line (return basis, cash rate, costs, fill rule and fallback
+        share; :func:`backtest.execution.basis.describe_basis`), shown first.
     """
 
     title: str
     name: str
     subtitle: str = ""
+    basis: str = ""
     page: HtmlPage = field(init=False)
     charts: dict[str, bytes] = field(default_factory=dict)
     stats: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -83,7 +87,7 @@ class Report:
 
     def html(self) -> str:
         """The rendered page."""
-        return self.page.render(subtitle=self.subtitle)
+        return self.page.render(subtitle=" ".join(t for t in (self.basis, self.subtitle) if t))
 
     def write(self, metadata: Mapping[str, Any], root: str | Path | None = None) -> Path:
         """Write the report into a new results folder and return the folder.

@@ -196,7 +196,7 @@ def test_basis_line_states_everything() -> None:
     assert "(25.0% of fills fell back to the close)" in line
     free = describe_basis(return_basis(_frame(), "price"), fill="next_close", fees=0.0,
                           slippage=0.0)
-    assert "no costs (frictionless)" in free and "next day's SPX close" in free
+    assert "no costs (frictionless)" in free and "next day's close" in free
 
 
 def test_default_costs_and_frictionless_override() -> None:
@@ -222,7 +222,7 @@ def test_event_study_reports_fallback_share_and_basis() -> None:
     res = event_study(sig, f, horizons=(1,), n_boot=0, min_episodes=0)
     assert res.fallback_share == 0.5  # day 0 fills day 1 (open), day 1 fills day 2 (close)
     assert res.config.returns == "total"
-    assert res.basis_line.startswith("Basis: total mode: forward SPX returns, total return")
+    assert res.basis_line.startswith("Basis: total mode: forward returns, total return")
     assert "(50.0% of fills fell back to the close)" in res.basis_line
     price = event_study(sig, f, horizons=(1,), n_boot=0, min_episodes=0, returns="price")
     # the dividend going ex on day 3 lifts the total-return mean, not the price one

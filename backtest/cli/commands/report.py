@@ -7,6 +7,7 @@ from typing import Any
 
 from backtest.cli.common import (
     CliError,
+    basis_line,
     data_doc,
     emit,
     load_table,
@@ -44,14 +45,19 @@ def run(args: argparse.Namespace) -> int:
         table, strategies, execution, horizons=horizons, n_boot=args.n_boot, seed=args.seed,
         progress=lambda it: progress(it, args, desc="backtests", total=len(strategies)),
         charts=not args.no_report)
+    basis = basis_line(table.frame, returns=execution.returns, fill=execution.fill,
+                       fees=execution.fees, slippage=execution.slippage,
+                       runs=[e.result for e in evaluations if e.result is not None])
+    rep.basis = basis
     doc: dict[str, Any] = {"schema": schema_id("report"), "report": None,
-                           "data": data_doc(table), "execution": execution, **rep.summary}
+                           "data": data_doc(table), "execution": execution, "basis": basis,
+                           **rep.summary}
     rep.summary = doc
     folder = write_report(rep, args, {"strategies": [s.name for s in strategies],
                                       "execution": execution, "horizons": horizons,
                                       "n_boot": args.n_boot, "seed": args.seed}, table)
     doc["report"] = str(folder) if folder else None
-    lines = [vt.summary(), ""]
+    lines = [basis, vt.summary(), ""]
     lines += [f"skipped {sk['strategy']}: {sk['reason']}" for sk in doc["skipped"]
               if sk["strategy"] not in dict(vt.skipped)]
     for ev in evaluations:

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         raise MissingDataError(ev.skipped)
     assert ev.result is not None
     doc: dict[str, Any] = {"schema": schema_id("run"), "report": None, "data": data_doc(table),
-                           "execution": execution, "strategy": None}
+                           "execution": execution, "basis": ev.result.basis_line,
+                           "fallback_share": ev.result.fallback_share, "strategy": None}
     stats = stats_table(ev.result)
     folder = None
     if args.no_report:  # no folder: no charts either
@@ -63,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
                  name=f"run-{strategy.name}",
                  subtitle=f"Run {ev.result.index[0]:%Y-%m-%d} .. "
                           f"{ev.result.index[-1]:%Y-%m-%d}; signals at "
-                          f"the close, fills at the {execution.fill.replace('_', ' ')}.")
+                          f"the close, fills at the {execution.fill.replace('_', ' ')}.",
+                 basis=ev.result.basis_line)
     section = add_strategy_section(rep, ev, table.frame)
     from backtest.report.data_section import add_data_section
 

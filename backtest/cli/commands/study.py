@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from backtest.cli.common import (
     CliError,
+    basis_line,
     data_doc,
     emit,
     load_table,
@@ -50,15 +51,18 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
     status(args, f"event studies of every registered strategy ({args.n_boot} bootstrap "
                  "replications each) ...")
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
-                       seed=args.seed)
-    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
+                       seed=args.seed, returns=args.returns)
+    basis = basis_line(table.frame, returns=args.returns, fill=args.fill, study=True,
+                       studies=[r for st in vt.studies.values() for r in st.sides.values()])
+    doc: dict[str, Any] = {**vt.to_dict(), "report": None,  # schema vixbt.verdict_table/1
+                           "basis": basis}
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
                      name="study-verdicts",
                      subtitle=f"Every registered strategy with defaults, data "
                               f"{vt.data_span[0]} .. {vt.data_span[1]}, fills at the "
-                              f"{args.fill.replace('_', ' ')}.")
+                              f"{args.fill.replace('_', ' ')}.", basis=basis)
         rep.page.heading("Verdicts")
         rep.page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                        verdict_column="*")
@@ -78,8 +82,8 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
             vt.to_csv(folder / "verdicts.csv")
             vt.to_json(folder / "verdicts.json")
         doc["report"] = str(folder) if folder else None
-    emit(args, doc, vt.summary(), vt.to_frame().set_index(["strategy", "side", "horizon"]),
-         folder)
+    emit(args, doc, basis + "\n" + vt.summary(),
+         vt.to_frame().set_index(["strategy", "side", "horizon"]), folder)
     return 0
 
 
@@ -106,13 +110,18 @@ def run(args: argparse.Namespace) -> int:
     from backtest.report.writer import Report
 
     st = study_strategy(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
-                        seed=args.seed)
+                        seed=args.seed, returns=args.returns)
+    basis = st.sides[next(iter(st.sides))].basis_line if len(st.sides) == 1 else basis_line(
+        table.frame, returns=args.returns, fill=args.fill, study=True,
+        studies=st.sides.values())
     frame = st.to_frame()
     # per decade and before/after 2008, HAC only: cheap, so always shown
     eras = st.era_table()
     doc: dict[str, Any] = {"schema": schema_id("study"), "report": None,
                            "data": data_doc(table), "strategy": strategy.name,
-                           "params": strategy.params(), "rows": frame, "eras": eras}
+                           "params": strategy.params(), "basis": basis,
+                           "fallback_share": {s: r.fallback_share for s, r in st.sides.items()},
+                           "rows": frame, "eras": eras}
     folder = None
     if not args.no_report:
         from backtest.report.charts import forward_returns_chart
@@ -120,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
         rep = Report(title=f"Event study: {strategy.title or strategy.name}",
                      name=f"study-{strategy.name}",
                      subtitle=f"{strategy.idea} Forward SPX returns from the "
-                              f"{args.fill.replace('_', ' ')} fill after signal days.")
+                              f"{args.fill.replace('_', ' ')} fill after signal days.",
+                     basis=basis)
         rep.page.heading("Forward returns by horizon")
         rep.add_chart(forward_returns_chart(forward_table(st),
                                             title=f"{strategy.name}: SPX after signal days"),
@@ -146,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         if folder is not None:
             eras.to_csv(folder / "eras.csv")
         doc["report"] = str(folder) if folder else None
-    text = st.summary() + "\n\n" + _era_text(eras)
+    text = basis + "\n" + st.summary() + "\n\n" + _era_text(eras)
     # --format csv: the full-sample rows, and with --eras the era rows below them (era "all")
     csv_frame = (pd.concat([frame.assign(era="all").set_index("era", append=True)
                             .reorder_levels(["side", "era", "horizon"]),

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from backtest.cli.common import (
     CliError,
+    basis_line,
     data_doc,
     emit,
     load_table,
@@ -66,8 +67,11 @@ def run(args: argparse.Namespace) -> int:
     evidence = evidence_of_sweep(result, reps=args.n_boot, seed=args.seed,
                                  metric=_selection_metric(args.metric))
     best = result.best(args.metric)
+    period = table.frame.loc[result.period[0]:result.period[1]]  # type: ignore[misc]
+    basis = basis_line(period, returns=execution.returns, fill=execution.fill,
+                       fees=execution.fees, slippage=execution.slippage)
     doc: dict[str, Any] = {
-        "schema": schema_id("sweep"), "report": None, "data": data_doc(table),
+        "schema": schema_id("sweep"), "report": None, "data": data_doc(table), "basis": basis,
         "strategy": cls.name, "grid": dict(grid), "execution": dataclasses.asdict(execution),
         "metric": args.metric, "n_combinations": len(result),
         "period": [result.period[0], result.period[1]],
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     folder = None
     if not args.no_report:
         rep = sweep_report(result, evidence, metric=args.metric, x=args.x, y=args.y)
+        rep.basis = basis
         from backtest.report.data_section import add_data_section
 
         add_data_section(rep, table)
@@ -86,6 +91,6 @@ def run(args: argparse.Namespace) -> int:
                                           "experiment": args.experiment,
                                           "n_boot": args.n_boot, "seed": args.seed}, table)
         doc["report"] = str(folder) if folder else None
-    lines = [result.summary(args.metric), evidence.summary()]
+    lines = [basis, result.summary(args.metric), evidence.summary()]
     emit(args, doc, "\n".join(lines), result.to_frame(), folder)
     return 0
