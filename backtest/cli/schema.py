@@ -6,14 +6,19 @@ is removed or changes meaning; new keys may be added within a version.
 Numbers are plain JSON numbers (returns and rates as fractions, not percent);
 missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
 
+Every document of a command that trades or studies has ``basis``: the one
+line stating the return basis, cash rate, costs, fill rule and the share of
+fills that fell back to the close (:func:`backtest.execution.basis.describe_basis`).
+
 ``vixbt.report/1`` (``vixbt report``)
     ``report`` (folder or null), ``data`` (see below), ``execution``,
     ``verdicts`` (the verdict table document, schema of
     :mod:`backtest.evidence.verdict`), ``strategies`` (list of strategy
     objects), ``skipped`` (list of ``{strategy, reason}``).
 ``vixbt.run/1`` (``vixbt run``)
-    ``report``, ``data``, ``execution`` (the Execution settings), ``strategy``
-    (one strategy object).
+    ``report``, ``data``, ``execution`` (the Execution settings),
+    ``fallback_share`` (share of the run's fills taken at the close for want of
+    a real open), ``strategy`` (one strategy object).
 ``vixbt.sweep/1`` (``vixbt sweep``)
     ``report``, ``data``, ``strategy``, ``grid`` (name -> values), ``execution``,
     ``metric``, ``n_combinations``, ``period`` (first and last day), ``best``
@@ -34,8 +39,10 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     statistics).  SPA and StepM compare each set with buy-and-hold under its
     own costs; a set label is its parameter values joined by ``", "``.
 ``vixbt.study/1`` (``vixbt study STRATEGY``)
-    ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
-    and horizon with the event-study columns), ``eras`` (or null).
+    ``report``, ``data``, ``strategy``, ``params``, ``fallback_share`` (side ->
+    share of its signal days whose entry fill fell back to the close), ``rows``
+    (one object per side and horizon with the event-study columns), ``eras``
+    (or null).
 ``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
     (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
@@ -70,15 +77,18 @@ VERSION = 1
 
 #: Top-level keys of each command's JSON document (the contract tests hold them to).
 SCHEMA_KEYS: dict[str, frozenset[str]] = {
-    "report": frozenset({"schema", "report", "data", "execution", "verdicts", "strategies",
-                         "skipped"}),
-    "run": frozenset({"schema", "report", "data", "execution", "strategy"}),
-    "sweep": frozenset({"schema", "report", "data", "strategy", "grid", "execution", "metric",
+    "report": frozenset({"schema", "report", "data", "execution", "basis", "verdicts",
+                         "strategies", "skipped"}),
+    "run": frozenset({"schema", "report", "data", "execution", "basis", "fallback_share",
+                      "strategy"}),
+    "sweep": frozenset({"schema", "report", "data", "basis", "strategy", "grid", "execution",
+                        "metric",
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
                         "split", "walk_forward", "notes", "rows"}),
-    "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras"}),
+    "study": frozenset({"schema", "report", "data", "strategy", "params", "basis",
+                        "fallback_share", "rows", "eras"}),
     "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
-                                "skipped", "rows"}),
+                                "skipped", "rows", "basis"}),
     "list": frozenset({"schema", "strategies"}),
     "data-info": frozenset({"schema", "start", "end", "rows", "content_hash", "columns"}),
     "data-import": frozenset({"schema", "data_dir", "entry"}),
