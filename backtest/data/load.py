@@ -229,8 +229,8 @@ def _index_columns(raws: list[RawFile], calendar: pd.DatetimeIndex | None
                              "isolated bad prints")
         if col == "spx_open":
             notes.append("many Yahoo SPX opens are not real opens: the previous close "
-                         "(1962-1982, most days 1989-2006) or 0 (removed when read); opens "
-                         "equal to the previous close are removed below")
+                         "(1962-1982, most days 1989-2006) or 0 (removed when read); such opens "
+                         "are removed as not real (counted per year in the next note)")
         values[col] = series
         primary = used[0][0] if used else cands[0][0]
         sources[col] = ColumnSource(column=col, source=" + ".join(res.used),
