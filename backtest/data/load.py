@@ -20,7 +20,9 @@ SKEW     ``skew`` (close)
 SPXTR    ``spxtr`` (S&P 500 total-return index close, :mod:`backtest.data.totalreturn`)
 DTB3     ``dtb3`` (3-month T-bill, percent, discount basis, :mod:`backtest.data.rates`)
 NDX      ``ndx_open, ndx_high, ndx_low, ndx_close`` (Nasdaq-100)
-VXN      ``vxn_open, vxn_high, vxn_low, vxn_close`` (Nasdaq-100 volatility)
+VXN      ``vxn_open, vxn_high, vxn_low, vxn_close`` (Nasdaq-100 volatility; a value
+         dated on a weekend, as FRED's 2003-08-24, is dropped like any non-SPX day,
+         not moved to a neighbouring trading day, and noted)
 =======  =====================================================================
 
 Stale and synthetic prices (:mod:`backtest.data.stale`): in every OHLC group
@@ -227,8 +229,8 @@ def _index_columns(raws: list[RawFile], calendar: pd.DatetimeIndex | None
                              "isolated bad prints")
         if col == "spx_open":
             notes.append("many Yahoo SPX opens are not real opens: the previous close "
-                         "(1962-1982, most days 1989-2006) or 0 (removed when read); opens "
-                         "equal to the previous close are removed below")
+                         "(1962-1982, most days 1989-2006) or 0 (removed when read); such opens "
+                         "are removed as not real (counted per year in the next note)")
         values[col] = series
         primary = used[0][0] if used else cands[0][0]
         sources[col] = ColumnSource(column=col, source=" + ".join(res.used),

@@ -36,7 +36,8 @@ class ManifestEntry:
         Absolute path of the file.
     symbol : str
         Upper-case index symbol it holds (``SPX``, ``VIX``, ``VIX3M``, ``VXV``,
-        ``VIX9D``, ``VIX6M``, ``VVIX``, ``VX``).
+        ``VIX9D``, ``VIX6M``, ``VVIX``, ``VX``, ``VXO``, ``SKEW``, ``SPXTR``, ``DTB3``,
+        ``NDX``, ``VXN``).
     format : str
         Layout name understood by :func:`backtest.data.readers.read_file`.
     span : str, default ""

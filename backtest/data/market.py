@@ -60,8 +60,9 @@ from backtest.data.info import refresh_sources
 from backtest.data.table import ColumnSource, MarketTable
 from backtest.errors import MissingDataError
 
-__all__ = ["DEFAULT_VOL", "MARKETS", "SPLICE_DAY", "TERM_STRUCTURE_COLUMNS", "VOLS", "Market",
-           "MarketChoice", "Vol", "market_choice", "market_frame", "market_table"]
+__all__ = ["DEFAULT_VOL", "MARKETS", "MARKET_VOLS", "SPLICE_DAY", "TERM_STRUCTURE_COLUMNS",
+           "VOLS", "Market", "MarketChoice", "Vol", "market_choice", "market_frame",
+           "market_table"]
 
 Market = Literal["spx", "ndx"]
 Vol = Literal["vix", "vxo", "vxo_vix", "vxn"]

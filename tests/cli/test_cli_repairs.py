@@ -268,3 +268,24 @@ def test_loader_warnings_carry_their_counts(shared_data: Path, tmp_path: Path) -
     opens = [w for w in repairs if getattr(w, "column", None) == "open"]
     assert len(opens) == 1 and opens[0].count == outside == 47
     assert opens[0].source.endswith("vix_daily.csv")
+
+
+def test_stale_prices_in_the_summary_with_their_years() -> None:
+    """Warnings with per-year counts (stale or synthetic prices) are counted apart."""
+    from backtest.errors import DataRepairWarning
+
+    stale = DataRepairWarning("/d/spx.csv: spx_open: 5 open(s) removed as not real",
+                              source="/d/spx.csv", column="spx_open", count=5,
+                              by_year={1999: 3, 2001: 2})
+    r = Repair.from_warning(stale)
+    assert r.by_year == ((1999, 3), (2001, 2)) and r.count == 5
+    other = Repair.parse("/d/vix.csv: open: 2 open(s) outside [low, high] removed")
+    assert other.by_year == ()
+    assert summary_line([r, other]) == (
+        "vixbt: data: 7 values repaired or dropped in 2 files while loading, 5 of them stale "
+        "or synthetic prices, 1999-2001 (details: vixbt data info, or --verbose)")
+    one_year = Repair.from_warning(DataRepairWarning("/d/x.csv: rows: 1 stale row",
+                                                     source="/d/x.csv", column="rows", count=1,
+                                                     by_year={2010: 1}))
+    assert summary_line([one_year]).endswith("1 of them stale or synthetic prices, 2010 "
+                                             "(details: vixbt data info, or --verbose)")

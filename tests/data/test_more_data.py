@@ -175,3 +175,18 @@ def test_raw_vx_contracts_equal_the_continuous_table_over_the_whole_overlap(
     # the 2015-2017 archive alone: 493 days from 2015-04-02
     tail = common[common >= pd.Timestamp("2015-04-02")]
     assert len(tail) == 493
+
+
+def test_subset_of_new_columns_equals_the_full_table(full_table_more: MarketTable,
+                                                     full_data_dir_more: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        sub = load_market_data(full_data_dir_more, columns=["ndx_open", "vxn_close", "dtb3",
+                                                            "spxtr"])
+    assert set(sub.columns) == {"spx_open", "spx_high", "spx_low", "spx_close", "spx_volume",
+                                "spxtr", "dtb3", "ndx_open", "ndx_high", "ndx_low", "ndx_close",
+                                "vxn_open", "vxn_high", "vxn_low", "vxn_close"}
+    assert sub.frame.index.equals(full_table_more.frame.index)
+    for c in sub.columns:
+        np.testing.assert_array_equal(sub.frame[c].to_numpy(), full_table_more.frame[c].to_numpy())
+        assert sub.sources[c] == full_table_more.sources[c]
