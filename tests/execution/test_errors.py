@@ -70,7 +70,7 @@ def test_missing_open_on_a_fill_day_falls_back_to_that_close() -> None:
     assert "50.0% of fills fell back to the close" in res.basis_line
     # without a close either, the day cannot be valued: named
     frame2 = frame.copy()
-    frame2.iloc[3, frame2.columns.get_loc("spx_close")] = float("nan")
+    frame2.loc[frame2.index[3], "spx_close"] = float("nan")
     with pytest.raises(DataError, match="spx_close is missing on 2024-01-04"):
         run_signals(make_signals(frame2, le=[2]), frame2)
     # a missing open on a day without an order is harmless

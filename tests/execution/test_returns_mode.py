@@ -27,8 +27,6 @@ from .adhoc import SmaBand
 from .reference import simulate
 from .test_portfolio_exact import make_signals
 
-FREE = {"fees": 0.0, "slippage": 0.0}
-
 
 def _frame() -> pd.DataFrame:
     """Six days over a weekend: a dividend goes ex on day 3 (Mon), the bill at 5 %."""
@@ -89,7 +87,7 @@ def test_long_earns_dividend_and_cash_earns_the_bill_by_hand() -> None:
     c = cash_returns(f)
     # buy at day 1's open (signal day 0), sell at day 4's open (signal day 3)
     res = run_signals(make_signals(f, le=[0], lx=[3]), f,
-                      Execution(init_cash=1000.0, returns="total", **FREE))
+                      Execution(init_cash=1000.0, returns="total", fees=0.0, slippage=0.0))
     units = 1000.0 * (1 + c[1]) / 101.0  # the cash earned a day of interest first
     # held over the closes of days 1..3: the day-3 dividend (1 %) is reinvested
     proceeds = units * 1.01 * 105.0
@@ -101,7 +99,7 @@ def test_long_earns_dividend_and_cash_earns_the_bill_by_hand() -> None:
     assert t["pnl"] == pytest.approx(proceeds - 1000.0 * (1 + c[1]), rel=1e-12)
     # the price mode of the same trade: no dividend, no interest
     res_p = run_signals(make_signals(f, le=[0], lx=[3]), f,
-                        Execution(init_cash=1000.0, returns="price", **FREE))
+                        Execution(init_cash=1000.0, returns="price", fees=0.0, slippage=0.0))
     assert res_p.equity.iloc[-1] == pytest.approx(1000.0 / 101.0 * 105.0, rel=1e-12)
     # the benchmark is a total-return buy-and-hold: close of day 5 with the dividend
     assert res.benchmark_equity.iloc[-1] == pytest.approx(1000.0 / 99.0 * 106.0 * 1.01,
@@ -112,7 +110,7 @@ def test_short_pays_dividend_and_its_proceeds_earn_the_bill_by_hand() -> None:
     f = _frame()
     c = cash_returns(f)
     res = run_signals(make_signals(f, se=[0], sx=[3]), f,
-                      Execution(init_cash=1000.0, returns="total", **FREE))
+                      Execution(init_cash=1000.0, returns="total", fees=0.0, slippage=0.0))
     equity = 1000.0 * (1 + c[1])
     n = equity / 101.0
     cash = 2.0 * equity  # proceeds plus equity
@@ -139,14 +137,16 @@ def test_hand_frame_equals_reference(returns: str, le: list[int], lx: list[int],
                    start=f.index[0], end=f.index[-1], sides=res.sides, fees=0.001,
                    slippage=0.002, init_cash=1000.0, returns=returns)
     np.testing.assert_allclose(res.equity.to_numpy(), ref.equity, rtol=1e-12)
-    np.testing.assert_allclose(res.trades["pnl"], [t.pnl for t in ref.trades], rtol=1e-9)
+    np.testing.assert_allclose(res.trades["pnl"], [float(t.pnl or 0.0) for t in ref.trades],
+                               rtol=1e-9)
     np.testing.assert_allclose(res.trades["entry_price"],
                                [t.entry_price for t in ref.trades], rtol=1e-12)
 
 
 def test_sharpe_and_sortino_are_in_excess_of_the_bill() -> None:
     f = _frame()
-    res = run_signals(make_signals(f, le=[0], lx=[3]), f, Execution(returns="total", **FREE))
+    res = run_signals(make_signals(f, le=[0], lx=[3]), f,
+                      Execution(returns="total", fees=0.0, slippage=0.0))
     r, rf = res.returns.to_numpy(), cash_returns(f)
     rf[0] = 0.0
     x = r - rf
