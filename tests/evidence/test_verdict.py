@@ -53,7 +53,8 @@ def test_spike_reversal_matches_plain_pandas(table, real_frame: pd.DataFrame) ->
     rows = table.to_frame().query("strategy == 'spike_reversal'").set_index("horizon")
     assert rows.side.unique().tolist() == ["long"] and (rows.expect == "higher").all()
     for h in HORIZONS:
-        fwd = (f["spx_open"].shift(-(1 + h)) / f["spx_open"].shift(-1) - 1.0).to_numpy()
+        px = f["spx_open"].fillna(f["spx_close"])  # a day without a real open fills at its close
+        fwd = (px.shift(-(1 + h)) / px.shift(-1) - 1.0).to_numpy()
         ok = sample & np.isfinite(fwd)
         y, d = fwd[ok], signal[ok]
         r = rows.loc[h]
@@ -203,7 +204,8 @@ def test_era_table_matches_plain_pandas_for_one_era(real_frame: pd.DataFrame) ->
     first = int(np.flatnonzero(vix.notna().to_numpy())[0])
     sample = vix.notna().to_numpy() & (pos >= first + 9)
     h = 5
-    fwd = (f["spx_open"].shift(-(1 + h)) / f["spx_open"].shift(-1) - 1.0).to_numpy()
+    px = f["spx_open"].fillna(f["spx_close"])  # a day without a real open fills at its close
+    fwd = (px.shift(-(1 + h)) / px.shift(-1) - 1.0).to_numpy()
     et = study_strategy("spike_reversal", real_frame, horizons=(h,), n_boot=0).era_table()
     assert list(et.columns)[-1] == "verdict"
     eras = et.index.get_level_values("era")
