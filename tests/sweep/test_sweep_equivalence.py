@@ -101,10 +101,12 @@ def test_row_equals_single_run(market: pd.DataFrame) -> None:
         _assert_stats_equal(row, single.stats, key)
 
 
-def test_benchmark_equals_run_benchmark(market: pd.DataFrame) -> None:
-    ex = Execution(fees=0.001)
-    res = Sweep(BollingerBreak, {"window": [63]}, execution=ex).run(market, progress=False)
-    single = run(BollingerBreak(), market, ex)
+@pytest.mark.parametrize("returns", ["price", "total"])
+def test_benchmark_equals_run_benchmark(honest_market: pd.DataFrame, returns: str) -> None:
+    ex = Execution(fees=0.001, returns=returns)  # type: ignore[arg-type]
+    res = Sweep(BollingerBreak, {"window": [63]}, execution=ex).run(honest_market,
+                                                                   progress=False)
+    single = run(BollingerBreak(), honest_market, ex)
     _assert_stats_equal(res.benchmark.iloc[0], single.benchmark_stats, "benchmark")
 
 
