@@ -31,6 +31,7 @@ import inspect
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -171,8 +172,15 @@ def _build(fn: SignalFunction, *, name: str, idea: str, sides: tuple[Side, ...],
                                      namespace=namespace)
     cls.__module__ = fn.__module__
     cls.__qualname__ = fn.__qualname__
+    cls.__name__ = fn.__name__
+    try:
+        cls()
+    except ValueError as exc:
+        raise ValueError(f"{where}: the defaults are refused: {exc}") from None
     if registered:
-        register(cls, origin=f"{where} ({fn.__module__})")
+        code = fn.__code__
+        register(cls, origin=f"function {fn.__qualname__} ({Path(code.co_filename).name}, "
+                              f"line {code.co_firstlineno})")
     return cls
 
 
