@@ -358,9 +358,9 @@ def check_boolean_aligned(cls: type[Strategy], data: pd.DataFrame,
 def check_deterministic(cls: type[Strategy], data: pd.DataFrame,
                         sets: Sequence[Strategy]) -> CheckResult:
     """Same signals twice, data unmodified, grid column = single run, order-free."""
-    before = data.copy()
-    grid = cls.grid(data, sets)
-    if not data.equals(before) or not data.columns.equals(before.columns):
+    work = data.copy()
+    grid = cls.grid(work, sets)
+    if not work.equals(data) or not work.columns.equals(data.columns):
         return CheckResult("deterministic", False, "computing the signals modified the data "
                                                    "frame (work on a copy)")
     again = cls.grid(data.copy(), sets)
@@ -576,16 +576,18 @@ def check_strategy(cls: type[Strategy], data: pd.DataFrame,
     missing = tuple(c for c in needed if c not in data.columns or not data[c].notna().any())
     if missing:
         raise MissingDataError(f"strategy {cls.name!r} needs column(s) {', '.join(missing)}, "
-                               "which the data does not have", missing)
+                               "which the data does not have; load a data directory that "
+                               "holds them (see `vixbt data info`)", missing)
+    # each check gets its own copy: a strategy that modifies its input cannot hide it
     runs: dict[str, Callable[[], CheckResult]] = {
         "parameters": lambda: check_parameters(cls),
-        "columns": lambda: check_columns(cls, data, chosen),
-        "boolean_aligned": lambda: check_boolean_aligned(cls, data, chosen),
-        "deterministic": lambda: check_deterministic(cls, data, chosen),
-        "warmup": lambda: check_warmup(cls, data, chosen),
-        "fires": lambda: check_fires(cls, data),
-        "no_look_ahead": lambda: check_no_look_ahead(cls, data, chosen),
-        "self_test": lambda: check_self_test(cls, data, chosen),
+        "columns": lambda: check_columns(cls, data.copy(), chosen),
+        "boolean_aligned": lambda: check_boolean_aligned(cls, data.copy(), chosen),
+        "deterministic": lambda: check_deterministic(cls, data.copy(), chosen),
+        "warmup": lambda: check_warmup(cls, data.copy(), chosen),
+        "fires": lambda: check_fires(cls, data.copy()),
+        "no_look_ahead": lambda: check_no_look_ahead(cls, data.copy(), chosen),
+        "self_test": lambda: check_self_test(cls, data.copy(), chosen),
     }
     results = []
     for name in names:
