@@ -319,13 +319,13 @@ class Strategy:
     @classmethod
     def param_specs(cls) -> dict[str, ParamSpec]:
         """Parameter name -> allowed values, in field order."""
-        return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls)
                 if "spec" in f.metadata}
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
         """Parameter name -> default value."""
-        return {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        return {f.name: f.default for f in dataclasses.fields(cls)
                 if "spec" in f.metadata}
 
     @classmethod

@@ -234,7 +234,7 @@ def _param(where: str, name: str, kind: type, default: Any, rng: Range | None,
            doc: str | None) -> Any:
     text = doc or name.replace("_", " ")
     if kind is bool:
-        choices: Sequence[Any] = rng if rng is not None else (False, True)  # type: ignore[assignment]
+        choices: Sequence[Any] = rng if rng is not None else (False, True)
         return param(default, text, choices=list(choices))
     if kind is str:
         if rng is None or (isinstance(rng, tuple) and len(rng) == 2

@@ -369,7 +369,7 @@ def _one_line_warnings(log: RepairLog) -> None:
             seen.add(text)
             print(f"vixbt: warning: {text}", file=sys.stderr)
 
-    warnings.showwarning = show  # type: ignore[assignment]
+    warnings.showwarning = show
     # every repair reaches the log (it removes repeats itself)
     warnings.simplefilter("always", DataRepairWarning)
     # numerical noise (NaN comparisons during warm-up) is not something a user can act on
