@@ -76,11 +76,10 @@ def main() -> None:
 
     data_dir = os.environ.get("VIXBT_DATA_DIR", str(HERE.parent.parent / "shared" / "data"))
     frame = load_market_data(data_dir, columns=["vix_close"]).frame.loc["1990":]
-    out["load_average"] = os.getloadavg()[0]
+    out: dict[str, Any] = {"days": len(frame), "load_average": os.getloadavg()[0]}
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           f"data: {len(frame):,} days {frame.index[0]:%Y-%m-%d} .. {frame.index[-1]:%Y-%m-%d}")
 
-    out: dict[str, Any] = {"days": len(frame)}
     vec_sets = BollingerBreak.product(**SIGNAL_GRID)
     per_sets = PerSetBollinger.product(**SIGNAL_GRID)
     n = len(vec_sets)
