@@ -131,3 +131,19 @@ def test_check_builtin_and_bad_input(vixbt: Callable[..., Any],
                    "--only: unknown check(s) speed")
     one_line_error(vixbt("check", "contango_flip", "--quiet"), 2, "contango_flip", "vix3m",
                    "see `vixbt data info`")
+
+
+def test_readme_example_runs_and_passes_the_check(vixbt: Callable[..., Any],
+                                                  tmp_path: Path) -> None:
+    """The README's my_signals.py, verbatim, through vixbt check and vixbt run."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"Save it as `my_signals\.py`:\n\n```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    path = tmp_path / "my_signals.py"
+    path.write_text(block.group(1), encoding="utf-8")
+    res = vixbt("check", str(path), "--quiet")
+    assert res.code == 0, res.out + res.err
+    assert "vix_jump_trend: every check passed" in res.out
+    run = vixbt("run", "vix_jump_trend", "--strategy-file", str(path), "--no-report",
+                "--quiet", "--format", "json")
+    assert run.code == 0 and run.json()["strategy"]["stats"]["trades"] > 10
