@@ -116,6 +116,7 @@ def test_check_passes_a_sound_file_and_fails_a_planted_leak(vixbt: Callable[...,
     table = vixbt("check", str(files["peek"]), "--only", "no_look_ahead")
     assert table.code == 1 and "FAIL  no_look_ahead" in table.out
     assert "peeking: 1 check(s) failed" in table.out
+    assert "peeking" not in REGISTRY and "vix_jump_trend" not in REGISTRY
 
 
 def test_check_builtin_and_bad_input(vixbt: Callable[..., Any],

@@ -31,6 +31,13 @@ def _targets(args: argparse.Namespace) -> list[type[Strategy]]:
 
 def run(args: argparse.Namespace) -> int:
     """Check the strategies and print the short report."""
+    from strategies.registry import restored
+
+    with restored():  # a FILE's strategies are registered for this command only
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from backtest.errors import MissingDataError
     from strategies.check import CHECKS, check_strategy
 
