@@ -482,14 +482,20 @@ def check_strategy(cls: type[Strategy], data: pd.DataFrame,
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise ValueError(f"unknown check(s) {', '.join(unknown)}; checks: {', '.join(CHECKS)}")
+    notes: list[str] = []
     if sets is None:
         chosen = example_sets(cls)
+        usable = [s for s in chosen if not _absent(data, s.columns_needed())]
+        if usable and usable[0] == chosen[0] and len(usable) < len(chosen):
+            gone = sorted({c for s in chosen for c in _absent(data, s.columns_needed())})
+            notes.append(f"{len(chosen) - len(usable)} example set(s) left out: they need "
+                         f"{', '.join(gone)}, which the data does not have")
+            chosen = usable
     else:
         chosen = [s if isinstance(s, Strategy) else cls.from_params(**dict(s)) for s in sets]
     if not chosen:
         raise ValueError("check_strategy needs at least one parameter set")
-    needed = sorted({c for s in chosen for c in s.columns_needed()})
-    missing = tuple(c for c in needed if c not in data.columns or not data[c].notna().any())
+    missing = _absent(data, sorted({c for s in chosen for c in s.columns_needed()}))
     if missing:
         raise MissingDataError(f"strategy {cls.name!r} needs column(s) {', '.join(missing)}, "
                                "which the data does not have; load a data directory that "
@@ -519,7 +525,7 @@ def check_strategy(cls: type[Strategy], data: pd.DataFrame,
         results.append(dataclasses.replace(res, seconds=time.perf_counter() - t0))
     return CheckReport(strategy=cls.name, sets=tuple(s.params() for s in chosen),
                        start=pd.Timestamp(data.index[0]), end=pd.Timestamp(data.index[-1]),
-                       results=tuple(results))
+                       results=tuple(results), notes=tuple(notes))
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -527,6 +533,10 @@ def check_strategy(cls: type[Strategy], data: pd.DataFrame,
 
 def _params(cls: type[Strategy], sets: Sequence[Strategy]) -> ParamArrays:
     return ParamArrays({k: np.asarray([getattr(s, k) for s in sets]) for k in cls.param_specs()})
+
+
+def _absent(data: pd.DataFrame, columns: Sequence[str]) -> tuple[str, ...]:
+    return tuple(c for c in columns if c not in data.columns or not data[c].notna().any())
 
 
 def _label(s: Strategy) -> str:

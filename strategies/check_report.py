@@ -47,6 +47,8 @@ class CheckReport:
     start, end : pandas.Timestamp
         Span of the data.
     results : tuple of CheckResult
+    notes : tuple of str
+        What was left out (parameter sets whose columns the data lacks).
     """
 
     strategy: str
@@ -54,6 +56,7 @@ class CheckReport:
     start: pd.Timestamp
     end: pd.Timestamp
     results: tuple[CheckResult, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -76,6 +79,7 @@ class CheckReport:
         """A short report: one line per check, then the verdict."""
         lines = [f"{self.strategy}: {len(self.sets)} parameter set(s) on "
                  f"{self.start:%Y-%m-%d} .. {self.end:%Y-%m-%d}"]
+        lines.extend(f"  note: {n}" for n in self.notes)
         for r in self.results:
             lines.append(f"  {'PASS' if r.passed else 'FAIL'}  {r.name:<16} {r.message}")
         n = len(self.failed)
@@ -91,5 +95,5 @@ class CheckReport:
         """JSON-ready: strategy, passed, span, parameter sets, checks."""
         return {"strategy": self.strategy, "passed": self.passed,
                 "start": f"{self.start:%Y-%m-%d}", "end": f"{self.end:%Y-%m-%d}",
-                "sets": [dict(s) for s in self.sets],
+                "sets": [dict(s) for s in self.sets], "notes": list(self.notes),
                 "checks": [dataclasses.asdict(r) for r in self.results]}

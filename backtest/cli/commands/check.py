@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from backtest.errors import MissingDataError
-    from strategies.check import CHECKS, check_strategy
+    from strategies.check import CHECKS, check_strategy, example_sets
 
     only = None
     if args.only:
@@ -49,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
             raise CliError(f"--only: unknown check(s) {', '.join(unknown)}; checks: "
                            f"{', '.join(CHECKS)}")
     classes = _targets(args)
-    columns = sorted({c for cls in classes for c in cls().columns_needed()})
+    columns = sorted({c for cls in classes for s in example_sets(cls) for c in s.columns_needed()})
     table = load_table(args, columns=columns)
     reports = []
     skipped: list[dict[str, str]] = []
