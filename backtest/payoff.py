@@ -36,14 +36,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 __all__ = ["Leg", "PayoffResult", "Position", "payoff"]
 
@@ -283,12 +280,6 @@ class PayoffResult:
             "max_loss_unbounded": self.max_loss is None,
             "multiplier": self.multiplier,
         }
-
-    def plot(self) -> Figure:
-        """Payoff diagram (see :func:`backtest.report.charts.payoff_chart`)."""
-        from backtest.report.charts import payoff_chart
-
-        return payoff_chart(self)
 
 
 def payoff(position: Position | Sequence[Leg] | Sequence[str], *,

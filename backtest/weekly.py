@@ -30,8 +30,6 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from backtest.data.table import MarketTable
 
 __all__ = ["CurveSnapshot", "WeeklyView", "curve_snapshot", "weekly_changes", "weekly_view"]
@@ -357,12 +355,6 @@ class WeeklyView:
                              f"({float(r['premium_to_spot']):+.2f})")
             lines.append(f"    cheapest: {float(c.cheapest['settle']):.3f}")
         return "\n".join(lines)
-
-    def plot(self) -> Figure:
-        """Chart: the week against the history of weekly changes, recent VIX, the curve."""
-        from backtest.report.weekly_chart import weekly_chart
-
-        return weekly_chart(self)
 
 
 def weekly_view(data: MarketTable | pd.DataFrame, date: str | pd.Timestamp | None = None,

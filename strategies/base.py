@@ -8,6 +8,18 @@ single classmethod, :meth:`Strategy.generate`, that computes the signals for
 entry per parameter set, and the method returns ``(T, n)`` boolean arrays.  A
 single run is a grid of one, so single runs and sweeps share one code path.
 
+The per-set path
+----------------
+A strategy may instead implement plain methods over *one* parameter set,
+written with ordinary pandas: ``entries(self, data) -> pd.Series`` (the long
+side's entries) and optionally ``exits``, ``short_entries`` and
+``short_exits``, each returning a boolean Series indexed like ``data``.  The
+base class's :meth:`Strategy.generate` then loops over the parameter sets,
+building one instance per set.  This is the slow path (one pandas computation
+per set; see ``benchmarks/bench_per_set.py``); runs, sweeps, studies and
+reports use it unchanged.  The built-in strategies keep their vectorised
+``generate``.
+
 Signals are computed only from what is known at each day's close; a strategy
 never shifts its own output -- the execution layer applies the fill lag.
 """
@@ -28,6 +40,7 @@ import pandas as pd
 from backtest.errors import MissingDataError
 
 __all__ = [
+    "PER_SET_METHODS",
     "GridSignals",
     "ParamArrays",
     "ParamSpec",
@@ -47,6 +60,14 @@ Reversal = Literal["fear", "complacency"]
 """Which extreme a side responds to: fear -> long, complacency -> short."""
 
 BoolArray = npt.NDArray[np.bool_]
+
+#: Per-set methods and the :class:`RawSignals` field each fills.
+PER_SET_METHODS: dict[str, str] = {
+    "entries": "long_entries",
+    "exits": "long_exits",
+    "short_entries": "short_entries",
+    "short_exits": "short_exits",
+}
 
 
 @dataclass(frozen=True)
@@ -230,9 +251,11 @@ class Strategy:
     """Base class of every VIX signal.
 
     Subclasses are ``@dataclass(frozen=True)`` with parameters declared by
-    :func:`param`, set the class variables below and implement
-    :meth:`generate` (and :meth:`warmup_for` when the warm-up is not simply the
-    largest window-like parameter).
+    :func:`param`, set the class variables below and implement either
+    :meth:`generate` (vectorised over parameter sets) or the per-set methods
+    ``entries``/``exits``/``short_entries``/``short_exits`` (the slow path, see
+    the module docstring), and :meth:`warmup_for` when the warm-up is not
+    simply the largest window-like parameter.
 
     Class variables
     ---------------
@@ -260,6 +283,21 @@ class Strategy:
     sides: ClassVar[tuple[Side, ...]] = ("long",)
     holding_period: ClassVar[int | None] = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.is_per_set():
+            return
+        have = set(cls.per_set_methods())
+        for side, method in (("long", "entries"), ("short", "short_entries")):
+            if side in cls.sides and method not in have:
+                raise TypeError(f"{cls.__name__} trades the {side} side (sides={cls.sides!r}) "
+                                f"but defines no {method}(self, data) method")
+        for method in have:
+            side = "short" if method.startswith("short") else "long"
+            if side not in cls.sides:
+                raise TypeError(f"{cls.__name__} defines {method}() but sides={cls.sides!r} "
+                                f"has no {side!r}: add it to sides or remove the method")
+
     # -- parameters ---------------------------------------------------------------
 
     def __post_init__(self) -> None:
@@ -281,13 +319,13 @@ class Strategy:
     @classmethod
     def param_specs(cls) -> dict[str, ParamSpec]:
         """Parameter name -> allowed values, in field order."""
-        return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls)
                 if "spec" in f.metadata}
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
         """Parameter name -> default value."""
-        return {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        return {f.name: f.default for f in dataclasses.fields(cls)
                 if "spec" in f.metadata}
 
     @classmethod
@@ -329,7 +367,13 @@ class Strategy:
     @property
     def has_exit_rule(self) -> bool:
         """Whether this parameter set emits exit signals (override: ``False`` for
-        ideas without an exit, or a parameter such as ``exit_style="none"``)."""
+        ideas without an exit, or a parameter such as ``exit_style="none"``).
+
+        A per-set strategy has one when it defines ``exits`` or ``short_exits``.
+        """
+        cls = type(self)
+        if cls.is_per_set():
+            return any(m in ("exits", "short_exits") for m in cls.per_set_methods())
         return True
 
     @property
@@ -361,8 +405,49 @@ class Strategy:
         Returns
         -------
         RawSignals
+
+        Notes
+        -----
+        The base implementation is the per-set path: it builds one instance
+        per parameter set and calls its per-set methods (see the module
+        docstring), one pandas computation per set.
         """
-        raise NotImplementedError
+        if not cls.is_per_set():
+            raise NotImplementedError(
+                f"{cls.__name__} implements neither generate(cls, data, p) nor the per-set "
+                "method entries(self, data) (or short_entries)")
+        names = p.names()
+        out: dict[str, BoolArray] = {}
+        for i in range(p.n):
+            inst = cls(**{k: getattr(p, k)[i] for k in names})
+            for field, series in inst.per_set_signals(data).items():
+                if field not in out:
+                    out[field] = np.zeros((len(data), p.n), dtype=bool)
+                out[field][:, i] = _per_set_column(cls, field, series, data)
+        return RawSignals(**out)
+
+    @classmethod
+    def is_per_set(cls) -> bool:
+        """Whether signals come from the per-set methods (``generate`` not overridden)."""
+        return (getattr(cls.generate, "__func__", None) is _BASE_GENERATE
+                and bool(cls.per_set_methods()))
+
+    @classmethod
+    def per_set_methods(cls) -> tuple[str, ...]:
+        """The per-set methods (``entries``, ``exits``, ...) this class defines."""
+        return tuple(m for m in PER_SET_METHODS if callable(getattr(cls, m, None)))
+
+    def per_set_signals(self, data: pd.DataFrame) -> dict[str, Any]:
+        """This parameter set's signals from its per-set methods.
+
+        Returns
+        -------
+        dict
+            :class:`RawSignals` field name (``"long_entries"`` ...) -> the
+            method's output, for every per-set method the class defines.
+        """
+        return {field: getattr(self, m)(data) for m, field in PER_SET_METHODS.items()
+                if m in type(self).per_set_methods()}
 
     def signals(self, data: pd.DataFrame) -> Signals:
         """Signals of this parameter set on ``data``.
@@ -410,6 +495,28 @@ class Strategy:
         keys = list(grid)
         return [cls.from_params(**dict(zip(keys, combo, strict=True)))
                 for combo in itertools.product(*(list(grid[k]) for k in keys))]
+
+
+_BASE_GENERATE = Strategy.__dict__["generate"].__func__
+
+
+def _per_set_column(cls: type[Strategy], field: str, series: Any, data: pd.DataFrame
+                    ) -> BoolArray:
+    """One per-set output checked and as a boolean array: a bool Series indexed like ``data``."""
+    method = next(m for m, f in PER_SET_METHODS.items() if f == field)
+    where = f"{cls.__name__}.{method}"
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"{where} returned {type(series).__name__}; it must return a boolean "
+                        "pandas Series indexed like the data")
+    if series.dtype != bool:
+        raise TypeError(f"{where} returned a Series of dtype {series.dtype}; it must be bool "
+                        "(a comparison such as `x > y`; after shift(), add .fillna(False)"
+                        ".astype(bool))")
+    if not series.index.equals(data.index):
+        raise ValueError(f"{where} returned a Series whose index differs from the data's "
+                         f"({len(series)} rows against {len(data)}); keep the data's index "
+                         "(no dropna(), no resampling)")
+    return series.to_numpy(dtype=bool)
 
 
 def _require(cls: type[Strategy], data: pd.DataFrame, needed: Sequence[str]) -> None:

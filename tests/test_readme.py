@@ -30,3 +30,13 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     test_command = _commands(blocks[1])[0]
     ci_lines = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert test_command in ci_lines, f"{test_command!r} is not a line of .ci/run"
+
+
+def test_ci_checks_style_and_types_after_the_tests() -> None:
+    """.ci/run lints and type-checks both packages, after the test command."""
+    lines = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()]
+    tests = next(i for i, ln in enumerate(lines) if "pytest" in ln)
+    ruff = lines.index(".venv/bin/ruff check backtest strategies tests")
+    mypy = lines.index(".venv/bin/mypy --strict backtest strategies")
+    dev = lines.index('.venv/bin/pip install -q -e ".[dev]"')
+    assert tests < dev < ruff < mypy

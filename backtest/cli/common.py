@@ -107,7 +107,7 @@ def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None, *
     from backtest.data.info import refresh_sources
     from backtest.data.table import MarketTable
 
-    frame = table.frame.loc[start:end]  # type: ignore[misc]
+    frame = table.frame.loc[start:end]
     if len(frame) < 2:
         raise CliError(f"the period {args.start or '...'} .. {args.end or '...'} holds "
                        f"{len(frame)} trading day(s) of the data ({span})")

@@ -7,6 +7,7 @@ Commands
 ``vixbt sweep STRATEGY``         a parameter grid (``--grid`` or ``--experiment file.toml``)
 ``vixbt study [STRATEGY]``       event study / verdict table (all strategies by default)
 ``vixbt list``                   strategies, parameters, defaults, ideas
+``vixbt check [STRATEGY|FILE]``  the strategy contract: parameters, warm-up, no look-ahead
 ``vixbt data info|import|update``  the market data and the data directory
 ``vixbt weekly``                 the week's VIX change, rank and futures curve
 ``vixbt payoff``                 payoff at expiration of a VIX option position
@@ -17,6 +18,13 @@ Exit status
 outside the data, a strategy needing data that is absent, a usage error);
 1 a data or download failure, or an unexpected error.  Errors print one line
 ``vixbt <command>: error: <message>`` on stderr; ``--debug`` shows the traceback.
+
+Strategies of your own
+----------------------
+``--strategy-file path.py`` (repeatable; on ``report``, ``run``, ``sweep``,
+``study``, ``list`` and ``check``) registers the strategies the file defines
+for the command; installed packages add theirs through the ``vixbt.strategies``
+entry points (:mod:`strategies.registry`).
 
 Warnings
 --------
@@ -38,8 +46,9 @@ take most of a second.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -130,6 +139,14 @@ def _study_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
 
 
+def _strategy_files() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--strategy-file", action="append", default=[], metavar="FILE.py",
+                   help="register the strategies this Python file defines (repeatable); "
+                        "their names must differ from the built-ins'")
+    return p
+
+
 def _examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {ln}" for ln in lines) + "\n\n" + _EPILOG_COMMON
 
@@ -154,8 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     data_out = _common()
+    files = _strategy_files()
 
-    p = sub.add_parser("report", parents=[data_out], formatter_class=_Formatter,
+    p = sub.add_parser("report", parents=[data_out, files], formatter_class=_Formatter,
                        help="every strategy with defaults: one combined report",
                        description="Run every registered strategy with its default "
                                    "parameters on the configured data and write one combined "
@@ -170,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     _execution_options(p)
     _study_options(p)
 
-    p = sub.add_parser("run", parents=[data_out], formatter_class=_Formatter,
+    p = sub.add_parser("run", parents=[data_out, files], formatter_class=_Formatter,
                        help="one strategy: backtest, event study, report",
                        description="Backtest one strategy with the given parameters, study "
                                    "its signals and write a report.",
@@ -186,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     _execution_options(p)
     _study_options(p)
 
-    p = sub.add_parser("sweep", parents=[data_out], formatter_class=_Formatter,
+    p = sub.add_parser("sweep", parents=[data_out, files], formatter_class=_Formatter,
                        help="a parameter grid, with SPA/StepM against buy-and-hold",
                        description="Run every combination of a parameter grid on the lean "
                                    "sweep path, rank them, draw heatmaps, and test the best "
@@ -210,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     _execution_options(p)
 
-    p = sub.add_parser("study", parents=[data_out], formatter_class=_Formatter,
+    p = sub.add_parser("study", parents=[data_out, files], formatter_class=_Formatter,
                        help="event study of one strategy, or the verdict table of all",
                        description="Forward SPX returns after signal days against the "
                                    "unconditional ones, HAC t-statistics, block-bootstrap "
@@ -231,12 +249,34 @@ def build_parser() -> argparse.ArgumentParser:
     _basis_options(p.add_argument_group("returns and market"))
     _study_options(p)
 
-    p = sub.add_parser("list", parents=[_common(data=False, out=False)],
+    p = sub.add_parser("list", parents=[_common(data=False, out=False), files],
                        formatter_class=_Formatter,
                        help="strategies with their parameters, defaults and ideas",
                        description="Every registered strategy: name, sides, one-line idea, "
                                    "and each parameter with its default and allowed values.",
                        epilog=_examples("vixbt list", "vixbt list --format json"))
+
+    p = sub.add_parser("check", parents=[_common(out=False), files], formatter_class=_Formatter,
+                       help="check a strategy: parameters, warm-up, no look-ahead",
+                       description="Run the strategy contract on a strategy (a registered name "
+                                   "or a Python file of strategies; default: every registered "
+                                   "strategy) on the configured data: parameter validation, "
+                                   "boolean aligned signals, declared columns, determinism, "
+                                   "warm-up, and no look-ahead (signals on the data truncated "
+                                   "at many dates equal the full-data signals up to each "
+                                   "date), with a planted one-day leak as the look-ahead "
+                                   "check's self-test. Exit status 0 when every check passes, "
+                                   "1 when one fails, 2 for bad input.",
+                       epilog=_examples("vixbt check bollinger_break",
+                                        "vixbt check my_signals.py",
+                                        "vixbt check --data-dir ../shared/data",
+                                        "vixbt check my_signals.py --only no_look_ahead,"
+                                        "self_test --format json"))
+    p.add_argument("target", nargs="?", metavar="STRATEGY|FILE",
+                   help="registered strategy name or a .py file (default: all registered)")
+    p.add_argument("--only", metavar="CHECK,CHECK",
+                   help="run only these checks (parameters, columns, boolean_aligned, "
+                        "deterministic, warmup, fires, no_look_ahead, self_test)")
 
     p = sub.add_parser("data", formatter_class=_Formatter, help="market data: info, import, update",
                        description="Inspect the market data and manage a data directory.",
@@ -353,11 +393,26 @@ def _one_line_warnings(log: RepairLog) -> None:
             seen.add(text)
             print(f"vixbt: warning: {text}", file=sys.stderr)
 
-    warnings.showwarning = show  # type: ignore[assignment]
+    warnings.showwarning = show
     # every repair reaches the log (it removes repeats itself)
     warnings.simplefilter("always", DataRepairWarning)
     # numerical noise (NaN comparisons during warm-up) is not something a user can act on
     warnings.filterwarnings("ignore", category=RuntimeWarning)
+
+
+@contextlib.contextmanager
+def _registered_files(args: argparse.Namespace) -> Iterator[None]:
+    """Register the ``--strategy-file`` strategies for the command, undone afterwards."""
+    paths = getattr(args, "strategy_file", None) or []
+    if not paths:
+        yield
+        return
+    from strategies.registry import load_strategy_file, restored
+
+    with restored():
+        for path in paths:
+            load_strategy_file(path)
+        yield
 
 
 def _one_line(exc: BaseException) -> str:
@@ -438,7 +493,8 @@ def _run(args: argparse.Namespace, args_list: list[str]) -> int:
     debug = bool(getattr(args, "debug", False)) or "--debug" in args_list
     label = "vixbt " + args.command + (f" {args.data_command}" if args.command == "data" else "")
     try:
-        return _handler(args)(args)
+        with _registered_files(args):
+            return _handler(args)(args)
     except KeyboardInterrupt:
         print(f"{label}: interrupted", file=sys.stderr)
         return 130

@@ -50,6 +50,11 @@ fills that fell back to the close (:func:`backtest.execution.basis.describe_basi
 ``vixbt.list/1`` (``vixbt list``)
     ``strategies``: list of ``{name, title, idea, sides, required_columns,
     params: [{name, default, allowed, doc}]}``.
+``vixbt.check/1`` (``vixbt check``)
+    ``passed`` (every check of every strategy), ``strategies``: list of
+    ``{strategy, passed, start, end, sets, checks: [{name, passed, message,
+    seconds}]}`` (:meth:`strategies.check.CheckReport.to_dict`), ``skipped``
+    (list of ``{strategy, reason}``), ``data``.
 ``vixbt.data-info/1`` (``vixbt data info``)
     ``start``, ``end``, ``rows``, ``content_hash``, ``columns``: list of
     ``{column, source, path, first, last, rows, gaps, repairs, notes}``.
@@ -90,6 +95,7 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
                                 "skipped", "rows", "basis"}),
     "list": frozenset({"schema", "strategies"}),
+    "check": frozenset({"schema", "passed", "strategies", "skipped", "data"}),
     "data-info": frozenset({"schema", "start", "end", "rows", "content_hash", "columns"}),
     "data-import": frozenset({"schema", "data_dir", "entry"}),
     "data-update": frozenset({"schema", "data_dir", "ok", "files"}),

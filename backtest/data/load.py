@@ -512,7 +512,7 @@ def load_market_data(data_dir: str | Path | None = None, *,
     table = load_embedded() if root is None else _load_directory(root, symbols)[0]
     if s is None and e is None:
         return table
-    frame = table.frame.loc[s:e]  # type: ignore[misc]
+    frame = table.frame.loc[s:e]
     if frame.empty:
         raise DataError(f"no market data between {s.date() if s else 'the start'} and "
                         f"{e.date() if e else 'the end'} (the data span "

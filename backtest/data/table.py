@@ -164,5 +164,5 @@ class MarketTable:
     def slice(self, start: str | pd.Timestamp | None = None,
               end: str | pd.Timestamp | None = None) -> MarketTable:
         """Return the rows between ``start`` and ``end`` (inclusive) as a new table."""
-        frame = self.frame.loc[start:end]  # type: ignore[misc]
+        frame = self.frame.loc[start:end]
         return MarketTable(frame=frame, sources=self.sources)

@@ -33,6 +33,7 @@ from backtest.evidence.walkforward import (
     split_is_oos,
     walk_forward,
 )
+from backtest.jsonable import frame_records
 
 if TYPE_CHECKING:
     from backtest.sweep.result import SweepResult
@@ -118,8 +119,6 @@ class SweepEvidence:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready figures: ``spa``, ``stepm``, ``dsr``, ``pbo``, ``split``,
         ``walk_forward`` (each an object or ``None``) and ``notes``."""
-        from backtest.report.metadata import frame_records
-
         wf: dict[str, Any] | None = None
         if self.walk_forward is not None:
             w = self.walk_forward

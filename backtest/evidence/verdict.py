@@ -303,9 +303,9 @@ def verdict_table(
     VerdictTable
     """
     if strategies is None:
-        from strategies.registry import REGISTRY
+        from strategies.registry import list_strategies
 
-        chosen: list[Strategy | type[Strategy] | str] = list(REGISTRY.values())
+        chosen: list[Strategy | type[Strategy] | str] = list(list_strategies())
     else:
         chosen = list(strategies)
     if not chosen:

@@ -156,4 +156,4 @@ def resolve_positions(
         hp = np.broadcast_to(np.asarray(holding_period, dtype=np.int64), (shape[1],)).copy()
     if (hp < 0).any():
         raise ValueError(f"holding_period must be >= 1 (or 0/None for none), got {hp.min()}")
-    return _resolve(arrays[0], arrays[1], arrays[2], arrays[3], hp, bool(exit_on_signal))  # type: ignore[no-any-return]
+    return _resolve(arrays[0], arrays[1], arrays[2], arrays[3], hp, bool(exit_on_signal))

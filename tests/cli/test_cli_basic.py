@@ -12,7 +12,7 @@ import pytest
 from backtest.cli.main import build_parser, main
 
 COMMANDS = [["report"], ["run"], ["sweep"], ["study"], ["list"], ["data"], ["data", "info"],
-            ["data", "import"], ["data", "update"], ["weekly"], ["payoff"]]
+            ["data", "import"], ["data", "update"], ["weekly"], ["payoff"], ["check"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=" ".join)

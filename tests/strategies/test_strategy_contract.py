@@ -1,20 +1,26 @@
-"""Contract tests run over every strategy in the registry."""
+"""Contract tests run over every built-in strategy, through the one checker.
+
+The rules are :mod:`strategies.check` (what ``vixbt check`` runs on any
+strategy); here they run on the real history with the parameter sets below
+(chosen to cover every categorical choice) together with the checker's own
+:func:`~strategies.check.example_sets`, plus the house rules of the built-ins.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import pytest
-from strategy_frames import assert_same
 
 from backtest.data.table import KNOWN_COLUMNS
 from backtest.errors import MissingDataError
-from strategies.base import Strategy
-from strategies.registry import REGISTRY
+from strategies import check
+from strategies.base import ParamArrays, RawSignals, Side, Strategy, param
+from strategies.registry import BUILTINS as REGISTRY
 
 #: Parameter sets (overrides of the defaults) exercised per strategy, chosen to
 #: cover every categorical choice.  Every registered strategy must appear here.
@@ -50,8 +56,9 @@ STRATEGIES = list(REGISTRY.values())
 IDS = list(REGISTRY)
 
 
-def _examples(cls: type[Strategy]) -> list[Strategy]:
-    return [cls.from_params(**kw) for kw in EXAMPLES[cls.name]]
+def _sets(cls: type[Strategy]) -> list[Strategy]:
+    out = [cls.from_params(**kw) for kw in EXAMPLES[cls.name]]
+    return out + [s for s in check.example_sets(cls) if s not in out]
 
 
 def test_every_strategy_has_examples() -> None:
@@ -59,7 +66,8 @@ def test_every_strategy_has_examples() -> None:
 
 
 @pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_metadata(cls: type[Strategy]) -> None:
+def test_house_rules(cls: type[Strategy]) -> None:
+    """Built-ins: metadata complete, fill timing stated, known columns, frozen."""
     assert REGISTRY[cls.name] is cls
     assert cls.title and cls.idea and cls.__doc__
     assert "next" in cls.__doc__ and "close" in cls.__doc__  # states fill timing
@@ -69,165 +77,38 @@ def test_metadata(cls: type[Strategy]) -> None:
     s = cls()
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.x = 1  # type: ignore[attr-defined]
-
-
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_defaults_valid(cls: type[Strategy]) -> None:
-    s = cls()
-    assert s.params() == cls.defaults()
-    assert cls.from_params(**cls.defaults()) == s
-    for name, spec in cls.param_specs().items():
-        assert spec.accepts(getattr(s, name)), name
-        assert spec.doc
-    assert set(s.columns_needed()) <= set(KNOWN_COLUMNS)
     assert set(cls.required_columns) == set(s.columns_needed())
-    assert s.warmup >= 0
-    for ex in _examples(cls):
+    for ex in _sets(cls):
         assert set(ex.columns_needed()) <= set(KNOWN_COLUMNS)
 
 
-def _bad_values(cls: type[Strategy]) -> list[tuple[str, Any, str]]:
-    """(parameter, bad value, message regex) for every parameter of ``cls``."""
-    out: list[tuple[str, Any, str]] = []
-    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
-    for name, spec in cls.param_specs().items():
-        prefix = re.escape(f"{cls.__name__}.{name}")
-        if spec.choices is not None:
-            out.append((name, "no_such_choice",
-                        prefix + r"='no_such_choice' is not allowed: must be one of"))
-            continue
-        if spec.low is not None:
-            bad = spec.low if spec.low_open else spec.low - 1
-            op = ">" if spec.low_open else ">="
-            out.append((name, bad, prefix + rf"=.* is not allowed: must be {op} {spec.low:g}"))
-        if spec.high is not None:
-            bad = spec.high if spec.high_open else spec.high + 1
-            op = "<" if spec.high_open else "<="
-            out.append((name, bad, prefix + rf"=.* is not allowed: must be .*{op} {spec.high:g}"))
-        out.append((name, "abc", prefix + r" must be an? (number|integer), got 'abc'"))
-        if types[name] == "int":
-            out.append((name, 2.5, prefix + r" must be an integer, got 2.5"))
-            out.append((name, float("nan"), prefix + r" must be an integer, got nan"))
-        else:
-            out.append((name, float("nan"), prefix + r"=nan is not allowed"))
-    return out
+@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
+def test_contract(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
+    """Every check of ``vixbt check`` passes on the real history."""
+    report = check.check_strategy(cls, real_frame, _sets(cls))
+    assert [r.name for r in report.results] == list(check.CHECKS)
+    assert report.passed, report.summary()
+    # over decades of real data the defaults fire on each side, more than once
+    fires = report.result("fires").message
+    for side in cls.sides:
+        n = int(fires.split(f" {side} entries")[0].split()[-1])
+        assert n >= 3, (side, fires)
 
 
-BAD = [(cls, name, value, msg) for cls in STRATEGIES for name, value, msg in _bad_values(cls)]
+BAD = [(cls, name, value, msg) for cls in STRATEGIES for name, value, msg in check.bad_values(cls)]
 
 
 @pytest.mark.parametrize(("cls", "name", "value", "msg"), BAD,
                          ids=[f"{c.name}-{n}-{v!r}" for c, n, v, _ in BAD])
 def test_bad_parameter_rejected(cls: type[Strategy], name: str, value: Any, msg: str) -> None:
+    """The messages the parameter check expects, one by one."""
     with pytest.raises(ValueError, match=msg):
         cls.from_params(**{name: value})
 
 
 @pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_unknown_parameter_rejected_with_hint(cls: type[Strategy]) -> None:
-    first = next(iter(cls.param_specs()))
-    typo = first[:-1] + "_x"
-    with pytest.raises(ValueError, match=rf"{cls.__name__} has no parameter '{typo}'\. "
-                                         rf"Did you mean '{first}'\?"):
-        cls.from_params(**{typo: 1})
-
-
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_signals_boolean_aligned_deterministic(cls: type[Strategy],
-                                               real_frame: pd.DataFrame) -> None:
-    for s in _examples(cls):
-        sig = s.signals(real_frame)
-        again = s.signals(real_frame.copy())
-        assert sig.sides == cls.sides
-        for side in ("long", "short"):
-            for series, other in ((sig.entries(side), again.entries(side)),
-                                  (sig.exits(side), again.exits(side))):
-                assert series.dtype == bool
-                assert series.index.equals(real_frame.index)
-                assert_same(series, other)
-                if side not in cls.sides:
-                    assert not series.any()
-            if side in cls.sides:
-                # no day is both an entry and an exit of the same side
-                assert not (sig.entries(side) & sig.exits(side)).any()
-
-
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_defaults_fire_on_every_side(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
-    """Over decades of real data, the defaults produce entries on each side they trade."""
-    sig = cls().signals(real_frame)
-    for side in cls.sides:
-        assert sig.entries(side).sum() >= 3, side
-
-
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_warmup_respected(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
-    sets = _examples(cls)
-    start = _first_complete_row(real_frame, sets)
-    frame = real_frame.iloc[start:]
-    grid = cls.grid(frame, sets)
-    for i, s in enumerate(sets):
-        col = grid.column(i)
-        assert s.warmup == int(cls.warmup_for(_params(cls, [s]))[0])
-        for side in ("long", "short"):
-            assert not col.entries(side).iloc[:s.warmup].any(), (s, side)
-            assert not col.exits(side).iloc[:s.warmup].any(), (s, side)
-
-
-def _params(cls: type[Strategy], sets: list[Strategy]):  # type: ignore[no-untyped-def]
-    from strategies.base import ParamArrays
-
-    return ParamArrays({k: np.asarray([getattr(s, k) for s in sets]) for k in cls.param_specs()})
-
-
-def _first_complete_row(frame: pd.DataFrame, sets: list[Strategy]) -> int:
-    cols = sorted({c for s in sets for c in s.columns_needed()})
-    ok = frame[cols].notna().all(axis=1).to_numpy()
-    return int(np.argmax(ok))
-
-
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_no_look_ahead(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
-    """Signals on data truncated at day t equal the full-data signals up to t."""
-    sets = _examples(cls)
-    full = cls.grid(real_frame, sets)
-    start = _first_complete_row(real_frame, sets)
-    # 30 cut-offs spread over the span where every column exists, plus edge rows
-    cuts = np.unique(np.r_[np.linspace(start + 1, len(real_frame) - 2, 30).astype(int),
-                           start + max(s.warmup for s in sets) + np.arange(3)])
-    for t in cuts:
-        part = cls.grid(real_frame.iloc[:t + 1], sets)
-        for field in ("long_entries", "long_exits", "short_entries", "short_exits"):
-            got = getattr(part, field)
-            want = getattr(full, field).iloc[:t + 1]
-            if not got.equals(want):
-                diff = (got != want).any(axis=1)
-                raise AssertionError(f"{cls.name} {field}: truncated at "
-                                     f"{real_frame.index[t].date()} differs on "
-                                     f"{list(got.index[diff].date[:5])}")
-
-
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_grid_column_equals_single_run(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
-    sets = _examples(cls)
-    grid = cls.grid(real_frame, sets)
-    assert list(grid.long_entries.columns.names) == list(cls.param_specs())
-    for i, s in enumerate(sets):
-        single = s.signals(real_frame)
-        col = grid.column(i)
-        for side in ("long", "short"):
-            assert_same(col.entries(side), single.entries(side))
-            assert_same(col.exits(side), single.exits(side))
-    # reversed order gives the same columns
-    rev = cls.grid(real_frame, sets[::-1])
-    for i in range(len(sets)):
-        assert_same(rev.column(len(sets) - 1 - i).long_entries,
-                                       grid.column(i).long_entries)
-
-
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
 def test_missing_column_named(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
-    for s in _examples(cls):
+    for s in [cls.from_params(**kw) for kw in EXAMPLES[cls.name]]:
         for col in s.columns_needed():
             frame = real_frame.drop(columns=[col])
             with pytest.raises(MissingDataError, match=rf"needs column\(s\) {col}\b"):
@@ -237,32 +118,145 @@ def test_missing_column_named(cls: type[Strategy], real_frame: pd.DataFrame) -> 
                 s.signals(empty)
 
 
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_short_history(cls: type[Strategy], real_frame: pd.DataFrame) -> None:
-    """A frame shorter than the warm-up gives aligned, signal-free output (no crash)."""
-    sets = _examples(cls)
-    start = _first_complete_row(real_frame, sets)
-    for length in (1, 2, 5):
-        part = real_frame.iloc[start:start + length]
-        grid = cls.grid(part, sets)
-        for i, s in enumerate(sets):
-            col = grid.column(i)
-            assert len(col.long_entries) == length
-            if s.warmup >= length:
-                for side in ("long", "short"):
-                    assert not col.entries(side).any() and not col.exits(side).any()
+# -- the checker catches what it is there for -------------------------------------------
 
 
-@pytest.mark.parametrize("cls", STRATEGIES, ids=IDS)
-def test_numeric_parameters_normalised(cls: type[Strategy]) -> None:
-    """``10.0`` or ``np.int64(10)`` for an integer parameter is the same strategy as ``10``."""
-    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
-    default = cls()
-    for name, value in cls.defaults().items():
-        if types[name] == "int":
-            for alt in (float(value), np.int64(value)):
-                s = cls.from_params(**{name: alt})
-                assert s == default and type(getattr(s, name)) is int
-        elif types[name] == "float":
-            s = cls.from_params(**{name: np.float64(value)})
-            assert s == default and type(getattr(s, name)) is float
+def _frame(n: int = 400, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    idx = pd.bdate_range("2001-01-01", periods=n, name="date")
+    vix = 20 * np.exp(np.cumsum(rng.normal(0, 0.06, n)))
+    spx = 1000 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+    return pd.DataFrame({"vix_close": np.round(vix, 2), "spx_close": spx}, index=idx)
+
+
+@dataclass(frozen=True)
+class Peek(Strategy):
+    """Enters when tomorrow's VIX close is higher (a planted look-ahead); fills next day."""
+
+    name: ClassVar[str] = "peek"
+    idea: ClassVar[str] = "tomorrow's VIX above today's"
+    holding_period: ClassVar[int | None] = 5
+    rise: float = param(0.05, "rise", low=0.0, high=1.0)
+
+    def entries(self, data: pd.DataFrame) -> pd.Series:
+        vix = data["vix_close"]
+        return vix.shift(-1) > vix * (1 + self.rise)
+
+
+@dataclass(frozen=True)
+class Centered(Strategy):
+    """VIX above its centred 11-day mean (half the window is the future); fills next day."""
+
+    name: ClassVar[str] = "centered"
+    idea: ClassVar[str] = "VIX above its centred mean"
+    holding_period: ClassVar[int | None] = 5
+    window: int = param(11, "window", low=3, high=63)
+
+    def entries(self, data: pd.DataFrame) -> pd.Series:
+        vix = data["vix_close"]
+        return vix > vix.rolling(self.window, center=True).mean() * 1.1
+
+
+@dataclass(frozen=True)
+class Sneaky(Strategy):
+    """Reads spx_close without declaring it and fires in its warm-up; fills next day."""
+
+    name: ClassVar[str] = "sneaky"
+    idea: ClassVar[str] = "undeclared column"
+    holding_period: ClassVar[int | None] = 5
+    window: int = param(20, "window", low=2, high=100)
+
+    def entries(self, data: pd.DataFrame) -> pd.Series:
+        return data["spx_close"] > data["spx_close"].iloc[0]
+
+
+@dataclass(frozen=True)
+class Leaky(Strategy):
+    """Vectorised, with a full-sample z-score (uses the whole history); fills next day."""
+
+    name: ClassVar[str] = "leaky"
+    idea: ClassVar[str] = "full-sample z-score"
+    sides: ClassVar[tuple[Side, ...]] = ("long",)
+    holding_period: ClassVar[int | None] = 5
+    z: float = param(1.5, "threshold", low=0.0, high=5.0)
+
+    @classmethod
+    def generate(cls, data: pd.DataFrame, p: ParamArrays) -> RawSignals:
+        v = data["vix_close"].to_numpy()
+        z = (v - np.nanmean(v)) / np.nanstd(v)
+        return RawSignals(long_entries=z[:, None] > p.col("z"))
+
+
+def test_planted_look_ahead_fails_naming_the_first_date() -> None:
+    data = _frame()
+    report = check.check_strategy(Peek, data)
+    failed = {r.name: r.message for r in report.failed}
+    assert list(failed) == ["no_look_ahead"], report.summary()
+    sets = check.example_sets(Peek)
+    assert [x.rise for x in sets] == [0.05, 0.025, 0.075]
+    vix = data["vix_close"]
+    fired = np.column_stack([(vix.shift(-1) > vix * (1 + x.rise)).to_numpy() for x in sets])
+    # truncated at a cut t, only day t can change: the earliest cut on which one set fires
+    cuts = check.cut_rows(data, sets, Peek.grid(data, sets))
+    t = next(int(c) for c in cuts if fired[c].any())
+    label = f"rise={sets[int(np.argmax(fired[t]))].rise:g}"
+    day = f"{data.index[t]:%Y-%m-%d}"
+    assert failed["no_look_ahead"] == (
+        f"look-ahead: long_entries of ({label}) on {day} change when the data end on {day} "
+        f"(True with the full data, False without the later days): the signal of {day} uses "
+        "data after that day's close")
+    assert report.result("self_test").passed
+    assert "FAIL  no_look_ahead" in report.summary()
+    assert report.summary().endswith("peek: 1 check(s) failed")
+
+
+@pytest.mark.parametrize("cls", [Centered, Leaky], ids=["centered", "full_sample"])
+def test_other_leaks_caught(cls: type[Strategy]) -> None:
+    res = check.check_no_look_ahead(cls, _frame(), check.example_sets(cls))
+    assert not res.passed and res.message.startswith("look-ahead: long_entries of (")
+
+
+def test_sound_strategy_passes_and_leak_self_test() -> None:
+    """The checker's own strategy-free parts: a clean strategy passes, its leaked copy fails."""
+    data = _frame()
+    report = check.check_strategy(REGISTRY["bollinger_break"], data,
+                                  [{"window": 21}, {"window": 10, "exit_style": "middle"}])
+    assert report.passed, report.summary()
+    leak = check.leaky(REGISTRY["bollinger_break"])
+    sets = [leak(window=21)]
+    a = leak.grid(data, sets).long_entries.iloc[:, 0].to_numpy()
+    b = REGISTRY["bollinger_break"](window=21).signals(data).long_entries.to_numpy()
+    assert a[:-1].tolist() == b[1:].tolist() and not a[-1]
+    assert not check.check_no_look_ahead(leak, data, sets).passed
+
+
+@dataclass(frozen=True)
+class Scribbler(Strategy):
+    """Writes a helper column into the data it is given; fills next day."""
+
+    name: ClassVar[str] = "scribbler"
+    idea: ClassVar[str] = "modifies its input"
+    holding_period: ClassVar[int | None] = 5
+    level: float = param(20.0, "level", low=0.0)
+
+    def entries(self, data: pd.DataFrame) -> pd.Series:
+        data["high_vix"] = data["vix_close"] > self.level
+        return data["high_vix"].copy()
+
+
+def test_other_contract_breaches_named() -> None:
+    data = _frame()
+    report = check.check_strategy(Sneaky, data.assign(vvix=1.0))
+    failed = {r.name: r.message for r in report.failed}
+    assert failed["columns"].startswith("reads a column it does not declare in "
+                                        "required_columns / columns_needed(): KeyError: "
+                                        "'spx_close'")
+    assert failed["warmup"].startswith("(window=20): long_entries on 2001-01-0")
+    assert "inside the warm-up of 20 rows" in failed["warmup"]
+    assert "no_look_ahead" not in failed
+    original = data.copy()
+    report = check.check_strategy(Scribbler, data)
+    assert [r.name for r in report.failed] == ["deterministic"]
+    assert report.result("deterministic").message == ("computing the signals modified the data "
+                                                      "frame (work on a copy)")
+    pd.testing.assert_frame_equal(data, original)  # the checker's input stays as it was

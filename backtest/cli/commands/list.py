@@ -13,12 +13,13 @@ from backtest.cli.schema import schema_id
 
 def run(args: argparse.Namespace) -> int:
     """Print the registry."""
-    from strategies.registry import REGISTRY
+    from strategies.registry import list_strategies
 
     strategies: list[dict[str, Any]] = []
     rows = []
     lines = []
-    for name, cls in REGISTRY.items():
+    for cls in list_strategies():
+        name = cls.name
         specs = cls.param_specs()
         defaults = cls.defaults()
         params = [{"name": k, "default": defaults[k], "allowed": spec.describe(),

@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
            "table": res.to_frame()}
     folder = None
     if not args.no_report:
+        from backtest.report.charts import payoff_chart
         from backtest.report.writer import Report
 
         rep = Report(title="VIX option position at expiration", name="payoff",
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             "multiplier ($ per point)": res.multiplier,
         })
         rep.page.heading("Payoff diagram")
-        rep.add_chart(res.plot(), "payoff", alt="payoff at expiration")
+        rep.add_chart(payoff_chart(res), "payoff", alt="payoff at expiration")
         rep.page.heading("Payoff table")
         step = max(1, len(frame) // 60)
         rep.page.table(frame.iloc[::step], caption="Profit at expiration (sampled rows)")

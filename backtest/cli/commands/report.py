@@ -23,7 +23,7 @@ from backtest.cli.schema import schema_id
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the headline report."""
-    from strategies.registry import REGISTRY
+    from strategies.registry import list_strategies
 
     if args.strategies:
         names = [n.strip() for n in args.strategies.split(",") if n.strip()]
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("--strategies needs at least one name")
         classes = [resolve_strategy(n) for n in names]
     else:
-        classes = list(REGISTRY.values())
+        classes = list_strategies()
     strategies = [cls() for cls in classes]
     execution = make_execution(args)
     horizons = parse_horizons(args.horizons)

@@ -21,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
     frame = view.to_frame()
     folder = None
     if not args.no_report:
+        from backtest.report.weekly_chart import weekly_chart
         from backtest.report.writer import Report
 
         rep = Report(title=f"VIX weekly view: week ending {view.week_end:%Y-%m-%d}",
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
                               "when Friday is a holiday), ranked among every week of the data.")
         rep.page.heading("The week")
         rep.page.table(frame, caption="This week")
-        rep.add_chart(view.plot(), "weekly", alt="weekly VIX view")
+        rep.add_chart(weekly_chart(view), "weekly", alt="weekly VIX view")
         if view.curve is not None:
             rep.page.heading("Futures curve")
             rep.page.table(view.curve.contracts.set_index("expiry"),
