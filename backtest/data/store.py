@@ -47,6 +47,7 @@ from backtest.data.manifest import (
     MANIFEST_NAME,
     ManifestEntry,
     atomic_write_bytes,
+    manifest_lock,
     read_manifest,
     write_manifest,
 )
@@ -87,10 +88,18 @@ def ensure_data_dir(root: str | Path) -> Path:
     root = Path(root).expanduser()
     if root.exists() and not root.is_dir():
         raise DataError(f"data directory {root} exists and is not a folder")
-    root.mkdir(parents=True, exist_ok=True)
-    root = root.resolve()
-    if not (root / MANIFEST_NAME).is_file():
-        write_manifest(root, [])
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        root = root.resolve()
+        if not os.access(root, os.W_OK):
+            raise PermissionError(13, "permission denied")
+        if not (root / MANIFEST_NAME).exists():
+            with manifest_lock(root):
+                if not (root / MANIFEST_NAME).exists():
+                    write_manifest(root, [])
+    except OSError as exc:
+        raise DataError(f"data directory {root} is not writable ({exc.strerror or exc}); "
+                        "nothing was changed") from None
     return root
 
 
@@ -166,17 +175,24 @@ def validate_file(path: str | Path, format: str | None, symbol: str,
 def upsert_entries(root: str | Path, new: Iterable[ManifestEntry]) -> None:
     """Add ``new`` rows to ``root/manifest.csv``, replacing rows with the same path.
 
-    The manifest is rewritten atomically; rows keep their order, new paths go last.
+    The manifest is read and rewritten (atomically) under :func:`manifest_lock`,
+    so concurrent writers never lose each other's rows; rows keep their order,
+    new paths go last.
     """
     root = Path(root).resolve()
-    entries = read_manifest(root)
-    by_path = {Path(e.path).resolve(): e for e in new}
-    out = []
-    for e in entries:
-        p = Path(e.path).resolve()
-        out.append(by_path.pop(p, e))
-    out.extend(by_path.values())
-    write_manifest(root, out)
+    with manifest_lock(root):
+        entries = read_manifest(root)
+        by_path = {_key(e.path): e for e in new}
+        out = []
+        for e in entries:
+            out.append(by_path.pop(_key(e.path), e))
+        out.extend(by_path.values())
+        write_manifest(root, out)
+
+
+def _key(path: str | Path) -> str:
+    """A manifest path compared lexically (a symlink is not followed)."""
+    return os.path.normpath(Path(path).absolute())
 
 
 def commit_file(root: str | Path, src: str | Path, relpath: str, symbol: str, format: str,
@@ -191,9 +207,10 @@ def commit_file(root: str | Path, src: str | Path, relpath: str, symbol: str, fo
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(src, "rb+") as fh:
         os.fsync(fh.fileno())
-    os.replace(src, target)
     entry = ManifestEntry(path=target, symbol=symbol, format=format, span=span, notes=notes)
-    upsert_entries(root, [entry])
+    with manifest_lock(root):
+        os.replace(src, target)
+        upsert_entries(root, [entry])
     return entry
 
 
@@ -257,14 +274,20 @@ def import_file(root: str | Path, path: str | Path, symbol: str | None = None,
     sym = normalise_symbol(symbol)
     fmt, span = validate_file(src, format, sym)
     root = ensure_data_dir(root)
+    with manifest_lock(root):
+        return _place(root, src, sym, fmt, span)
+
+
+def _place(root: Path, src: Path, sym: str, fmt: str, span: str) -> ManifestEntry:
+    """Copy a validated file into ``root`` and record it (the caller holds the lock)."""
     rel = f"{sym.lower()}/{src.name}"
     target = root / rel
     digest = sha256_file(src)
     notes = f"imported from {src.resolve()} (sha256 {digest[:12]})"
     if target.is_file():
         if sha256_file(target) == digest:
-            existing = {Path(e.path).resolve(): e for e in read_manifest(root)}
-            entry = existing.get(target.resolve())
+            existing = {_key(e.path): e for e in read_manifest(root)}
+            entry = existing.get(_key(target))
             if entry is not None and entry.symbol == sym and entry.format == fmt:
                 return entry
             entry = ManifestEntry(path=target, symbol=sym, format=fmt, span=span, notes=notes)
