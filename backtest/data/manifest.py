@@ -203,7 +203,7 @@ def read_manifest(root: str | Path) -> list[ManifestEntry]:
     if missing:
         raise DataError(f"{mpath}: header lacks column(s) {', '.join(missing)} "
                         f"(found: {', '.join(header) or 'nothing'})")
-    from backtest.data.readers import FORMATS as formats
+    from backtest.data.readers import FORMATS
 
     entries = []
     base = root.resolve()
@@ -219,9 +219,9 @@ def read_manifest(root: str | Path) -> list[ManifestEntry]:
                 raise DataError(f"{mpath}, line {lineno}: column {c!r} is empty")
         rel = check_relpath(row["path"], f"{mpath}, line {lineno}")
         fmt = row["format"].strip()
-        if fmt not in formats:
+        if fmt not in FORMATS:
             raise DataError(f"{mpath}, line {lineno}: unknown format {fmt[:40]!r}; expected "
-                            f"one of {', '.join(formats)}")
+                            f"one of {', '.join(FORMATS)}")
         entries.append(ManifestEntry(
             path=base / rel,
             symbol=row["symbol"].strip().upper(),

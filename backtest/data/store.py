@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from backtest.data.manifest import (
@@ -61,6 +62,7 @@ __all__ = [
     "commit_file",
     "ensure_data_dir",
     "file_span",
+    "history_loss",
     "import_file",
     "sha256_file",
     "upsert_entries",
@@ -170,6 +172,73 @@ def validate_file(path: str | Path, format: str | None, symbol: str,
         warnings.simplefilter("ignore", DataRepairWarning)
         raw = read_file(path, format=fmt, symbol=symbol)
     return fmt, file_span(raw.frame)
+
+
+#: Relative change allowed between a cached value and a downloaded one on the same
+#: date, beyond :data:`REVISION_DAYS` before the cached file's last date.
+HISTORY_TOLERANCE = 0.01
+#: Calendar days before a cached file's last date within which values may be revised.
+REVISION_DAYS = 30
+
+
+def _history(path: Path, fmt: str, symbol: str) -> pd.Series | None:
+    """One value per date of a file, for comparing two versions (None: not comparable)."""
+    from backtest.data.readers import read_file
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        frame = read_file(path, format=fmt, symbol=symbol).frame
+    s: pd.Series | None
+    if fmt == "cfe-contract":
+        s = pd.Series(frame["settle"].to_numpy(dtype=float),
+                      index=pd.DatetimeIndex(frame["trade_date"]))
+    elif fmt == "continuous-wide":
+        s = frame.get("m1", None)
+    elif fmt in FUTURES_FORMATS:
+        return None
+    else:
+        s = frame.get("close", None)
+    if s is None:
+        return None
+    s = s.dropna()
+    return s[~s.index.duplicated(keep="first")]
+
+
+def history_loss(cached: str | Path, incoming: str | Path, fmt: str, symbol: str
+                 ) -> str | None:
+    """What replacing ``cached`` by ``incoming`` would lose, or None if nothing.
+
+    Lost are dates the cached file has a value for and the incoming one does not
+    (a shorter or gapped history), and values changed by more than
+    :data:`HISTORY_TOLERANCE` (relative) on dates more than :data:`REVISION_DAYS`
+    before the cached file's last date.  Recent values may be revised.
+    """
+    try:
+        old = _history(Path(cached), fmt, symbol)
+    except (DataError, ValueError):
+        return None  # an unreadable cached copy has nothing to protect
+    new = _history(Path(incoming), fmt, symbol)
+    if old is None or new is None or old.empty:
+        return None
+    problems = []
+    lost = old.index.difference(new.index)
+    if len(lost):
+        eg = ", ".join(str(d.date()) for d in lost[:3])
+        problems.append(f"{len(lost)} date(s) of the cached copy are missing ({lost[0].date()}"
+                        f"..{lost[-1].date()}; e.g. {eg})")
+    cutoff = old.index[-1] - pd.Timedelta(days=REVISION_DAYS)
+    common = old.index.intersection(new.index)
+    common = common[common < cutoff]
+    if len(common):
+        a, b = old.loc[common].to_numpy(), new.loc[common].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            changed = np.abs(b - a) > HISTORY_TOLERANCE * np.abs(a)
+        if changed.any():
+            i = int(np.flatnonzero(changed)[0])
+            problems.append(f"{int(changed.sum())} value(s) before {cutoff.date()} changed by "
+                            f"more than {HISTORY_TOLERANCE:.0%} (first on {common[i].date()}: "
+                            f"{a[i]:g} -> {b[i]:g})")
+    return "; ".join(problems) or None
 
 
 def upsert_entries(root: str | Path, new: Iterable[ManifestEntry]) -> None:

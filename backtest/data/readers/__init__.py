@@ -238,7 +238,7 @@ def read_file(path: str | Path, format: str | None = None, symbol: str | None = 
         elif fmt == "continuous-wide":
             frame = read_continuous_text(text, name, repairs)
         else:
-            frame = read_index_text(text, name, fmt, repairs)
+            frame = read_index_text(text, name, fmt, repairs, symbol=symbol)
     sym = symbol.upper() if symbol else guess_symbol(p)
     return RawFile(path=p, format=fmt, symbol=sym, frame=frame,
                    repairs=tuple(m for m in repairs.messages if m),

@@ -24,6 +24,8 @@ __all__ = ["MISSING_TOKENS", "Repairs", "Table", "decode", "find_header", "parse
 #: Cell values read as "no value" (FRED writes ".", Yahoo writes "null").
 MISSING_TOKENS = frozenset({"", ".", "null", "NULL", "NaN", "nan", "NA", "N/A", "#N/A", "-"})
 
+#: A number with thousands separators: 1,234 or -12,345,678.25 (nothing else has a comma).
+_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 _HTML = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml|<head|<body|<!--|<)", re.IGNORECASE)
 
 
@@ -175,7 +177,7 @@ def parse_dates(table: Table, column: str, fmt: str | None = None) -> pd.Datetim
         shown = fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace(
             "%y", "YY")
         raise DataError(f"{table.name}, line {table.lines[i]}: column {column!r}: cannot "
-                        f"parse date {raw.iloc[i]!r} (expected {shown}); "
+                        f"parse date {_clip(raw.iloc[i])!r} (expected {shown}); "
                         f"{int(bad.sum())} bad date(s) in all")
     return pd.DatetimeIndex(pd.DatetimeIndex(parsed).astype("datetime64[ns]"))
 
@@ -188,6 +190,18 @@ def parse_numbers(table: Table, column: str, dates: pd.DatetimeIndex | None = No
         return col.to_numpy(dtype=np.float64, na_value=np.nan)
     raw = col.astype(str).str.strip()
     missing = (col.isna() | raw.isin(MISSING_TOKENS)).to_numpy()
+    comma = raw.str.contains(",", regex=False).to_numpy() & ~missing
+    if comma.any():
+        odd = comma & ~raw.str.fullmatch(_THOUSANDS).fillna(False).to_numpy(dtype=bool)
+        if odd.any():
+            i = int(np.flatnonzero(odd)[0])
+            when = f" (date {dates[i].date()})" if dates is not None else ""
+            raise DataError(
+                f"{table.name}, line {table.lines[i]}{when}: column {column!r}: "
+                f"{_clip(raw.iloc[i])!r} has a comma that is not a thousands separator (a "
+                "decimal comma?); vixbt reads '.' as the decimal point and ',' only between "
+                f"groups of three digits (1,234.5); {int(odd.sum())} such value(s) in all -- "
+                "convert the file to '.' decimals")
     cleaned = raw.str.replace(",", "", regex=False)
     vals = pd.to_numeric(cleaned.where(~missing), errors="coerce").to_numpy(dtype=np.float64)
     bad = np.isnan(vals) & ~missing
@@ -195,9 +209,15 @@ def parse_numbers(table: Table, column: str, dates: pd.DatetimeIndex | None = No
         i = int(np.flatnonzero(bad)[0])
         when = f" (date {dates[i].date()})" if dates is not None else ""
         raise DataError(f"{table.name}, line {table.lines[i]}{when}: column {column!r}: "
-                        f"cannot parse number {raw.iloc[i]!r}; {int(bad.sum())} bad value(s) "
-                        "in all")
+                        f"cannot parse number {_clip(raw.iloc[i])!r}; {int(bad.sum())} "
+                        "bad value(s) "                        "in all")
     return vals
+
+
+def _clip(v: object, n: int = 40) -> str:
+    """A cell value for a message, at most ``n`` characters."""
+    t = str(v)
+    return t if len(t) <= n else t[:n] + "..."
 
 
 def _show(v: object) -> str:
