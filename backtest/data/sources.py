@@ -106,16 +106,20 @@ class BaseUrls:
         """The default URLs with scheme and host replaced by ``origin``, paths kept.
 
         ``BaseUrls.on_host("http://127.0.0.1:8000")`` points every source at one
-        server that mirrors the public paths (how the tests use it).
+        server that mirrors the public paths (how the tests use it); an origin
+        with a path prefix (``http://proxy/vixbt``) keeps it in front of each
+        public path.
         """
         o = urlsplit(origin)
-        if not o.scheme or not o.netloc:
+        if o.scheme not in ("http", "https") or not o.netloc:
             raise ValueError(f"origin must look like 'http://host:port', got {origin!r}")
+        prefix = o.path.rstrip("/")
         base = cls()
         new = {}
         for f in fields(cls):
             u = urlsplit(getattr(base, f.name))
-            new[f.name] = urlunsplit((o.scheme, o.netloc, u.path, u.query, u.fragment))
+            new[f.name] = urlunsplit((o.scheme, o.netloc, prefix + u.path, u.query,
+                                      u.fragment))
         return replace(base, **new)
 
 

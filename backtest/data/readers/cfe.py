@@ -182,8 +182,8 @@ def _archive_members(path: Path) -> list[tuple[str, bytes]]:
                         continue
                     label = f"{path}:{info.filename}"
                     take(label, info.file_size)
-                    with zf.open(info) as fh:
-                        data = fh.read(MAX_EXPANDED_BYTES + 1)
+                    with zf.open(info) as zfh:
+                        data = zfh.read(MAX_EXPANDED_BYTES + 1)
                     take(label, len(data) - info.file_size)
                     out.append((label, data))
                 return out
