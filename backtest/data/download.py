@@ -304,7 +304,15 @@ def update(
     base = base_urls or BaseUrls()
     today = today or datetime.now(UTC).date()
     root = ensure_data_dir(root)
-    (root / STATE_DIR / "partial").mkdir(parents=True, exist_ok=True)
+    state = root / STATE_DIR
+    if state.exists() and not state.is_dir():
+        raise DataError(f"{state} is a file, but the data directory keeps the downloader's "
+                        "state in a folder of that name; move the file away")
+    try:
+        (state / "partial").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"data directory {root} is not writable ({exc.strerror or exc}); "
+                        "nothing was downloaded") from None
     with _exclusive(root):
         report = _run(root, wanted, base, spx_source, progress,
                       _Job(root, _State(root), timeout, retries, backoff, force, today,

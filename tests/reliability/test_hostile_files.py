@@ -186,3 +186,22 @@ def test_state_folder_being_a_file_is_named(tmp_path: Path) -> None:
 
 def test_limits_are_documented_constants() -> None:
     assert _text.MAX_FILE_BYTES >= 256 << 20 and _text.MAX_EXPANDED_BYTES >= 256 << 20
+
+
+def test_update_with_state_folder_being_a_file_is_named(tmp_path: Path) -> None:
+    from backtest.data.download import update
+
+    root = tmp_path / "dd"
+    root.mkdir()
+    (root / "manifest.csv").write_text("path,symbol,format\n", encoding="utf-8")
+    (root / ".vixbt").write_text("x", encoding="utf-8")
+    with pytest.raises(DataError, match=r"\.vixbt is a file"):
+        update(root, symbols=["VIX"], progress=False)
+
+
+def test_data_folder_under_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    src = tmp_path / "VIX_History.csv"
+    src.write_text(VIX, encoding="utf-8")
+    with pytest.raises(DataError, match=r"not writable|is not a folder"):
+        import_file(tmp_path / "f" / "dd", src)
