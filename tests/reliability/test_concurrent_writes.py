@@ -50,3 +50,46 @@ def test_four_simultaneous_imports_keep_every_row(tmp_path: Path, trial: int) ->
     assert [p.exitcode for p in procs] == [0] * n
     names = sorted(e.path.name for e in read_manifest(root))
     assert names == [f"vix_{i}.csv" for i in range(n)]
+
+
+def _commit(root: str, src: str, start: Any) -> None:
+    """What `data update` does with a finished download: commit_file into the folder."""
+    code = 0
+    try:
+        from backtest.data.store import commit_file, validate_file
+
+        fmt, span = validate_file(src, None, "VIX")
+        start.wait(timeout=30)
+        commit_file(root, src, f"vix/{Path(src).name}", "VIX", fmt, span, notes="downloaded")
+    except BaseException as exc:
+        Path(src + ".error").write_text(repr(exc), encoding="utf-8")
+        code = 1
+    finally:
+        os._exit(code)
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_imports_during_an_update_keep_every_row(tmp_path: Path, trial: int) -> None:
+    ctx = mp.get_context("fork")
+    root = ensure_data_dir(tmp_path / "dd")
+    (root / ".vixbt" / "incoming").mkdir(parents=True)
+    procs = []
+    start = ctx.Barrier(4)
+    for i in range(4):
+        body = _BODY.replace("15.", f"{15 + i}.")
+        if i % 2:
+            p = root / ".vixbt" / "incoming" / f"vix_{i}.csv"
+            p.write_text(body, encoding="utf-8")
+            procs.append(ctx.Process(target=_commit, args=(str(root), str(p), start)))
+        else:
+            p = tmp_path / f"vix_{i}.csv"
+            p.write_text(body, encoding="utf-8")
+            procs.append(ctx.Process(target=_import, args=(str(root), str(p), start)))
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    errors = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.rglob("*.error"))]
+    assert errors == []
+    names = sorted(e.path.name for e in read_manifest(root))
+    assert names == [f"vix_{i}.csv" for i in range(4)]
