@@ -221,7 +221,7 @@ def test_missing_data_directory(tmp_path: Path) -> None:
 
 
 def test_info_of_small_directory(tmp_path: Path) -> None:
-    vix = "DATE,OPEN,HIGH,LOW,CLOSE\n2020-01-02,15,16,14,15.5\n2020-01-04,1,1,1,1\n"
+    vix = "DATE,OPEN,HIGH,LOW,CLOSE\n2020-01-02,15,16,14,15.5\n2020-01-04,14,14,14,14\n"
     spx = SPX + "2020-01-06,3,3,3,3,1\n"
     root = _dir(tmp_path, {"spx.csv": spx, "vix.csv": vix},
                 ["spx.csv,SPX,yahoo-ohlcv-lowercase", "vix.csv,VIX,ohlc-iso"])

@@ -97,7 +97,8 @@ def test_devices_fifos_and_folders_are_refused(tmp_path: Path) -> None:
     assert isinstance(done[0], DataError) and "not a regular file" in str(done[0])
     folder = tmp_path / "VIX_History.csv"
     folder.mkdir()
-    with pytest.raises(DataError, match=r"VIX_History.csv: is a folder"):
+    with pytest.raises(DataError, match=r"VIX_History.csv: archive holds no .csv files \(a "
+                                        r"folder is read as an archive"):
         read_file(folder)
     with pytest.raises(DataError, match=r"VIX_History.csv: is a folder, not a data file"):
         read_file(folder, format="cboe-index")

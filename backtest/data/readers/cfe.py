@@ -205,10 +205,9 @@ def read_cfe_archive(path: Path, repairs: Repairs) -> pd.DataFrame:
     """Read every CFE per-contract CSV in an archive or folder into one long frame."""
     members = _archive_members(path)
     if not members:
-        if path.is_dir():
-            raise DataError(f"{path}: is a folder holding no .csv files (a folder is read as "
-                            "an archive of CFE contract files, not as a data file)")
-        raise DataError(f"{path}: archive holds no .csv files")
+        what = (" (a folder is read as an archive of CFE contract files, not as a data "
+                "file)") if path.is_dir() else ""
+        raise DataError(f"{path}: archive holds no .csv files{what}")
     frames = []
     for member, data in members:
         sub = Repairs(member)
