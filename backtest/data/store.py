@@ -331,8 +331,14 @@ def import_file(root: str | Path, path: str | Path, symbol: str | None = None,
     from backtest.data.readers import guess_symbol
 
     src = Path(path).expanduser()
-    if not src.is_file():
+    if src.is_dir():
+        raise DataError(f"{src}: is a folder, not a data file (import an archive of CFE "
+                        "contract files as a .tar.gz or .zip)")
+    if not src.exists():
         raise DataError(f"{src}: no such file")
+    from backtest.data.readers import check_regular_file
+
+    check_regular_file(src)
     if symbol is None:
         symbol = guess_symbol(src)
         if symbol is None:

@@ -102,8 +102,10 @@ def test_devices_fifos_and_folders_are_refused(tmp_path: Path) -> None:
         read_file(folder)
     with pytest.raises(DataError, match=r"VIX_History.csv: is a folder, not a data file"):
         read_file(folder, format="cboe-index")
-    with pytest.raises(DataError, match=r"no such file|is a folder"):
+    with pytest.raises(DataError, match=r"VIX_History.csv: is a folder, not a data file"):
         import_file(tmp_path / "dd2", folder, symbol="VIX")
+    with pytest.raises(DataError, match=r"fifo.csv: is not a regular file"):
+        import_file(tmp_path / "dd2", fifo, symbol="VIX")
 
 
 def test_archive_folder_with_a_fifo_member_is_refused(tmp_path: Path) -> None:

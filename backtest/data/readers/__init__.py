@@ -53,7 +53,8 @@ from backtest.data.readers.index import (
 )
 from backtest.errors import DataError
 
-__all__ = ["FORMATS", "RawFile", "detect_format", "guess_symbol", "read_file"]
+__all__ = ["FORMATS", "RawFile", "check_regular_file", "detect_format", "guess_symbol",
+           "read_file"]
 
 FORMATS: tuple[str, ...] = (*INDEX_FORMATS, "continuous-wide", "cfe-contract",
                             "cfe-contracts-archive")
