@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -168,7 +168,7 @@ def run(
     for name, values in (("fees", fees), ("slippage", slippage),
                          ("holding_period", holding_period)):
         if values is not None and (isinstance(values, str | bytes)
-                                   or not isinstance(values, Sequence | np.ndarray)):
+                                   or not isinstance(values, Iterable)):
             raise TypeError(f"run({name}=...) takes a sequence of values to run side by side, "
                             f"got {values!r}; for one value use "
                             f"Execution({name}={values!r})")
