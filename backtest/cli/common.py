@@ -243,9 +243,13 @@ def check_out(args: argparse.Namespace) -> None:
     root = Path(out).expanduser()
     if root.exists() and not root.is_dir():
         raise CliError(f"--out {out}: exists and is not a folder")
+    probe = root
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent  # the folder is created when the report is written
+    if not probe.is_dir():
+        raise CliError(f"--out {out}: {probe} is not a folder")
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=root):
+        with tempfile.TemporaryFile(dir=probe):
             pass
     except OSError as exc:
         raise CliError(f"--out {out}: cannot write a report there ({exc.strerror or exc}); "

@@ -36,7 +36,9 @@ def test_out_being_a_file_fails_before_the_computation(vixbt: Vixbt, tmp_path: P
     res = vixbt("run", "bollinger_break", "--fill", "next_close", "--out", str(out))
     one_line_error(res, 2, f"--out {out}: exists and is not a folder")
     res = vixbt("run", "bollinger_break", "--fill", "next_close", "--out", str(out / "sub"))
-    one_line_error(res, 2, f"--out {out / 'sub'}: cannot write a report there")
+    one_line_error(res, 2, f"--out {out / 'sub'}: {out} is not a folder")
+    res = vixbt("list", "--format", "json")
+    assert res.code == 0 and not (tmp_path / "results").exists()
 
 
 @pytest.mark.parametrize(("body", "what"), [
