@@ -48,6 +48,10 @@ LegSide = Literal["long", "short"]
 OptionKind = Literal["call", "put"]
 FloatArray = npt.NDArray[np.float64]
 
+#: Largest quantity, strike, premium or multiplier accepted.
+MAX_LEG_VALUE = 1_000_000.0
+#: Most settlement values a payoff is computed on.
+MAX_POINTS = 1_000_000
 _LEG_SYNTAX = "side:quantity:call|put:strike:premium, e.g. short:1:call:14:5.15"
 
 
@@ -87,6 +91,9 @@ class Leg:
             if (v <= 0) if low_open else (v < 0):
                 raise ValueError(f"leg {name}={v!r} is not allowed: must be "
                                  f"{'> 0' if low_open else '>= 0'}")
+            if v > MAX_LEG_VALUE:
+                raise ValueError(f"leg {name}={v!r} is not allowed: must be at most "
+                                 f"{MAX_LEG_VALUE:,.0f}")
 
     @classmethod
     def parse(cls, text: str) -> Leg:
@@ -301,6 +308,11 @@ def payoff(position: Position | Sequence[Leg] | Sequence[str], *,
     -------
     PayoffResult
     """
+    m = multiplier
+    if isinstance(m, bool) or not isinstance(m, int | float) or not np.isfinite(m) or not (
+            0 < m <= MAX_LEG_VALUE):
+        raise ValueError(f"multiplier={m!r} is not allowed: must be a finite number > 0 and "
+                         f"at most {MAX_LEG_VALUE:,.0f} (dollars per index point)")
     if not isinstance(position, Position):
         legs_list: list[Leg] = []
         for x in position:
@@ -318,6 +330,9 @@ def payoff(position: Position | Sequence[Leg] | Sequence[str], *,
         if probe.breakevens:
             top = max(top, probe.breakevens[-1] * 1.2)
         top = max(top, 10.0)
+        if top / 0.05 > MAX_POINTS:
+            raise ValueError(f"the default settlement grid up to {top:,.2f} would have more than "
+                             f"{MAX_POINTS:,} points; pass settlement values (a range)")
         grid = np.round(np.arange(0.0, top + 0.05, 0.05), 10)
         # include the kinks and breakevens exactly so the table shows them
         s = np.unique(np.r_[grid, position.kinks, probe.breakevens])
@@ -325,4 +340,6 @@ def payoff(position: Position | Sequence[Leg] | Sequence[str], *,
         s = np.asarray(settlement, dtype=float)
         if s.ndim != 1 or s.size == 0 or not np.all(np.isfinite(s)) or (s < 0).any():
             raise ValueError("settlement must be a non-empty 1-D array of values >= 0")
+        if s.size > MAX_POINTS:
+            raise ValueError(f"settlement has {s.size:,} values; at most {MAX_POINTS:,}")
     return PayoffResult(position, s, position.value(s), multiplier)

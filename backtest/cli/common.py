@@ -295,6 +295,35 @@ def status(args: argparse.Namespace, message: str) -> None:
         print(f"vixbt: {message}", file=sys.stderr, flush=True)
 
 
+def check_out(args: argparse.Namespace) -> None:
+    """Fail before any computation if ``--out`` cannot receive a report.
+
+    Raises
+    ------
+    CliError
+        Naming ``--out`` and why (a file, a read-only or missing-permission folder).
+    """
+    out = getattr(args, "out", None)
+    if out is None or getattr(args, "no_report", False):
+        return
+    import tempfile
+
+    root = Path(out).expanduser()
+    if root.exists() and not root.is_dir():
+        raise CliError(f"--out {out}: exists and is not a folder")
+    probe = root
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent  # the folder is created when the report is written
+    if not probe.is_dir():
+        raise CliError(f"--out {out}: {probe} is not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        raise CliError(f"--out {out}: cannot write a report there ({exc.strerror or exc}); "
+                       "nothing was computed") from None
+
+
 def write_report(report: Report, args: argparse.Namespace, parameters: Mapping[str, Any],
                  table: MarketTable | None, argv: Sequence[str] | None = None) -> Path | None:
     """Write ``report`` to a new folder under ``--out`` (unless ``--no-report``)."""

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -136,7 +137,7 @@ def _study_options(p: argparse.ArgumentParser) -> None:
                    help="forward horizons in trading days (default: 1,5,10,21,63)")
     g.add_argument("--n-boot", type=int, default=1000, metavar="N",
                    help="bootstrap replications (default: 1000)")
-    g.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    g.add_argument("--seed", type=_seed, default=0, help="bootstrap seed (default: 0)")
 
 
 def _strategy_files() -> argparse.ArgumentParser:
@@ -225,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--y", metavar="PARAM", help="heatmap y parameter (default: second swept)")
     p.add_argument("--n-boot", type=int, default=1000, metavar="N",
                    help="bootstrap replications of SPA/StepM (default: 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="bootstrap seed (default: 0)")
     _execution_options(p)
 
     p = sub.add_parser("study", parents=[data_out, files], formatter_class=_Formatter,
@@ -324,8 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--mirror", metavar="ORIGIN",
                    help="download from this host instead (e.g. http://proxy:8080), keeping "
                         "the public URL paths")
-    d.add_argument("--timeout", type=float, default=30.0,
+    d.add_argument("--timeout", type=_seconds, default=30.0,
                    help="seconds before a stalled request fails (default: 30)")
+    d.add_argument("--deadline", type=_seconds, default=600.0,
+                   help="seconds allowed for one file, retries included (default: 600)")
+    d.add_argument("--max-size", type=_megabytes, default=None, metavar="MB",
+                   help="size cap of one file in MB (default: 64 per index file, 256 for "
+                        "Yahoo's SPX, 16 per futures file)")
 
     p = sub.add_parser("weekly", parents=[_common()], formatter_class=_Formatter,
                        help="the week's VIX change, its rank in history, the futures curve",
@@ -446,6 +452,34 @@ def finish(code: int) -> NoReturn:
     os._exit(code)
 
 
+def _seed(text: str) -> int:
+    """``--seed``: a non-negative integer."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative; a seed is an integer >= 0")
+    return v
+
+
+def _seconds(text: str) -> float:
+    """A finite, positive number of seconds."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of seconds > 0")
+    return v
+
+
+def _megabytes(text: str) -> int:
+    """A positive size in MB, as bytes."""
+    v = _seconds(text)
+    return max(1, int(v * (1 << 20)))
+
+
 def main(argv: Sequence[str] | None = None, *, exit: bool | None = None) -> int:
     """Run the ``vixbt`` command; returns the exit status.
 
@@ -493,6 +527,9 @@ def _run(args: argparse.Namespace, args_list: list[str]) -> int:
     debug = bool(getattr(args, "debug", False)) or "--debug" in args_list
     label = "vixbt " + args.command + (f" {args.data_command}" if args.command == "data" else "")
     try:
+        from backtest.cli.common import check_out
+
+        check_out(args)  # before any work, so none is lost
         with _registered_files(args):
             return _handler(args)(args)
     except KeyboardInterrupt:

@@ -40,7 +40,13 @@ from typing import Any, Literal
 import pandas as pd
 from tqdm.auto import tqdm
 
-from backtest.data.fetch import FetchResult, HttpStatusError, TransientError, fetch
+from backtest.data.fetch import (
+    FetchResult,
+    HttpStatusError,
+    LimitError,
+    TransientError,
+    fetch,
+)
 from backtest.data.manifest import ManifestEntry, atomic_write_bytes, read_manifest
 from backtest.data.sources import (
     INDEX_SYMBOLS,
@@ -57,19 +63,27 @@ from backtest.data.store import (
     STATE_DIR,
     commit_file,
     ensure_data_dir,
+    history_loss,
     sha256_file,
     upsert_entries,
     validate_file,
 )
-from backtest.errors import DataError, DownloadError
+from backtest.errors import DataError, DownloadError, VixbtError
 
-__all__ = ["DEFAULT_SYMBOLS", "UpdateError", "UpdateReport", "update"]
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_BYTES", "DEFAULT_SYMBOLS", "UpdateError",
+           "UpdateReport", "update"]
 
 #: What :func:`update` fetches by default.
 DEFAULT_SYMBOLS: tuple[str, ...] = ("SPX", *INDEX_SYMBOLS, "VX")
 _STATE_FILE = "download-state.json"
 _LISTING_KEY = "<vx-listing>"
 _LOCK_FILE = "update.lock"
+#: Default size cap per kind of file (bytes): the real files are far smaller
+#: (VIX_History.csv ~0.4 MB, Yahoo's SPX chart JSON ~6 MB, a contract file ~30 kB).
+DEFAULT_MAX_BYTES: dict[str, int] = {"index": 64 << 20, "yahoo-chart": 256 << 20,
+                                     "contract": 16 << 20, "listing": 16 << 20}
+#: Default time allowed for one file, retries included (seconds).
+DEFAULT_DEADLINE = 600.0
 Status = Literal["downloaded", "unchanged", "cached", "missing", "failed"]
 
 
@@ -213,6 +227,8 @@ def update(
     force: bool = False,
     strict: bool = True,
     today: date | None = None,
+    max_bytes: int | None = None,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> UpdateReport:
     """Download or refresh the public data files in the data directory ``root``.
 
@@ -244,6 +260,12 @@ def update(
         failures are only listed in the report.
     today : datetime.date, optional
         The date used to decide which contracts have expired (default: today, UTC).
+    max_bytes : int or None, default None
+        Size cap of every file's body; ``None``: :data:`DEFAULT_MAX_BYTES` per kind
+        of file.  A longer body fails that file (its cached copy is kept).
+    deadline : float, default 600.0
+        Seconds allowed for one file, retries included; a slower file (a server
+        dripping bytes) fails, its cached copy kept.
 
     Returns
     -------
@@ -258,9 +280,20 @@ def update(
     ValueError
         For an unknown symbol or a negative ``retries``/``timeout``.
     """
-    if retries < 0 or timeout <= 0 or backoff < 0:
-        raise ValueError(f"need retries >= 0, timeout > 0, backoff >= 0; got retries={retries}, "
-                         f"timeout={timeout}, backoff={backoff}")
+    import math
+
+    for nm, v in (("timeout", timeout), ("backoff", backoff), ("deadline", deadline)):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise ValueError(f"{nm} must be a finite number of seconds, got {v!r}")
+    if isinstance(retries, bool) or not isinstance(retries, int):
+        raise ValueError(f"retries must be an integer, got {retries!r}")
+    if retries < 0 or timeout <= 0 or backoff < 0 or deadline <= 0:
+        raise ValueError(f"need retries >= 0, timeout > 0, backoff >= 0, deadline > 0; got "
+                         f"retries={retries}, timeout={timeout}, backoff={backoff}, "
+                         f"deadline={deadline}")
+    if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int)
+                                  or max_bytes <= 0):
+        raise ValueError(f"max_bytes must be a positive integer or None, got {max_bytes!r}")
     wanted = [s.upper() for s in (symbols or DEFAULT_SYMBOLS)]
     unknown = [s for s in wanted if s not in DEFAULT_SYMBOLS]
     if unknown:
@@ -271,10 +304,19 @@ def update(
     base = base_urls or BaseUrls()
     today = today or datetime.now(UTC).date()
     root = ensure_data_dir(root)
-    (root / STATE_DIR / "partial").mkdir(parents=True, exist_ok=True)
+    state = root / STATE_DIR
+    if state.exists() and not state.is_dir():
+        raise DataError(f"{state} is a file, but the data directory keeps the downloader's "
+                        "state in a folder of that name; move the file away")
+    try:
+        (state / "partial").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"data directory {root} is not writable ({exc.strerror or exc}); "
+                        "nothing was downloaded") from None
     with _exclusive(root):
         report = _run(root, wanted, base, spx_source, progress,
-                      _Job(root, _State(root), timeout, retries, backoff, force, today))
+                      _Job(root, _State(root), timeout, retries, backoff, force, today,
+                           max_bytes, deadline))
     if strict and not report.ok:
         raise UpdateError(report)
     return report
@@ -299,7 +341,10 @@ def _run(root: Path, wanted: list[str], base: BaseUrls, spx_source: SpxSource,
               disable=not progress, leave=True) as bar:
         for f in plan:
             bar.set_postfix_str(f.relpath, refresh=False)
-            outcomes.append(job.one(f))
+            try:
+                outcomes.append(job.one(f))
+            except (VixbtError, OSError, ValueError) as exc:  # one file never stops the rest
+                outcomes.append(FileOutcome(f.relpath, f.url, "failed", f"{f.url}: {exc}"))
             bar.update(1)
     return UpdateReport(root=root, outcomes=tuple(outcomes))
 
@@ -352,8 +397,10 @@ def _alive(pid: int) -> bool:
 
 class _Job:
     def __init__(self, root: Path, state: _State, timeout: float, retries: int,
-                 backoff: float, force: bool, today: date) -> None:
+                 backoff: float, force: bool, today: date, max_bytes: int | None = None,
+                 deadline: float = DEFAULT_DEADLINE) -> None:
         self.root, self.state = root, state
+        self.max_bytes, self.deadline = max_bytes, deadline
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self.force, self.today = force, today
         self.partial_dir = root / STATE_DIR / "partial"
@@ -374,19 +421,26 @@ class _Job:
                                    + ".part")
 
     def _fetch(self, url: str, partial: Path, etag: str | None, lm: str | None,
-               expect: Literal["csv", "json"]) -> FetchResult:
+               expect: Literal["csv", "json"], kind: str) -> FetchResult:
         attempt = 0
+        cap = self.max_bytes if self.max_bytes is not None else DEFAULT_MAX_BYTES[kind]
+        until = time.monotonic() + self.deadline
         while True:
             try:
                 return fetch(url, partial, timeout=self.timeout, etag=etag, last_modified=lm,
-                             expect=expect)
+                             expect=expect, max_bytes=cap, deadline=until)
             except HttpStatusError as exc:
                 if not (exc.status >= 500 or exc.status == 429) or attempt >= self.retries:
                     raise
             except TransientError:
                 if attempt >= self.retries:
                     raise
-            time.sleep(self.backoff * 2 ** attempt)
+            pause = self.backoff * 2 ** attempt
+            if time.monotonic() + pause >= until:
+                raise LimitError(f"{url}: not complete within the deadline of "
+                                 f"{self.deadline:g} s (after {attempt + 1} attempt(s)); "
+                                 "previous copy kept")
+            time.sleep(pause)
             attempt += 1
 
     # -- the VX listing ------------------------------------------------------------
@@ -399,7 +453,7 @@ class _Job:
         outcome: FileOutcome | None = None
         try:
             res = self._fetch(url, partial, st.get("etag") if cond else None,
-                              st.get("last_modified") if cond else None, "json")
+                              st.get("last_modified") if cond else None, "json", "listing")
             if res.status == "complete":
                 body = partial.read_bytes()
                 files = contract_listing_files(base, body, source=url)
@@ -416,7 +470,12 @@ class _Job:
             if not cache.is_file():
                 return [], outcome
         # 304, or failure with an earlier listing to fall back on
-        return contract_listing_files(base, cache.read_bytes(), source=str(cache)), outcome
+        try:
+            return contract_listing_files(base, cache.read_bytes(), source=str(cache)), outcome
+        except (DownloadError, OSError) as exc:
+            return [], FileOutcome(".vixbt/vx-listing.json", url, "failed",
+                                   f"the cached contract listing {cache} is unusable ({exc}); "
+                                   "`vixbt data update --force` fetches it again")
 
     # -- one file ------------------------------------------------------------------
     def one(self, f: RemoteFile) -> FileOutcome:
@@ -436,7 +495,9 @@ class _Job:
         try:
             res = self._fetch(f.url, partial, st.get("etag") if cond else None,
                               st.get("last_modified") if cond else None,
-                              "json" if f.convert == "yahoo-chart" else "csv")
+                              "json" if f.convert == "yahoo-chart" else "csv",
+                              "yahoo-chart" if f.convert == "yahoo-chart"
+                              else "contract" if f.symbol == "VX" else "index")
         except HttpStatusError as exc:
             if f.optional and exc.status in (403, 404):
                 self._record(f.relpath, url=f.url, absent=True)
@@ -479,6 +540,17 @@ class _Job:
                 raise DownloadError(
                     f"{f.url}: downloaded body is not a valid {f.format} file "
                     f"(previous copy kept): {exc}") from None
+            if target.is_file():
+                loss = history_loss(target, incoming, fmt, f.symbol)
+                if loss is not None:
+                    kept = self.root / STATE_DIR / "refused" / Path(f.relpath).name
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(incoming, kept)
+                    raise DownloadError(
+                        f"{f.url}: refused, the download would lose history the cached "
+                        f"{f.relpath} holds: {loss}. The cached copy is kept; the download is "
+                        f"in {kept.relative_to(self.root).as_posix()} (to use it anyway, "
+                        "`vixbt data import` it: the old copy is then kept in superseded/)")
             entry = commit_file(self.root, incoming, f.relpath, f.symbol, fmt, span,
                                 notes=f"downloaded from {f.url.split('?')[0]}")
         finally:

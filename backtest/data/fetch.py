@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -29,8 +30,8 @@ from typing import Literal
 from backtest import __version__
 from backtest.errors import DownloadError
 
-__all__ = ["USER_AGENT", "FetchResult", "HttpStatusError", "TransientError", "fetch",
-           "looks_like_html"]
+__all__ = ["USER_AGENT", "FetchResult", "HttpStatusError", "LimitError", "TransientError",
+           "fetch", "looks_like_html"]
 
 #: Sent with every request; some CDNs refuse requests without a browser-like agent.
 USER_AGENT = f"Mozilla/5.0 (compatible; vixbt/{__version__}; +https://pypi.org/project/vixbt)"
@@ -39,6 +40,10 @@ _CHUNK = 64 * 1024
 
 class TransientError(DownloadError):
     """A failure worth retrying: timeout, truncated body, lost or refused connection."""
+
+
+class LimitError(DownloadError):
+    """A body larger than its size cap, or a download past its deadline (not retried)."""
 
 
 class HttpStatusError(DownloadError):
@@ -90,6 +95,8 @@ def fetch(
     last_modified: str | None = None,
     on_bytes: Callable[[int], None] | None = None,
     expect: Literal["csv", "json"] = "csv",
+    max_bytes: int | None = None,
+    deadline: float | None = None,
 ) -> FetchResult:
     """Download ``url`` into the file ``partial``, resuming an earlier partial body.
 
@@ -110,6 +117,13 @@ def fetch(
         Called with the size of each chunk written (progress bars).
     expect : {"csv", "json"}, default "csv"
         What the body must be; an HTML page fails either way.
+    max_bytes : int or None, default None
+        Size cap of the body: a longer body (announced or received) fails with
+        :class:`LimitError` and the partial file is removed.
+    deadline : float or None, default None
+        :func:`time.monotonic` time by which the whole body must have arrived; a
+        slower download fails with :class:`LimitError` (the partial file is kept,
+        so a later call resumes it).
 
     Returns
     -------
@@ -139,8 +153,16 @@ def fetch(
         if last_modified:
             headers["If-Modified-Since"] = last_modified
     req = urllib.request.Request(url, headers=headers)
+
+    def past_deadline(got: int) -> LimitError:
+        return LimitError(f"{url}: not complete within the deadline (got {got} bytes); "
+                          "previous copy kept")
+
+    if deadline is not None and time.monotonic() >= deadline:
+        raise past_deadline(have)
+    wait = timeout if deadline is None else max(0.001, min(timeout, deadline - time.monotonic()))
     try:
-        resp = urllib.request.urlopen(req, timeout=timeout)
+        resp = urllib.request.urlopen(req, timeout=wait)
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 304 and not resuming:
@@ -148,10 +170,13 @@ def fetch(
         if exc.code == 416 and resuming:
             _discard(partial, meta_path)
             return fetch(url, partial, timeout=timeout, etag=etag, last_modified=last_modified,
-                         on_bytes=on_bytes, expect=expect)
+                         on_bytes=on_bytes, expect=expect, max_bytes=max_bytes,
+                         deadline=deadline)
         _discard(partial, meta_path)
         raise HttpStatusError(f"{url}: HTTP {exc.code} {exc.reason}", exc.code) from None
     except TimeoutError:
+        if deadline is not None and time.monotonic() >= deadline:
+            raise past_deadline(have) from None
         raise TransientError(f"{url}: timeout after {timeout:g} seconds (no response)") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
@@ -191,25 +216,45 @@ def fetch(
             raise DownloadError(
                 f"{url}: HTML page instead of CSV (HTTP {status}, Content-Type {ctype}; "
                 f"starts {head[:80].decode('utf-8', 'replace').strip()!r})")
+        if max_bytes is not None and expected_total is not None and expected_total > max_bytes:
+            _discard(partial, meta_path)
+            raise LimitError(f"{url}: body of {expected_total} bytes is larger than the size cap "
+                             f"of {max_bytes} bytes; previous copy kept")
         _write_meta(meta_path, {"etag": new_etag, "last_modified": new_lm,
                                 "total": expected_total, "url": url})
         got = have
         try:
             with open(partial, mode) as fh:
                 while True:
+                    if deadline is not None:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            raise past_deadline(got)
+                        if resp.fp is not None and hasattr(resp.fp, "raw"):
+                            with contextlib.suppress(AttributeError, OSError):
+                                resp.fp.raw._sock.settimeout(min(timeout, left))
                     chunk = resp.read1(_CHUNK)
                     if not chunk:
                         break
                     fh.write(chunk)
                     got += len(chunk)
+                    if max_bytes is not None and got > max_bytes:
+                        raise LimitError(f"{url}: body larger than the size cap of {max_bytes} "
+                                         "bytes; download stopped, previous copy kept")
                     if on_bytes is not None:
                         on_bytes(len(chunk))
                 fh.flush()
                 os.fsync(fh.fileno())
+        except LimitError as exc:
+            if "size cap" in str(exc):
+                _discard(partial, meta_path)
+            raise
         except http.client.IncompleteRead as exc:
             got += len(exc.partial)
             raise TransientError(_truncated(url, got, expected_total)) from None
         except TimeoutError:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise past_deadline(got) from None
             raise TransientError(
                 f"{url}: timeout after {timeout:g} seconds (stalled after {got} bytes"
                 + (f" of {expected_total})" if expected_total is not None else ")")) from None

@@ -56,6 +56,7 @@ import dataclasses
 import os
 import warnings
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -503,8 +504,10 @@ def load_market_data(data_dir: str | Path | None = None, *,
     ValueError
         If ``start`` is after ``end``, or ``columns`` names an unknown column.
     """
-    s = pd.Timestamp(start) if start is not None else None
-    e = pd.Timestamp(end) if end is not None else None
+    s, e = _bound(start, "start"), _bound(end, "end")
+    if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
+        raise TypeError(f"load_market_data(data_dir=...) must be a path (str or "
+                        f"pathlib.Path) or None, got {type(data_dir).__name__}")
     if s is not None and e is not None and s > e:
         raise ValueError(f"start {s.date()} is after end {e.date()}")
     symbols = symbols_for_columns(columns) if columns is not None else None
@@ -518,6 +521,27 @@ def load_market_data(data_dir: str | Path | None = None, *,
                         f"{e.date() if e else 'the end'} (the data span "
                         f"{table.start.date()}..{table.end.date()})")
     return MarketTable(frame=frame, sources=refresh_sources(frame, table.sources))
+
+
+def _bound(value: object, name: str) -> pd.Timestamp | None:
+    """A ``start``/``end`` argument as a tz-naive day, or a clear error naming it."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | date | np.datetime64):
+        raise TypeError(f"load_market_data({name}=...) must be a date string such as "
+                        f"'2020-01-31', a date or a Timestamp, got {type(value).__name__} "
+                        f"{value!r}")
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(f"load_market_data({name}={value!r}): not a date; write it as "
+                         "'YYYY-MM-DD'") from None
+    if pd.isna(ts):
+        raise ValueError(f"load_market_data({name}={value!r}): not a date")
+    if ts.tzinfo is not None:
+        raise ValueError(f"load_market_data({name}={value!r}) has a time zone; the data are "
+                         "calendar days: give a plain date")
+    return ts
 
 
 def load_futures_curve(data_dir: str | Path | None = None) -> pd.DataFrame:

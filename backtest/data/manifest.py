@@ -5,25 +5,136 @@ with at least the columns ``path,symbol,format`` (``span`` and ``notes`` are
 optional).  ``path`` is relative to the folder.  ``../shared/data`` of the
 project's test data is such a folder; ``vixbt data import`` and
 ``vixbt data update`` add rows to a user's folder.
+
+Paths
+-----
+Each ``path`` is relative to the folder, written with ``/``, and must stay inside
+it: an absolute path, a ``..`` component, a backslash or a drive letter is refused
+with an error naming the manifest line.  A path may be a **symbolic link** inside
+the folder pointing elsewhere (a user's deliberate link, e.g. to a shared copy of
+the data); what it names must be a regular file (or, for the
+``cfe-contracts-archive`` layout, a folder), never a device, FIFO or socket.
+
+Writers
+-------
+Every change to the manifest (and ``vixbt data update`` as a whole) holds one
+lock, ``.vixbt/manifest.lock`` (:func:`manifest_lock`): a writer waits up to
+:data:`LOCK_TIMEOUT` seconds for another one to finish, then fails with a message
+naming the lock, so two imports at once never lose a row.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+import filelock
 
 from backtest.errors import DataError
 
-__all__ = ["MANIFEST_NAME", "ManifestEntry", "atomic_write_bytes", "read_manifest",
-           "write_manifest"]
+__all__ = ["LOCK_TIMEOUT", "MANIFEST_NAME", "ManifestEntry", "atomic_write_bytes",
+           "check_relpath", "manifest_lock", "read_manifest", "write_manifest"]
 
 MANIFEST_NAME = "manifest.csv"
+#: Seconds a manifest writer waits for another one before giving up.
+LOCK_TIMEOUT = 120.0
+_LOCK_NAME = "manifest.lock"
+_STATE_DIR = ".vixbt"
 _REQUIRED = ("path", "symbol", "format")
+_MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_LOCKS: dict[tuple[int, str], filelock.FileLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def manifest_lock(root: str | Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the data directory's writer lock (``root/.vixbt/manifest.lock``).
+
+    Re-entrant within a process (an import holding it may rewrite the manifest).
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        The data directory.
+    timeout : float or None, default None
+        Seconds to wait for another writer; ``None``: :data:`LOCK_TIMEOUT`.
+
+    Raises
+    ------
+    DataError
+        If another process holds the lock longer than ``timeout``, or the lock
+        file cannot be created (a read-only folder, ``.vixbt`` being a file).
+    """
+    root = Path(root).resolve()
+    state = root / _STATE_DIR
+    if state.exists() and not state.is_dir():
+        raise DataError(f"{state} is a file, but the data directory keeps its state and lock "
+                        "in a folder of that name; move the file away")
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"data directory {root} is not writable ({exc.strerror or exc}); "
+                        "nothing was changed") from None
+    path = str(state / _LOCK_NAME)
+    key = (os.getpid(), path)  # a lock object is not shared with a forked child
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(key)
+        if lock is None:
+            lock = _LOCKS[key] = filelock.FileLock(path)
+    wait = LOCK_TIMEOUT if timeout is None else timeout
+    try:
+        lock.acquire(timeout=wait)
+    except filelock.Timeout:
+        raise DataError(f"{root}: another vixbt process is writing this data directory (lock "
+                        f"{path} held for more than {wait:g} s); try again when it has "
+                        "finished") from None
+    except OSError as exc:
+        raise DataError(f"data directory {root}: cannot take the lock {path} "
+                        f"({exc.strerror or exc}); is the folder writable?") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def check_relpath(text: str, where: str) -> str:
+    """Validate a manifest path string; return it normalised (``/`` separated).
+
+    The path must be relative, with no ``..`` component, no backslash and no
+    drive letter, so that it names something inside the data directory.
+
+    Raises
+    ------
+    DataError
+        Naming ``where`` (the manifest and line) and the rule broken.
+    """
+    t = text.strip()
+    if not t:
+        raise DataError(f"{where}: column 'path' is empty")
+    if "\x00" in t or any(ord(c) < 32 for c in t):
+        raise DataError(f"{where}: path contains control characters")
+    if "\\" in t or _DRIVE.match(t):
+        raise DataError(f"{where}: path {t!r} uses a backslash or a drive letter; write it "
+                        "relative to the data directory with '/'")
+    pp = PurePosixPath(t)
+    if pp.is_absolute():
+        raise DataError(f"{where}: path {t!r} is absolute; manifest paths must be relative "
+                        "to the data directory")
+    if ".." in pp.parts:
+        raise DataError(f"{where}: path {t!r} leaves the data directory ('..'); manifest "
+                        "paths must name files inside it")
+    if pp == PurePosixPath("."):
+        raise DataError(f"{where}: path {t!r} names the data directory itself")
+    return pp.as_posix()
 
 
 @dataclass(frozen=True)
@@ -71,24 +182,51 @@ def read_manifest(root: str | Path) -> list[ManifestEntry]:
             f"data directory {root} has no {MANIFEST_NAME}; create one with "
             "`vixbt data import FILE --data-dir DIR` or `vixbt data update --data-dir DIR`"
         )
-    text = mpath.read_text(encoding="utf-8-sig")
+    if not mpath.is_file():
+        raise DataError(f"{mpath} is not a regular file")
+    with open(mpath, "rb") as fh:
+        data = fh.read(_MAX_MANIFEST_BYTES + 1)
+    if len(data) > _MAX_MANIFEST_BYTES:
+        raise DataError(f"{mpath}: larger than {_MAX_MANIFEST_BYTES >> 20} MiB; not a manifest")
+    if b"\x00" in data:
+        nul_line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DataError(f"{mpath}, line {nul_line}: binary "
+                        "content (a NUL byte); a manifest is a UTF-8 CSV text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(f"{mpath}, line {line}: not UTF-8 text (byte {exc.start}); a manifest "
+                        "is a UTF-8 CSV text file") from None
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise DataError(f"{mpath}: header lacks column(s) {', '.join(missing)} "
                         f"(found: {', '.join(header) or 'nothing'})")
+    from backtest.data.readers import FORMATS
+
     entries = []
-    for lineno, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values()):
+    base = root.resolve()
+    try:
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise DataError(f"{mpath}, line {reader.line_num}: malformed CSV ({exc})") from None
+    for lineno, row in rows:
+        if not any(isinstance(v, str) and v.strip() for v in row.values()):
             continue
         for c in _REQUIRED:
-            if not (row.get(c) or "").strip():
+            if not isinstance(row.get(c), str) or not row[c].strip():
                 raise DataError(f"{mpath}, line {lineno}: column {c!r} is empty")
+        rel = check_relpath(row["path"], f"{mpath}, line {lineno}")
+        fmt = row["format"].strip()
+        if fmt not in FORMATS:
+            raise DataError(f"{mpath}, line {lineno}: unknown format {fmt[:40]!r}; expected "
+                            f"one of {', '.join(FORMATS)}")
         entries.append(ManifestEntry(
-            path=(root / row["path"].strip()).resolve(),
+            path=base / rel,
             symbol=row["symbol"].strip().upper(),
-            format=row["format"].strip(),
+            format=fmt,
             span=(row.get("span") or "").strip(),
             notes=(row.get("notes") or "").strip(),
         ))
@@ -113,13 +251,25 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 
 def write_manifest(root: str | Path, entries: Sequence[ManifestEntry]) -> None:
-    """Write ``root/manifest.csv`` atomically; paths are stored relative to ``root``."""
+    """Write ``root/manifest.csv`` atomically; paths are stored relative to ``root``.
+
+    Callers changing an existing manifest hold :func:`manifest_lock` around the
+    read and the write.
+
+    Raises
+    ------
+    DataError
+        If an entry's path is not inside ``root``.
+    """
     root = Path(root).resolve()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["path", "symbol", "format", "span", "notes"])
     for e in entries:
-        p = Path(e.path).resolve()
-        rel = p.relative_to(root) if p.is_relative_to(root) else p
-        w.writerow([rel.as_posix(), e.symbol, e.format, e.span, e.notes])
+        p = Path(os.path.normpath(Path(e.path).absolute()))
+        if not p.is_relative_to(root):
+            raise DataError(f"{root / MANIFEST_NAME}: refusing to record {p}, which is not "
+                            "inside the data directory")
+        rel = check_relpath(p.relative_to(root).as_posix(), str(root / MANIFEST_NAME))
+        w.writerow([rel, e.symbol, e.format, e.span, e.notes])
     atomic_write_bytes(root / MANIFEST_NAME, buf.getvalue().encode("utf-8"))

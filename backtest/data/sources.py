@@ -33,12 +33,13 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backtest.errors import DownloadError
 
@@ -105,16 +106,20 @@ class BaseUrls:
         """The default URLs with scheme and host replaced by ``origin``, paths kept.
 
         ``BaseUrls.on_host("http://127.0.0.1:8000")`` points every source at one
-        server that mirrors the public paths (how the tests use it).
+        server that mirrors the public paths (how the tests use it); an origin
+        with a path prefix (``http://proxy/vixbt``) keeps it in front of each
+        public path.
         """
         o = urlsplit(origin)
-        if not o.scheme or not o.netloc:
+        if o.scheme not in ("http", "https") or not o.netloc:
             raise ValueError(f"origin must look like 'http://host:port', got {origin!r}")
+        prefix = o.path.rstrip("/")
         base = cls()
         new = {}
         for f in fields(cls):
             u = urlsplit(getattr(base, f.name))
-            new[f.name] = urlunsplit((o.scheme, o.netloc, u.path, u.query, u.fragment))
+            new[f.name] = urlunsplit((o.scheme, o.netloc, prefix + u.path, u.query,
+                                      u.fragment))
         return replace(base, **new)
 
 
@@ -235,6 +240,11 @@ def archive_contract_files(
     return out
 
 
+#: What a contract file named by the listing may be called (no path separator of any
+#: platform, no leading dot, bounded length).
+_LISTED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\.csv", re.ASCII)
+
+
 def contract_listing_files(
     base: BaseUrls, listing: bytes, *, first_year: int = ARCHIVE_LAST_YEAR + 1,
     source: str = "listing",
@@ -272,8 +282,10 @@ def contract_listing_files(
             if kind != "M" or expiry.year < first_year:
                 continue
             name = path.rsplit("/", 1)[-1]
-            if not name.lower().endswith(".csv") or "/" in name or name.startswith("."):
-                raise DownloadError(f"{source}: listing path {path!r} is not a CSV file name")
+            if not _LISTED_NAME.fullmatch(name):
+                raise DownloadError(f"{source}: listing path {path[:120]!r} does not end in a "
+                                    "plain contract file name (letters, digits, '_', '-', "
+                                    "'.', at most 100 characters, ending .csv)")
             out[name] = RemoteFile(
                 url=_join(base.cfe_files, path.lstrip("/")),
                 relpath=f"vx/{name}",
@@ -319,6 +331,8 @@ def yahoo_chart_to_csv(body: bytes, source: str = "yahoo chart", *,
         raise DownloadError(
             f"{source}: not a Yahoo chart JSON body ({exc!r}); body starts {head!r}"
         ) from None
+    if not isinstance(chart, dict):
+        raise DownloadError(f"{source}: Yahoo chart JSON 'chart' is not an object")
     if chart.get("error"):
         err = chart["error"]
         desc = err.get("description", err) if isinstance(err, dict) else err
@@ -327,13 +341,21 @@ def yahoo_chart_to_csv(body: bytes, source: str = "yahoo chart", *,
         result = chart["result"][0]
         stamps: Sequence[int] = result["timestamp"]
         quote = result["indicators"]["quote"][0]
-        tzname = str(result.get("meta", {}).get("exchangeTimezoneName") or "America/New_York")
+        meta = result.get("meta") or {}
+        tzname = str((meta.get("exchangeTimezoneName") if isinstance(meta, dict) else None)
+                     or "America/New_York")
         cols = [quote[k] for k in ("open", "high", "low", "close", "volume")]
-    except (KeyError, IndexError, TypeError) as exc:
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
         raise DownloadError(f"{source}: Yahoo chart JSON lacks {exc} (no daily bars)") from None
+    if not isinstance(stamps, list) or not all(isinstance(c, list) for c in cols):
+        raise DownloadError(f"{source}: Yahoo chart JSON timestamps/quotes are not lists")
     if any(len(c) != len(stamps) for c in cols):
         raise DownloadError(f"{source}: Yahoo chart JSON has columns of unequal length")
-    tz = ZoneInfo(tzname)
+    try:
+        tz = ZoneInfo(tzname)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        raise DownloadError(f"{source}: Yahoo chart JSON names an unknown time zone "
+                            f"{tzname[:60]!r}") from None
     local_now = (now or datetime.now(UTC)).astimezone(tz)
     open_day = local_now.date() if local_now.time() < _SESSION_DONE else None
     buf = io.StringIO()
@@ -342,11 +364,20 @@ def yahoo_chart_to_csv(body: bytes, source: str = "yahoo chart", *,
         o, h, lo, c, v = (col[i] for col in cols)
         if c is None or (isinstance(c, float) and math.isnan(c)):
             continue
-        day = datetime.fromtimestamp(int(ts), tz).date()
+        try:
+            day = datetime.fromtimestamp(int(ts), tz).date()
+        except (TypeError, ValueError, OverflowError, OSError):
+            raise DownloadError(f"{source}: Yahoo chart JSON bar {i}: timestamp "
+                                f"{str(ts)[:40]!r} is not a date vixbt can read") from None
         if day > local_now.date() or day == open_day:
             continue
-        vol = _num(v, integer=True)
-        buf.write(f"{day.isoformat()},{_num(o)},{_num(h)},{_num(lo)},{_num(c)},{vol}\n")
+        try:
+            vol = _num(v, integer=True)
+            line = f"{day.isoformat()},{_num(o)},{_num(h)},{_num(lo)},{_num(c)},{vol}\n"
+        except (TypeError, ValueError, OverflowError):
+            raise DownloadError(f"{source}: Yahoo chart JSON bar {i} ({day}): a value is not a "
+                                "number") from None
+        buf.write(line)
     return buf.getvalue().encode("utf-8")
 
 

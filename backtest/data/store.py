@@ -41,12 +41,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from backtest.data.manifest import (
     MANIFEST_NAME,
     ManifestEntry,
     atomic_write_bytes,
+    manifest_lock,
     read_manifest,
     write_manifest,
 )
@@ -60,6 +62,7 @@ __all__ = [
     "commit_file",
     "ensure_data_dir",
     "file_span",
+    "history_loss",
     "import_file",
     "sha256_file",
     "upsert_entries",
@@ -88,10 +91,18 @@ def ensure_data_dir(root: str | Path) -> Path:
     root = Path(root).expanduser()
     if root.exists() and not root.is_dir():
         raise DataError(f"data directory {root} exists and is not a folder")
-    root.mkdir(parents=True, exist_ok=True)
-    root = root.resolve()
-    if not (root / MANIFEST_NAME).is_file():
-        write_manifest(root, [])
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        root = root.resolve()
+        if not os.access(root, os.W_OK):
+            raise PermissionError(13, "permission denied")
+        if not (root / MANIFEST_NAME).exists():
+            with manifest_lock(root):
+                if not (root / MANIFEST_NAME).exists():
+                    write_manifest(root, [])
+    except OSError as exc:
+        raise DataError(f"data directory {root} is not writable ({exc.strerror or exc}); "
+                        "nothing was changed") from None
     return root
 
 
@@ -164,20 +175,94 @@ def validate_file(path: str | Path, format: str | None, symbol: str,
     return fmt, file_span(raw.frame)
 
 
+#: Relative change allowed between a cached value and a downloaded one on the same
+#: date, beyond :data:`REVISION_DAYS` before the cached file's last date.
+HISTORY_TOLERANCE = 0.01
+#: Calendar days before a cached file's last date within which values may be revised.
+REVISION_DAYS = 30
+
+
+def _history(path: Path, fmt: str, symbol: str) -> pd.Series | None:
+    """One value per date of a file, for comparing two versions (None: not comparable)."""
+    from backtest.data.readers import read_file
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        frame = read_file(path, format=fmt, symbol=symbol).frame
+    s: pd.Series | None
+    if fmt == "cfe-contract":
+        s = pd.Series(frame["settle"].to_numpy(dtype=float),
+                      index=pd.DatetimeIndex(frame["trade_date"]))
+    elif fmt == "continuous-wide":
+        s = frame.get("m1", None)
+    elif fmt in FUTURES_FORMATS:
+        return None
+    else:
+        s = frame.get("close", None)
+    if s is None:
+        return None
+    s = s.dropna()
+    return s[~s.index.duplicated(keep="first")]
+
+
+def history_loss(cached: str | Path, incoming: str | Path, fmt: str, symbol: str
+                 ) -> str | None:
+    """What replacing ``cached`` by ``incoming`` would lose, or None if nothing.
+
+    Lost are dates the cached file has a value for and the incoming one does not
+    (a shorter or gapped history), and values changed by more than
+    :data:`HISTORY_TOLERANCE` (relative) on dates more than :data:`REVISION_DAYS`
+    before the cached file's last date.  Recent values may be revised.
+    """
+    try:
+        old = _history(Path(cached), fmt, symbol)
+    except (DataError, ValueError):
+        return None  # an unreadable cached copy has nothing to protect
+    new = _history(Path(incoming), fmt, symbol)
+    if old is None or new is None or old.empty:
+        return None
+    problems = []
+    lost = old.index.difference(new.index)
+    if len(lost):
+        eg = ", ".join(str(d.date()) for d in lost[:3])
+        problems.append(f"{len(lost)} date(s) of the cached copy are missing ({lost[0].date()}"
+                        f"..{lost[-1].date()}; e.g. {eg})")
+    cutoff = old.index[-1] - pd.Timedelta(days=REVISION_DAYS)
+    common = old.index.intersection(new.index)
+    common = common[common < cutoff]
+    if len(common):
+        a, b = old.loc[common].to_numpy(), new.loc[common].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            changed = np.abs(b - a) > HISTORY_TOLERANCE * np.abs(a)
+        if changed.any():
+            i = int(np.flatnonzero(changed)[0])
+            problems.append(f"{int(changed.sum())} value(s) before {cutoff.date()} changed by "
+                            f"more than {HISTORY_TOLERANCE:.0%} (first on {common[i].date()}: "
+                            f"{a[i]:g} -> {b[i]:g})")
+    return "; ".join(problems) or None
+
+
 def upsert_entries(root: str | Path, new: Iterable[ManifestEntry]) -> None:
     """Add ``new`` rows to ``root/manifest.csv``, replacing rows with the same path.
 
-    The manifest is rewritten atomically; rows keep their order, new paths go last.
+    The manifest is read and rewritten (atomically) under :func:`manifest_lock`,
+    so concurrent writers never lose each other's rows; rows keep their order,
+    new paths go last.
     """
     root = Path(root).resolve()
-    entries = read_manifest(root)
-    by_path = {Path(e.path).resolve(): e for e in new}
-    out = []
-    for e in entries:
-        p = Path(e.path).resolve()
-        out.append(by_path.pop(p, e))
-    out.extend(by_path.values())
-    write_manifest(root, out)
+    with manifest_lock(root):
+        entries = read_manifest(root)
+        by_path = {_key(e.path): e for e in new}
+        out = []
+        for e in entries:
+            out.append(by_path.pop(_key(e.path), e))
+        out.extend(by_path.values())
+        write_manifest(root, out)
+
+
+def _key(path: str | Path) -> str:
+    """A manifest path compared lexically (a symlink is not followed)."""
+    return os.path.normpath(Path(path).absolute())
 
 
 def commit_file(root: str | Path, src: str | Path, relpath: str, symbol: str, format: str,
@@ -192,9 +277,10 @@ def commit_file(root: str | Path, src: str | Path, relpath: str, symbol: str, fo
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(src, "rb+") as fh:
         os.fsync(fh.fileno())
-    os.replace(src, target)
     entry = ManifestEntry(path=target, symbol=symbol, format=format, span=span, notes=notes)
-    upsert_entries(root, [entry])
+    with manifest_lock(root):
+        os.replace(src, target)
+        upsert_entries(root, [entry])
     return entry
 
 
@@ -246,8 +332,14 @@ def import_file(root: str | Path, path: str | Path, symbol: str | None = None,
     from backtest.data.readers import guess_symbol
 
     src = Path(path).expanduser()
-    if not src.is_file():
+    if src.is_dir():
+        raise DataError(f"{src}: is a folder, not a data file (import an archive of CFE "
+                        "contract files as a .tar.gz or .zip)")
+    if not src.exists():
         raise DataError(f"{src}: no such file")
+    from backtest.data.readers import check_regular_file
+
+    check_regular_file(src)
     if symbol is None:
         symbol = guess_symbol(src)
         if symbol is None:
@@ -258,14 +350,20 @@ def import_file(root: str | Path, path: str | Path, symbol: str | None = None,
     sym = normalise_symbol(symbol)
     fmt, span = validate_file(src, format, sym)
     root = ensure_data_dir(root)
+    with manifest_lock(root):
+        return _place(root, src, sym, fmt, span)
+
+
+def _place(root: Path, src: Path, sym: str, fmt: str, span: str) -> ManifestEntry:
+    """Copy a validated file into ``root`` and record it (the caller holds the lock)."""
     rel = f"{sym.lower()}/{src.name}"
     target = root / rel
     digest = sha256_file(src)
     notes = f"imported from {src.resolve()} (sha256 {digest[:12]})"
     if target.is_file():
         if sha256_file(target) == digest:
-            existing = {Path(e.path).resolve(): e for e in read_manifest(root)}
-            entry = existing.get(target.resolve())
+            existing = {_key(e.path): e for e in read_manifest(root)}
+            entry = existing.get(_key(target))
             if entry is not None and entry.symbol == sym and entry.format == fmt:
                 return entry
             entry = ManifestEntry(path=target, symbol=sym, format=fmt, span=span, notes=notes)

@@ -48,7 +48,14 @@ from backtest.evidence.inference import (
     hac_lags,
 )
 from backtest.execution.basis import RETURNS_MODES, ReturnsMode, describe_basis, return_basis
-from backtest.execution.fills import Fill, fallback_share, fell_back, forward_returns
+from backtest.execution.fills import (
+    FILL_COLUMNS,
+    Fill,
+    fallback_share,
+    fell_back,
+    forward_returns,
+)
+from backtest.validate import check_market_frame
 
 __all__ = [
     "DEFAULT_HORIZONS",
@@ -408,6 +415,8 @@ def event_study(
     exp = _check_expect(expect)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    fill_col = FILL_COLUMNS.get(cfg.fill, "spx_close")
+    check_market_frame(data, prices=dict.fromkeys(["spx_close", fill_col]))
     sig = _align_signal(signal, data, "signal")
     ok = (np.ones(len(data), dtype=bool) if valid is None
           else _align_signal(valid, data, "valid"))

@@ -28,7 +28,8 @@ from backtest.evidence.event_study import (
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.multiple import add_adjusted
 from backtest.execution.basis import ReturnsMode
-from backtest.execution.fills import Fill
+from backtest.execution.fills import FILL_COLUMNS, Fill
+from backtest.validate import check_market_frame
 from strategies.base import Side, Strategy
 
 __all__ = [
@@ -207,6 +208,8 @@ def study_strategy(
         If ``data`` lacks a column the strategy needs.
     """
     strat = resolve_strategy(strategy)
+    check_market_frame(data, strat.columns_needed(),
+                       prices=dict.fromkeys(["spx_close", FILL_COLUMNS.get(fill, "spx_close")]))
     sig = strat.signals(data)
     sample = strategy_sample(strat, data)
     rng = make_rng(seed)
@@ -299,6 +302,9 @@ def grid_event_study(
     if side not in strategy_cls.sides:
         raise ValueError(f"strategy {strategy_cls.name!r} has no {side!r} side; "
                          f"its sides: {strategy_cls.sides}")
+    needed = [c for s in instances for c in s.columns_needed()]
+    check_market_frame(data, needed,
+                       prices=dict.fromkeys(["spx_close", FILL_COLUMNS.get(fill, "spx_close")]))
     grid = strategy_cls.grid(data, instances)
     entries = grid.entries(side)
     expect = expect_of(side)

@@ -87,6 +87,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from backtest.execution.basis import RETURNS_MODES, ReturnsMode
 from backtest.execution.costs import DEFAULT_FEES, DEFAULT_SLIPPAGE
 from backtest.execution.fills import FILL_COLUMNS, Fill
@@ -149,7 +151,14 @@ class Execution:
         if hp is not None and (isinstance(hp, bool) or not isinstance(hp, int) or hp < 1):
             raise ValueError(f"Execution.holding_period={hp!r} is not allowed: "
                              "must be an integer >= 1 or None")
+        if not isinstance(self.exit_on_signal, bool | np.bool_):
+            raise TypeError(f"Execution.exit_on_signal must be True or False, got "
+                            f"{self.exit_on_signal!r}")
         if hp is None and not self.exit_on_signal:
             raise ValueError("Execution needs an exit: set holding_period or exit_on_signal=True")
+        ic = self.init_cash
+        if isinstance(ic, bool) or not isinstance(ic, int | float) or not np.isfinite(ic):
+            raise ValueError(f"Execution.init_cash={ic!r} is not allowed: must be a finite "
+                             "number > 0")
         if not self.init_cash > 0:
             raise ValueError(f"Execution.init_cash={self.init_cash!r} is not allowed: must be > 0")

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -49,6 +49,7 @@ from backtest.execution.config import Execution, PositionSide
 from backtest.execution.fills import FILL_COLUMNS, fell_back, fill_prices, lag_to_fill
 from backtest.execution.positions import resolve_positions
 from backtest.execution.result import RunResult
+from backtest.validate import check_market_frame
 from strategies.base import GridSignals, Side, Signals, Strategy
 
 __all__ = ["Engine", "active_sides", "check_exits", "run", "run_signals", "run_span",
@@ -118,9 +119,9 @@ def active_sides(own: Sequence[Side], side: PositionSide | None) -> tuple[Side, 
 
 
 def run(
-    strategy: Strategy | Sequence[Strategy],
+    strategy: Strategy | Sequence[Strategy] | type[Strategy] | str,
     data: Any,
-    execution: Execution | None = None,
+    execution: Execution | Mapping[str, Any] | None = None,
     *,
     fees: Sequence[float] | None = None,
     slippage: Sequence[float] | None = None,
@@ -131,16 +132,23 @@ def run(
 
     Parameters
     ----------
-    strategy : Strategy or sequence of Strategy
-        One instance, or instances of one class (a grid: one column each).
+    strategy : Strategy, sequence of Strategy, Strategy subclass or str
+        One instance, or instances of one class (a grid: one column each); a
+        class or a registry name (``"bollinger_break"``) means its default
+        parameters.
     data : MarketTable or pandas.DataFrame
-        Market data with ``spx_close``, the fill column and the strategy's columns.
-    execution : Execution or None, default None
-        Fill, costs, sides and exits; ``None``: ``Execution()``.
+        Market data with ``spx_close``, the fill column and the strategy's
+        columns, checked by :func:`backtest.validate.check_market_frame` (a
+        sorted, unique, daily, time-zone naive DatetimeIndex; numeric columns;
+        finite, positive prices).
+    execution : Execution, mapping or None, default None
+        Fill, costs, sides and exits; ``None``: ``Execution()``; a mapping:
+        ``Execution(**mapping)``.
     fees, slippage, holding_period : sequence or None, default None
         Several values of that :class:`Execution` field: every signal column is
         run with every combination (extra column levels ``fees``,
-        ``slippage``, ``holding_period``).
+        ``slippage``, ``holding_period``).  A scalar is refused with a
+        ``TypeError`` (one value belongs in ``Execution(fees=...)``).
     engine : {"orders", "signals"}, default "orders"
         vectorbt entry point, see :func:`simulate`; the results are identical.
 
@@ -150,26 +158,84 @@ def run(
 
     Raises
     ------
+    TypeError
+        For a strategy, execution or cost sweep of the wrong type, or data that
+        is not a daily DatetimeIndex frame with numeric columns.
+    ValueError
+        For an unsorted, duplicated, time-zone aware or non-daily index, or an
+        infinite or non-positive price (naming the first offending date).
     MissingDataError
         If the data lacks a column the strategy or the fill needs.
     DataError
         If an order would fill on a day without a fill price.
     """
-    frame = _frame(data)
-    strategies = [strategy] if isinstance(strategy, Strategy) else list(strategy)
-    if not strategies:
-        raise ValueError("run needs at least one strategy")
+    strategies = _strategies(strategy)
+    execution = _execution(execution)
+    for name, values in (("fees", fees), ("slippage", slippage),
+                         ("holding_period", holding_period)):
+        if values is not None and (isinstance(values, str | bytes)
+                                   or not isinstance(values, Iterable)):
+            raise TypeError(f"run({name}=...) takes a sequence of values to run side by side, "
+                            f"got {values!r}; for one value use "
+                            f"Execution({name}={values!r})")
     cls = type(strategies[0])
-    grid = cls.grid(frame, strategies)
     needed: list[str] = []
     for s in strategies:
         needed.extend(c for c in s.columns_needed() if c not in needed)
+    frame = check_market_frame(data, needed, prices=dict.fromkeys(
+        ["spx_close", FILL_COLUMNS[execution.fill]]))
+    grid = cls.grid(frame, strategies)
     span = run_span(frame, needed)
     return run_signals(grid, frame, execution, name=cls.name or cls.__name__, span=span,
                        fees=fees, slippage=slippage, holding_period=holding_period,
                        engine=engine,
                        default_holding=[s.default_holding_period for s in strategies],
                        require_exits=True)
+
+
+def _strategies(strategy: Any) -> list[Strategy]:
+    """Instances from an instance, a class (default parameters), a registry name or a
+    sequence of instances of one class."""
+    if isinstance(strategy, str):
+        from strategies.registry import get_strategy
+
+        return [get_strategy(strategy)()]
+    if isinstance(strategy, type) and issubclass(strategy, Strategy):
+        return [strategy()]
+    if isinstance(strategy, Strategy):
+        return [strategy]
+    if isinstance(strategy, Sequence) and not isinstance(strategy, bytes):
+        items = list(strategy)
+        if not items:
+            raise ValueError("run needs at least one strategy")
+        bad = next((s for s in items if not isinstance(s, Strategy)), None)
+        if bad is not None:
+            raise TypeError(f"run: every strategy in the sequence must be a Strategy "
+                            f"instance, got {type(bad).__name__}")
+        kinds = {type(s) for s in items}
+        if len(kinds) > 1:
+            raise TypeError("run: the strategies of one run must be parameter sets of one "
+                            f"class, got {', '.join(sorted(k.__name__ for k in kinds))}")
+        return items
+    raise TypeError(f"run needs a Strategy instance, a Strategy class, a registry name or a "
+                    f"sequence of instances, got {type(strategy).__name__}")
+
+
+def _execution(execution: Any) -> Execution:
+    """An Execution from ``None`` (defaults), an Execution or a mapping of its fields."""
+    if execution is None:
+        return Execution()
+    if isinstance(execution, Execution):
+        return execution
+    if isinstance(execution, Mapping):
+        names = {f.name for f in dataclasses.fields(Execution)}
+        unknown = sorted(str(k) for k in execution if k not in names)
+        if unknown:
+            raise TypeError(f"execution has no setting(s) {', '.join(unknown)}; known: "
+                            f"{', '.join(sorted(names))}")
+        return Execution(**execution)
+    raise TypeError(f"execution must be an Execution, a mapping of its settings or None, got "
+                    f"{type(execution).__name__}")
 
 
 def _as_frames(signals: Signals | GridSignals) -> tuple[list[pd.DataFrame], pd.Index]:
@@ -262,8 +328,9 @@ def run_signals(
         or if a short's loss exceeds the account (rule 2 of
         :mod:`backtest.execution.config`).
     """
-    execution = Execution() if execution is None else execution
-    frame = _frame(data)
+    execution = _execution(execution)
+    frame = check_market_frame(data, prices=dict.fromkeys(
+        ["spx_close", FILL_COLUMNS[execution.fill]]))
     side = execution.side if sides is None else sides
     if side is not None:
         execution = dataclasses.replace(execution, side=side)

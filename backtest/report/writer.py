@@ -3,7 +3,9 @@
 A :class:`Report` collects the page (:class:`~backtest.report.html.HtmlPage`),
 the PNG charts, the statistics table and a JSON summary.  :meth:`Report.write`
 creates a new results folder (:func:`~backtest.report.folder.new_run_folder`)
-and writes, each atomically:
+and writes the files below into a hidden temporary folder beside it, which then
+replaces the (still empty) new folder in one rename: a report folder is either
+complete or empty, never half written (an interrupted write removes both):
 
 ``index.html``
     the self-contained page (charts embedded; no script, no network);
@@ -19,6 +21,10 @@ and writes, each atomically:
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from backtest.data.manifest import atomic_write_bytes
 from backtest.report.folder import new_run_folder, safe_name
 from backtest.report.html import HtmlPage
 from backtest.report.metadata import dumps
@@ -100,15 +105,49 @@ class Report:
             Results root (default ``results/``).
         """
         folder = new_run_folder(self.name, root)
-        for name, png in self.charts.items():
-            atomic_write_bytes(folder / name, png)
-        atomic_write_bytes(folder / "stats.csv", self.stats.to_csv().encode("utf-8"))
-        meta = dict(metadata)
-        meta["files"] = [*REPORT_FILES, *self.charts]
-        summary = dict(self.summary)
-        if "report" in summary:  # the document names its own folder
-            summary["report"] = str(folder)
-        atomic_write_bytes(folder / "summary.json", (dumps(summary) + "\n").encode("utf-8"))
-        atomic_write_bytes(folder / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
-        atomic_write_bytes(folder / "index.html", self.html().encode("utf-8"))
+        # everything goes into a hidden sibling first; the complete folder then replaces
+        # the (empty) reserved one in one rename, so an interruption leaves no half report
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial",
+                                    dir=folder.parent))
+        try:
+            for name, png in self.charts.items():
+                _write(tmp / name, png)
+            _write(tmp / "stats.csv", self.stats.to_csv().encode("utf-8"))
+            meta = dict(metadata)
+            meta["files"] = [*REPORT_FILES, *self.charts]
+            summary = dict(self.summary)
+            if "report" in summary:  # the document names its own folder
+                summary["report"] = str(folder)
+            _write(tmp / "summary.json", (dumps(summary) + "\n").encode("utf-8"))
+            _write(tmp / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
+            _write(tmp / "index.html", self.html().encode("utf-8"))
+            _fsync_dir(tmp)
+            try:
+                os.replace(tmp, folder)  # POSIX: an empty folder is replaced atomically
+            except OSError:
+                folder.rmdir()
+                os.replace(tmp, folder)
+            _fsync_dir(folder.parent)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if still the empty reservation
+            raise
         return folder
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - no directory fsync on Windows
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

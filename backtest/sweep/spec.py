@@ -28,6 +28,7 @@ from backtest.execution.config import Execution
 from strategies.base import Strategy
 
 __all__ = [
+    "EXEC_KINDS",
     "EXEC_PARAMS",
     "Experiment",
     "load_experiment",
@@ -67,6 +68,41 @@ def _kind(strategy: type[Strategy], name: str) -> str:
     if "int" in tname and "float" not in tname:
         return "int"
     return "float"
+
+
+#: Type of every Execution setting an experiment's ``[execution]`` table may hold.
+EXEC_KINDS: dict[str, str] = {**EXEC_PARAMS, "fill": "str", "init_cash": "float"}
+_MAX_TOML_BYTES = 1 << 20
+
+
+def _toml_value(name: str, value: Any, kind: str) -> Any:
+    """A TOML value of a parameter, checked against its type (booleans are booleans).
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, for a nested list or table, or a value of the wrong
+        type (``"false"`` for a boolean, ``true`` for a number ...).
+    """
+    if isinstance(value, list | dict):
+        what = "a nested list" if isinstance(value, list) else "a table"
+        raise ValueError(f"parameter {name!r}: {what} is not a value; give a value or a list "
+                         "of values")
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"parameter {name!r}: {value!r} is not a boolean; write true or "
+                             "false without quotes")
+        return value
+    if isinstance(value, bool) and kind != "any":
+        raise ValueError(f"parameter {name!r}: {value!r} is a boolean, not a {kind} value")
+    if kind in ("int", "float", "int|none") and isinstance(value, str):
+        if kind == "int|none" and value.strip().lower() in {"none", "off"}:
+            return None
+        raise ValueError(f"parameter {name!r}: {value!r} is text, not a number; write it "
+                         "without quotes")
+    if kind == "float" and isinstance(value, int):
+        return float(value)
+    return value
 
 
 def _unknown(strategy: type[Strategy], name: str) -> ValueError:
@@ -322,8 +358,23 @@ def load_experiment(path: str | Path) -> Experiment:
     import tomllib
 
     p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"{p}: is a folder, not a TOML experiment file")
+    if p.exists() and not p.is_file():
+        raise ValueError(f"{p}: is not a regular file")
+    data = p.read_bytes()[: _MAX_TOML_BYTES + 1]
+    if len(data) > _MAX_TOML_BYTES:
+        raise ValueError(f"{p}: larger than {_MAX_TOML_BYTES >> 10} KiB; not an experiment file")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ValueError(f"{p}: is UTF-16 encoded; save it as UTF-8 (TOML files are UTF-8)")
     try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(f"{p}, line {line}: not UTF-8 text (binary content?); TOML files are "
+                         "UTF-8") from None
+    try:
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{p}: not valid TOML: {exc}") from None
     unknown = set(doc) - {"strategy", "grid", "execution", "name", "description"}
@@ -352,7 +403,8 @@ def load_experiment(path: str | Path) -> Experiment:
                 vals = value if isinstance(value, list) else [value]
                 if not vals:
                     raise ValueError(f"parameter {name!r} has no values in the grid")
-                grid[name] = list(dict.fromkeys(vals))
+                kind = _kind(cls, name)
+                grid[name] = list(dict.fromkeys(_toml_value(name, v, kind) for v in vals))
         except ValueError as exc:
             raise ValueError(f"{p}: [grid] {exc}") from None
     raw_exec = doc.get("execution", {})
@@ -365,7 +417,8 @@ def load_experiment(path: str | Path) -> Experiment:
             extra = f" Did you mean {hint[0]!r}?" if hint else ""
             raise ValueError(f"{p}: [execution] has no setting {key!r}.{extra}")
     try:
-        execution = Execution(**raw_exec)
-    except ValueError as exc:
+        checked = {k: _toml_value(k, v, EXEC_KINDS.get(k, "any")) for k, v in raw_exec.items()}
+        execution = Execution(**checked)
+    except (ValueError, TypeError) as exc:
         raise ValueError(f"{p}: [execution] {exc}") from None
     return Experiment(strategy=cls, grid=grid, execution=execution, path=p)

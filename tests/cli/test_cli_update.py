@@ -50,3 +50,15 @@ def test_update_failure_exits_1_and_keeps_going(vixbt, site, tmp_path: Path) -> 
                 "--mirror", site.server.origin, "--quiet", "--timeout", "10")
     assert res.code == 1
     assert "1 downloaded" in res.out and "1 failed" in res.out and "500" in res.out
+
+
+def test_size_cap_and_deadline_options(vixbt, site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site.server.fail(site.index_paths["VIX"], "endless")
+    site.server.fail(site.index_paths["VVIX"], "drip", seconds=0.05)
+    res = vixbt("data", "update", "--data-dir", str(tmp_path / "d"), "--symbols",
+                "VIX,VVIX,VIX9D", "--mirror", site.server.origin, "--quiet", "--timeout", "5",
+                "--max-size", "1", "--deadline", "1")
+    assert res.code == 1
+    assert "1 downloaded" in res.out and "2 failed" in res.out
+    assert "VIX_History.csv: body larger than the size cap of 1048576 bytes" in res.out
+    assert "VVIX_History.csv: not complete within the deadline" in res.out

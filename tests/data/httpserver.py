@@ -10,7 +10,10 @@ requests for a path fail in one of these ways:
 ``truncate``  the full ``Content-Length`` header but only ``keep`` bytes, then close;
 ``stall``     sleep ``seconds`` (past the client's timeout) before answering -- or,
               with ``keep`` > 0, after the headers and the first ``keep`` bytes;
-``html``      HTTP 200 with an HTML error page (labelled ``content_type``).
+``html``      HTTP 200 with an HTML error page (labelled ``content_type``);
+``endless``   HTTP 200 without a length and a body that never ends (until the client
+              hangs up or the server stops);
+``drip``      HTTP 200 with the route's length, then one byte every ``seconds``.
 
 Every request is logged (:attr:`FileServer.requests`) so tests can count them.  The
 serving loop is bounded: it stops at :meth:`FileServer.stop` or after
@@ -116,7 +119,7 @@ class FileServer:
 
     def fail(self, path: str, mode: str, **kw: object) -> None:
         """Make the next ``times`` requests for ``path`` fail (see module doc)."""
-        if mode not in ("status", "truncate", "stall", "html"):
+        if mode not in ("status", "truncate", "stall", "html", "endless", "drip"):
             raise ValueError(mode)
         with self._lock:
             self.failures.setdefault(path, []).append(Failure(mode, **kw))  # type: ignore[arg-type]
@@ -275,6 +278,25 @@ def _make_handler(srv: FileServer) -> type[BaseHTTPRequestHandler]:
                            {"Content-Type": route.content_type, "ETag": route.etag,
                             "Last-Modified": route.last_modified, "Accept-Ranges": "bytes"},
                            length=len(route.body))
+            elif f.mode in ("endless", "drip"):
+                assert route is not None
+                srv._log(path, hdrs, 200)
+                self.send_response(200)
+                self.send_header("Content-Type", route.content_type)
+                if f.mode == "drip":
+                    self.send_header("Content-Length", str(len(route.body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                chunk = b"1" * 65536 if f.mode == "endless" else b"1"
+                try:
+                    while not srv._stop.is_set():
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                        if f.mode == "drip":
+                            srv._stop.wait(f.seconds)
+                except OSError:
+                    pass  # the client hung up
+                self.close_connection = True
             elif f.mode == "stall":
                 srv._log(path, hdrs, 0)
                 if f.keep and route is not None:

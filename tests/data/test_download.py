@@ -162,7 +162,7 @@ def test_failure_keeps_previous_cache(site: Site, tmp_path: Path, failure: dict[
     before = snapshot(root)
     path = site.index_paths["VIX"]
     # the server has new content, but this request fails
-    new = site.server.routes[path].body + b"07/23/2026,1,2,0.5,1.5\n"
+    new = site.server.routes[path].body + b"07/23/2026,17,18,16.5,17.5\n"
     site.server.add(path, new)
     site.server.fail(path, **failure)
     with pytest.raises(UpdateError, match=match.format(size=len(new))) as info:
@@ -260,7 +260,7 @@ def test_resume_restarts_when_the_file_changed_or_ranges_are_unsupported(
             run(root, site, symbols=["VIX"])
         route = site.server.routes[path]
         if case == "changed":
-            body = route.body + b"07/23/2026,1,2,0.5,1.5\n"
+            body = route.body + b"07/23/2026,17,18,16.5,17.5\n"
             site.server.add(path, body)
         else:
             body = route.body
@@ -444,7 +444,7 @@ def test_listing_parsing() -> None:
         contract_listing_files(BaseUrls(), b"<html>", source="L")
     bad = json.dumps({"2018": [{"expire_date": "2018-02-14", "duration_type": "M",
                                 "path": "../../etc/x.sh"}]}).encode()
-    with pytest.raises(DownloadError, match=r"is not a CSV file name"):
+    with pytest.raises(DownloadError, match=r"plain contract file name"):
         contract_listing_files(BaseUrls(), bad)
 
 

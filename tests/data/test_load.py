@@ -227,7 +227,7 @@ def test_missing_data_directory(tmp_path: Path) -> None:
 
 
 def test_info_of_small_directory(tmp_path: Path) -> None:
-    vix = "DATE,OPEN,HIGH,LOW,CLOSE\n2020-01-02,15,16,14,15.5\n2020-01-04,1,1,1,1\n"
+    vix = "DATE,OPEN,HIGH,LOW,CLOSE\n2020-01-02,15,16,14,15.5\n2020-01-04,14,14,14,14\n"
     spx = SPX + "2020-01-06,3,3,3,3,1\n"
     root = _dir(tmp_path, {"spx.csv": spx, "vix.csv": vix},
                 ["spx.csv,SPX,yahoo-ohlcv-lowercase", "vix.csv,VIX,ohlc-iso"])
@@ -261,7 +261,8 @@ def test_single_contract_files_give_the_same_vx(tmp_path: Path, shared_data: Pat
     entries = {e.format: e for e in read_manifest(shared_data)}
     with tarfile.open(entries["cfe-contracts-archive"].path) as tf:
         members = [m for m in tf.getmembers() if m.isfile() and m.name.endswith(".csv")]
-        lines = [f"{entries['yahoo-ohlcv-lowercase'].path},SPX,yahoo-ohlcv-lowercase"]
+        (tmp_path / "spx.csv").symlink_to(entries["yahoo-ohlcv-lowercase"].path)
+        lines = ["spx.csv,SPX,yahoo-ohlcv-lowercase"]
         for m in members:
             fh = tf.extractfile(m)
             assert fh is not None

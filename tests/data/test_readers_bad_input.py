@@ -53,7 +53,8 @@ def test_html_page(tmp_path: Path) -> None:
 
 def test_unknown_layout(tmp_path: Path) -> None:
     p = write(tmp_path, "prices.csv", "when,price\n2020-01-02,3.0\n")
-    with pytest.raises(DataError, match=re.escape(f"{p}: unknown layout") + ".*'when,price'"):
+    with pytest.raises(DataError, match=re.escape(f"{p}: unknown layout")
+                       + ".*line 1 has 2 comma-separated field"):
         detect_format(p)
     with pytest.raises(DataError, match="unknown layout"):
         read_file(p)

@@ -21,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
     base = BaseUrls.on_host(args.mirror) if args.mirror else None
     try:
         report = update(root, symbols=symbols, progress=not args.quiet, force=args.force,
-                        strict=False, base_urls=base, timeout=args.timeout)
+                        strict=False, base_urls=base, timeout=args.timeout,
+                        deadline=args.deadline, max_bytes=args.max_size)
     except UpdateError as exc:
         report = exc.report
     frame = report.to_frame().set_index("relpath")

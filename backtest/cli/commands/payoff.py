@@ -18,8 +18,11 @@ def _range(text: str | None) -> np.ndarray | None:
         a, b = float(lo), float(hi)
     except ValueError:
         raise CliError(f"--range {text!r} must look like LOW:HIGH, e.g. 10:40") from None
-    if not sep or not 0 <= a < b:
+    if not sep or not 0 <= a < b or not np.isfinite(b):
         raise CliError(f"--range {text!r} must look like LOW:HIGH with 0 <= LOW < HIGH")
+    if (b - a) / 0.05 > 1_000_000:
+        raise CliError(f"--range {text!r} spans more than 1,000,000 steps of 0.05; "
+                       "narrow it")
     return np.round(np.linspace(a, b, round((b - a) / 0.05) + 1), 10)
 
 

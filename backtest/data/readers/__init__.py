@@ -32,14 +32,23 @@ in :mod:`~backtest.data.readers.cfe` and :mod:`~backtest.data.readers.continuous
 from __future__ import annotations
 
 import gzip
+import io
 import re
+import stat
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from backtest.data.readers._text import Repairs, decode
+from backtest.data.readers._text import (
+    MAX_EXPANDED_BYTES,
+    MAX_FILE_BYTES,
+    Repairs,
+    decode,
+    describe_line,
+)
 from backtest.data.readers.cfe import is_cfe_header, read_cfe_archive, read_cfe_bytes
 from backtest.data.readers.continuous import is_continuous_header, read_continuous_text
 from backtest.data.readers.index import (
@@ -52,7 +61,8 @@ from backtest.data.readers.nasdaq import is_nasdaq_header, read_nasdaq_text
 from backtest.data.readers.short import is_short_header, read_short_text
 from backtest.errors import DataError
 
-__all__ = ["FORMATS", "RATE_SYMBOLS", "RawFile", "detect_format", "guess_symbol", "read_file"]
+__all__ = ["FORMATS", "RATE_SYMBOLS", "RawFile", "check_regular_file", "detect_format",
+           "guess_symbol", "read_file"]
 
 FORMATS: tuple[str, ...] = (*INDEX_FORMATS, "yahoo-ohlcv-short", "nasdaq-com",
                             "continuous-wide", "cfe-contract", "cfe-contracts-archive")
@@ -95,19 +105,55 @@ def _is_archive(path: Path) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; a ``.gz`` file (not ``.tar.gz``) is decompressed."""
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
+    """The file's bytes; a ``.gz`` file (not ``.tar.gz``) is decompressed.
+
+    Only regular files are read (a symbolic link to one is followed), at most
+    :data:`MAX_FILE_BYTES` of them and :data:`MAX_EXPANDED_BYTES` once expanded.
+    """
+    check_regular_file(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise DataError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB; not a daily data file")
     if path.name.lower().endswith(".gz"):
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                data = gz.read(MAX_EXPANDED_BYTES + 1)
+        except (OSError, EOFError, zlib.error) as exc:
             raise DataError(f"{path}: cannot decompress ({exc})") from None
+        if len(data) > MAX_EXPANDED_BYTES:
+            raise DataError(f"{path}: expands to more than {MAX_EXPANDED_BYTES >> 20} MiB; "
+                            "refused (a decompression bomb?)")
+    elif data[:2] == b"\x1f\x8b":
+        raise DataError(f"{path}: is gzip-compressed but not named .gz; decompress it or "
+                        "name it .csv.gz")
+    elif data[:4] == b"PK\x03\x04":
+        raise DataError(f"{path}: is a zip archive, not a CSV text file (a .zip of CFE "
+                        "contract files must be named .zip)")
     return data
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse a missing path, a folder, a device, a FIFO or a socket.
+
+    Raises
+    ------
+    DataError
+        Naming the path and what it is.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DataError(f"{path}: is a folder, not a data file")
+    if not stat.S_ISREG(st.st_mode):
+        raise DataError(f"{path}: is not a regular file (a device, FIFO or socket); refused")
 
 
 def _detect_text(text: str, name: str) -> str:
@@ -125,9 +171,9 @@ def _detect_text(text: str, name: str) -> str:
         if not is_index_header(fields):
             continue
         return _index_layout(fields, lines[lines.index(line) + 1:], name)
-    first = lines[0][:120] if lines else ""
-    raise DataError(f"{name}: unknown layout; no known header in the first lines (line 1 is "
-                    f"{first!r}). Known layouts: {', '.join(FORMATS)}")
+    raise DataError(f"{name}: unknown layout; no known header in the first 11 lines "
+                    f"({describe_line(lines[0] if lines else '')}). Known layouts: "
+                    f"{', '.join(FORMATS)}")
 
 
 def _index_layout(fields: list[str], body: list[str], name: str) -> str:
@@ -170,6 +216,8 @@ def detect_format(path: str | Path) -> str:
     if _is_archive(p):
         if not p.exists():
             raise DataError(f"{p}: file not found")
+        if not p.is_dir():
+            check_regular_file(p)
         return "cfe-contracts-archive"
     return _detect_text(decode(_read_bytes(p), str(p)), str(p))
 
@@ -249,6 +297,8 @@ def read_file(path: str | Path, format: str | None = None, symbol: str | None = 
     if fmt == "cfe-contracts-archive" or (fmt is None and _is_archive(p)):
         if not p.exists():
             raise DataError(f"{p}: file not found")
+        if not p.is_dir():
+            check_regular_file(p)
         fmt = "cfe-contracts-archive"
         frame = read_cfe_archive(p, repairs)
     else:
@@ -264,7 +314,7 @@ def read_file(path: str | Path, format: str | None = None, symbol: str | None = 
         elif fmt == "nasdaq-com":
             frame = read_nasdaq_text(text, name, repairs)
         else:
-            frame = read_index_text(text, name, fmt, repairs, prices=prices)
+            frame = read_index_text(text, name, fmt, repairs, prices=prices, symbol=sym)
     return RawFile(path=p, format=fmt, symbol=sym, frame=frame,
                    repairs=tuple(m for m in repairs.messages if m),
                    repair_counts=dict(repairs.counts))

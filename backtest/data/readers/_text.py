@@ -18,12 +18,34 @@ import pandas as pd
 
 from backtest.errors import DataError, DataRepairWarning
 
-__all__ = ["MISSING_TOKENS", "Repairs", "Table", "decode", "find_header", "parse_dates",
-           "parse_numbers", "read_table", "resolve_duplicates"]
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_EXPANDED_BYTES",
+    "MAX_FILE_BYTES",
+    "MISSING_TOKENS",
+    "Repairs",
+    "Table",
+    "decode",
+    "describe_line",
+    "find_header",
+    "parse_dates",
+    "parse_numbers",
+    "read_table",
+    "resolve_duplicates",
+]
 
 #: Cell values read as "no value" (FRED writes ".", Yahoo writes "null").
 MISSING_TOKENS = frozenset({"", ".", "null", "NULL", "NaN", "nan", "NA", "N/A", "#N/A", "-"})
 
+#: Largest data file read (bytes); the real files are below 10 MB.
+MAX_FILE_BYTES = 512 << 20
+#: Largest size a compressed file or archive member may expand to (bytes).
+MAX_EXPANDED_BYTES = 512 << 20
+#: Dates must fall in these years (pandas' nanosecond dates end in 2262).
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+#: A number with thousands separators: 1,234 or -12,345,678.25 (nothing else has a comma).
+_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 _HTML = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml|<head|<body|<!--|<)", re.IGNORECASE)
 
 
@@ -74,6 +96,17 @@ def decode(data: bytes, name: str) -> str:
     """Bytes of a data file to text; rejects empty files and HTML pages."""
     if not data.strip():
         raise DataError(f"{name}: file is empty (no header, no data)")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"\x00" in data[:4096]
+                                                   and data[:4096].count(b"\x00") > 16):
+        raise DataError(f"{name}: is UTF-16 (or other two-byte) encoded text; save it as "
+                        "UTF-8 (or Latin-1) CSV")
+    if data[:2] == b"\x1f\x8b":
+        raise DataError(f"{name}: is gzip-compressed data, not CSV text; decompress it or "
+                        "name it .csv.gz")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DataError(f"{name}, line {line}: binary content (a NUL byte); not a CSV text "
+                        "file")
     if _HTML.match(data[:512]) and b"," not in data[:512].split(b"\n", 1)[0]:
         raise DataError(f"{name}: is an HTML page, not a CSV data file "
                         "(an error page or a failed download?)")
@@ -97,9 +130,8 @@ def find_header(text: str, is_header: Callable[[list[str]], bool], name: str,
         fields = [f.strip().strip('"').strip() for f in line.split(",")]
         if is_header(fields):
             return i, fields
-    first = lines[0][:120] if lines else ""
     raise DataError(f"{name}: no recognisable header line in the first {max_skip + 1} lines "
-                    f"(line 1 is {first!r})")
+                    f"({describe_line(lines[0] if lines else '')})")
 
 
 @dataclass(frozen=True)
@@ -164,18 +196,31 @@ def parse_dates(table: Table, column: str, fmt: str | None = None) -> pd.Datetim
     raw = table.cells[column]
     if fmt is None:
         fmt = _date_format(str(raw.iloc[0]))
-    if fmt == "ISO8601":
-        parsed = pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=True)
-        parsed = parsed.dt.tz_localize(None).dt.normalize()
-    else:
-        parsed = pd.to_datetime(raw, format=fmt, errors="coerce")
+    years = pd.to_numeric(raw.astype(str).str.extract(r"(?<!\d)(\d{4})(?!\d)")[0],
+                          errors="coerce").to_numpy(dtype=np.float64)
+    far = (years < FIRST_YEAR) | (years > LAST_YEAR)
+    if far.any():
+        i = int(np.flatnonzero(far)[0])
+        raise DataError(f"{table.name}, line {table.lines[i]}: column {column!r}: date "
+                        f"{_clip(raw.iloc[i])!r} is outside the years {FIRST_YEAR}..{LAST_YEAR} "
+                        f"vixbt reads; {int(far.sum())} such date(s) in all")
+    try:
+        if fmt == "ISO8601":
+            parsed = pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=True)
+            parsed = parsed.dt.tz_localize(None).dt.normalize()
+        else:
+            parsed = pd.to_datetime(raw, format=fmt, errors="coerce")
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError) as exc:
+        raise DataError(f"{table.name}: column {column!r}: dates cannot be read "
+                        f"({type(exc).__name__}); expected one date per row between "
+                        f"{FIRST_YEAR} and {LAST_YEAR}") from None
     bad = parsed.isna().to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         shown = fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace(
             "%y", "YY")
         raise DataError(f"{table.name}, line {table.lines[i]}: column {column!r}: cannot "
-                        f"parse date {raw.iloc[i]!r} (expected {shown}); "
+                        f"parse date {_clip(raw.iloc[i])!r} (expected {shown}); "
                         f"{int(bad.sum())} bad date(s) in all")
     return pd.DatetimeIndex(pd.DatetimeIndex(parsed).astype("datetime64[ns]"))
 
@@ -188,6 +233,18 @@ def parse_numbers(table: Table, column: str, dates: pd.DatetimeIndex | None = No
         return col.to_numpy(dtype=np.float64, na_value=np.nan)
     raw = col.astype(str).str.strip()
     missing = (col.isna() | raw.isin(MISSING_TOKENS)).to_numpy()
+    comma = raw.str.contains(",", regex=False).to_numpy() & ~missing
+    if comma.any():
+        odd = comma & ~raw.str.fullmatch(_THOUSANDS).fillna(False).to_numpy(dtype=bool)
+        if odd.any():
+            i = int(np.flatnonzero(odd)[0])
+            when = f" (date {dates[i].date()})" if dates is not None else ""
+            raise DataError(
+                f"{table.name}, line {table.lines[i]}{when}: column {column!r}: "
+                f"{_clip(raw.iloc[i])!r} has a comma that is not a thousands separator (a "
+                "decimal comma?); vixbt reads '.' as the decimal point and ',' only between "
+                f"groups of three digits (1,234.5); {int(odd.sum())} such value(s) in all -- "
+                "convert the file to '.' decimals")
     cleaned = raw.str.replace(",", "", regex=False)
     vals = pd.to_numeric(cleaned.where(~missing), errors="coerce").to_numpy(dtype=np.float64)
     bad = np.isnan(vals) & ~missing
@@ -195,9 +252,21 @@ def parse_numbers(table: Table, column: str, dates: pd.DatetimeIndex | None = No
         i = int(np.flatnonzero(bad)[0])
         when = f" (date {dates[i].date()})" if dates is not None else ""
         raise DataError(f"{table.name}, line {table.lines[i]}{when}: column {column!r}: "
-                        f"cannot parse number {raw.iloc[i]!r}; {int(bad.sum())} bad value(s) "
-                        "in all")
+                        f"cannot parse number {_clip(raw.iloc[i])!r}; {int(bad.sum())} "
+                        "bad value(s) "                        "in all")
     return vals
+
+
+def describe_line(line: str) -> str:
+    """What line 1 looks like, without quoting it (it may be a foreign file's content)."""
+    n = len(line.split(","))
+    return f"line 1 has {n} comma-separated field(s) and {len(line)} character(s)"
+
+
+def _clip(v: object, n: int = 40) -> str:
+    """A cell value for a message, at most ``n`` characters."""
+    t = str(v)
+    return t if len(t) <= n else t[:n] + "..."
 
 
 def _show(v: object) -> str:

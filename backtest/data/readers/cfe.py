@@ -32,6 +32,7 @@ from __future__ import annotations
 import tarfile
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ import pandas as pd
 
 from backtest.data.expirations import vx_expiration, vx_expirations
 from backtest.data.readers._text import (
+    MAX_EXPANDED_BYTES,
     Repairs,
     decode,
     find_header,
@@ -98,6 +100,10 @@ def _contract_expiries(table_contracts: pd.Series, name: str, lines: np.ndarray
                             "(weekly contracts are not supported)")
         year = int(yy)
         year = year + 2000 if year < 100 else year
+        if not 2004 <= year <= 2099:
+            i = int(np.flatnonzero((table_contracts == raw).to_numpy())[0])
+            raise DataError(f"{name}, line {lines[i]}: column 'Futures': contract year {year} "
+                            "is outside 2004..2099 (VX futures began in 2004)")
         out[raw] = _EXPIRIES.get((year, month)) or vx_expiration(year, month)
     return table_contracts.map(out)
 
@@ -146,23 +152,52 @@ def read_cfe_text(text: str, name: str, repairs: Repairs) -> pd.DataFrame:
 
 
 def _archive_members(path: Path) -> list[tuple[str, bytes]]:
+    """``(name, bytes)`` of every ``.csv`` member; regular members only, sizes capped."""
     name = path.name.lower()
+    total = 0
+
+    def take(member: str, size: int) -> None:
+        nonlocal total
+        total += size
+        if size > MAX_EXPANDED_BYTES or total > MAX_EXPANDED_BYTES:
+            raise DataError(f"{member}: expands to more than {MAX_EXPANDED_BYTES >> 20} MiB "
+                            "(alone or with the members before it); refused (a decompression "
+                            "bomb?)")
+
     if path.is_dir():
-        return [(str(p), p.read_bytes()) for p in sorted(path.rglob("*.csv"))]
-    if name.endswith(".zip"):
-        with zipfile.ZipFile(path) as zf:
-            return [(f"{path}:{m}", zf.read(m)) for m in sorted(zf.namelist())
-                    if m.lower().endswith(".csv")]
+        out = []
+        for p in sorted(path.rglob("*.csv")):
+            if not p.is_file():
+                raise DataError(f"{p}: is not a regular file (a folder, device or FIFO); "
+                                "refused")
+            take(str(p), p.stat().st_size)
+            out.append((str(p), p.read_bytes()))
+        return out
     try:
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(path) as zf:
+                out = []
+                for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                    if info.is_dir() or not info.filename.lower().endswith(".csv"):
+                        continue
+                    label = f"{path}:{info.filename}"
+                    take(label, info.file_size)
+                    with zf.open(info) as zfh:
+                        data = zfh.read(MAX_EXPANDED_BYTES + 1)
+                    take(label, len(data) - info.file_size)
+                    out.append((label, data))
+                return out
         with tarfile.open(path, "r:*") as tf:
             out = []
             for m in sorted(tf.getmembers(), key=lambda m: m.name):
                 if m.isfile() and m.name.lower().endswith(".csv"):
+                    label = f"{path}:{m.name}"
+                    take(label, m.size)
                     fh = tf.extractfile(m)
                     if fh is not None:
-                        out.append((f"{path}:{m.name}", fh.read()))
+                        out.append((label, fh.read(m.size)))
             return out
-    except (tarfile.TarError, EOFError, OSError) as exc:
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
         raise DataError(f"{path}: cannot read the archive ({exc})") from None
 
 
@@ -170,7 +205,9 @@ def read_cfe_archive(path: Path, repairs: Repairs) -> pd.DataFrame:
     """Read every CFE per-contract CSV in an archive or folder into one long frame."""
     members = _archive_members(path)
     if not members:
-        raise DataError(f"{path}: archive holds no .csv files")
+        what = (" (a folder is read as an archive of CFE contract files, not as a data "
+                "file)") if path.is_dir() else ""
+        raise DataError(f"{path}: archive holds no .csv files{what}")
     frames = []
     for member, data in members:
         sub = Repairs(member)

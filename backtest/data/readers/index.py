@@ -29,6 +29,16 @@ row stays) with a :class:`~backtest.errors.DataRepairWarning`:
   value of record);
 * a zero or negative volume: removed (Yahoo writes 0 for "not reported").
 
+Implausible values are judged by a rule per symbol (:data:`PLAUSIBLE`): a price
+above the symbol's ceiling (e.g. a VIX of 5,000) is removed as a bad print, and so
+is a one-day spike -- a value more than ``ratio`` times both neighbouring values
+(or less than ``1/ratio`` of both) -- each with a
+:class:`~backtest.errors.DataRepairWarning`; a lasting jump of more than ``ratio``
+from one day to the next (which no single value explains) raises
+:class:`~backtest.errors.DataError` naming the date.  The ceilings and ratios
+are far outside anything in the real histories (VIX closed at 82.69 at most and
+moved +115 % in a day at most; SPX moved -20.5 % in a day at most).
+
 Rows whose every value is missing (FRED ``.``, Yahoo ``null``) are dropped.
 Identical duplicate dates are dropped with a warning; duplicate dates with
 different values raise :class:`~backtest.errors.DataError`.  Unsorted dates are
@@ -36,6 +46,8 @@ sorted with a warning.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -50,8 +62,8 @@ from backtest.data.readers._text import (
 )
 from backtest.errors import DataError
 
-__all__ = ["DATE_NAMES", "INDEX_FORMATS", "canonical_name", "is_index_header", "read_index_text",
-           "validate_ohlc"]
+__all__ = ["DATE_NAMES", "INDEX_FORMATS", "PLAUSIBLE", "Plausible", "canonical_name",
+           "check_plausible", "is_index_header", "read_index_text", "validate_ohlc"]
 
 INDEX_FORMATS: tuple[str, ...] = ("cboe-index", "cboe-single", "yahoo-classic",
                                   "yahoo-ohlcv-lowercase", "ohlc-iso", "fred")
@@ -64,6 +76,30 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "yahoo-ohlcv-lowercase": ("open", "high", "low", "close", "volume"),
 }
 _PRICES = ("open", "high", "low", "close", "adj_close")
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """What a symbol's daily values may plausibly be.
+
+    Parameters
+    ----------
+    ceiling : float
+        Largest plausible price; larger values are bad prints.
+    ratio : float
+        Largest plausible factor between a day's value and its neighbours'.
+    """
+
+    ceiling: float
+    ratio: float
+
+
+_VOL = Plausible(ceiling=1_000.0, ratio=5.0)
+#: The rule per symbol (symbols not listed are not checked).
+PLAUSIBLE: dict[str, Plausible] = {
+    "SPX": Plausible(ceiling=1_000_000.0, ratio=2.0),
+    **{s: _VOL for s in ("VIX", "VIX3M", "VXV", "VIX9D", "VIX6M", "VVIX")},
+}
 
 
 def canonical_name(header: str) -> str:
@@ -87,7 +123,8 @@ def is_index_header(fields: list[str]) -> bool:
 
 
 def read_index_text(text: str, name: str, fmt: str, repairs: Repairs, *, prices: bool = True,
-                    required: tuple[str, ...] | None = None) -> pd.DataFrame:
+                    required: tuple[str, ...] | None = None, symbol: str | None = None
+                    ) -> pd.DataFrame:
     """Parse the text of a daily index file in layout ``fmt``.
 
     Parameters
@@ -103,6 +140,9 @@ def read_index_text(text: str, name: str, fmt: str, repairs: Repairs, *, prices:
         rates such as FRED ``DTB3``, which may be zero or negative.
     required : tuple of str or None, default None
         Fields the header must have (None: the layout's usual set).
+    symbol : str or None, default None
+        With a symbol listed in :data:`PLAUSIBLE`, implausible values are
+        removed or refused (:func:`check_plausible`).
     """
     if fmt not in INDEX_FORMATS:
         raise ValueError(f"not an index layout: {fmt!r}")
@@ -134,7 +174,60 @@ def read_index_text(text: str, name: str, fmt: str, repairs: Repairs, *, prices:
         frame = frame.sort_index(kind="stable")
         repairs.add("rows", len(frame), "dates were not in order; sorted", count=False)
     cols = [c for c in _FIELDS if c in frame.columns]
-    return validate_ohlc(frame[cols], repairs, prices=prices)
+    out = validate_ohlc(frame[cols], repairs, prices=prices)
+    rule = PLAUSIBLE.get((symbol or "").upper())
+    return check_plausible(out, rule, name, symbol or "", repairs) if rule else out
+
+
+def check_plausible(frame: pd.DataFrame, rule: Plausible, name: str, symbol: str,
+                    repairs: Repairs) -> pd.DataFrame:
+    """Remove prices above ``rule.ceiling`` and one-day spikes; refuse lasting jumps.
+
+    Raises
+    ------
+    DataError
+        Naming the file, column, date and the two values of a jump by more than
+        ``rule.ratio`` that no single bad value explains.
+    """
+    out = frame.copy()
+    idx = pd.DatetimeIndex(out.index)
+    for c in _PRICES:
+        if c not in out:
+            continue
+        v = out[c].to_numpy(dtype=np.float64).copy()
+        high = v > rule.ceiling
+        if high.any():
+            v[high] = np.nan
+            repairs.add(c, int(high.sum()), f"{int(high.sum())} {c} value(s) above "
+                        f"{rule.ceiling:,.0f} removed as implausible for {symbol} (first on "
+                        f"{_first(idx, high)})")
+        ok = np.flatnonzero(~np.isnan(v))
+        if len(ok) >= 3:
+            x = v[ok]
+            mid = x[1:-1]
+            lo_n, hi_n = np.minimum(x[:-2], x[2:]), np.maximum(x[:-2], x[2:])
+            spike = (mid > rule.ratio * hi_n) | (mid * rule.ratio < lo_n)
+            if spike.any():
+                bad = np.zeros(len(v), dtype=bool)
+                bad[ok[1:-1][spike]] = True
+                v[bad] = np.nan
+                repairs.add(c, int(bad.sum()), f"{int(bad.sum())} one-day {c} spike(s) of more "
+                            f"than x{rule.ratio:g} against both neighbouring days removed as "
+                            f"implausible for {symbol} (first on {_first(idx, bad)})")
+        ok = np.flatnonzero(~np.isnan(v))
+        if len(ok) >= 2:
+            x = v[ok]
+            step = (x[1:] > rule.ratio * x[:-1]) | (x[1:] * rule.ratio < x[:-1])
+            if step.any():
+                j = int(np.flatnonzero(step)[0])
+                a, b = ok[j], ok[j + 1]
+                raise DataError(
+                    f"{name}: column {c!r}: {symbol} moves from {x[j]:g} on "
+                    f"{idx[a].date()} to {x[j + 1]:g} on {idx[b].date()}, more than "
+                    f"x{rule.ratio:g} in one step; implausible for {symbol} (a wrong scale, "
+                    "symbol or decimal separator?)")
+        out[c] = v
+    return out
 
 
 def _drop_empty(frame: pd.DataFrame, lines: np.ndarray, repairs: Repairs
