@@ -206,7 +206,7 @@ def market_table(table: MarketTable, market: str = "spx", vol: str | None = None
     if choice.market == "ndx":
         close = frame["ndx_close"]
         first, last = close.first_valid_index(), close.last_valid_index()
-        out = out.loc[first:last].copy()  # type: ignore[misc]
+        out = out.loc[first:last].copy()
         for f in _OHLC:
             src_col, col = f"ndx_{f}", f"spx_{f}"
             if src_col in out.columns:

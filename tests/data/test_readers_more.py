@@ -58,8 +58,10 @@ def test_fred_observation_date_with_empty_fields(more: Path) -> None:
     assert (f < 0).sum() == 8 and (f == 0).sum() == 13 and f.min() == -0.05
     assert f.loc["2020-03-26"] == -0.05 and f.max() == 17.14
     assert f.loc["2000-05-16"] == 6.02
-    # the same file read without the rate symbol treats non-positive values as bad prints
-    assert _read(more / "dtb3_fred_1954_2025.csv", "VIX").frame["close"].min() > 0
+    # the same file read as a price symbol treats non-positive values as bad prints, and
+    # a price with rate-like jumps is refused by the VIX's plausibility rule
+    with pytest.raises(DataError, match=r"dtb3_fred_1954_2025\.csv: column 'close': VIX moves"):
+        _read(more / "dtb3_fred_1954_2025.csv", "VIX")
 
 
 def test_fred_dot_layout_still_read(more: Path) -> None:

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     evidence = evidence_of_sweep(result, reps=args.n_boot, seed=args.seed,
                                  metric=_selection_metric(args.metric))
     best = result.best(args.metric)
-    period = table.frame.loc[result.period[0]:result.period[1]]  # type: ignore[misc]
+    period = table.frame.loc[result.period[0]:result.period[1]]
     basis = basis_line(period, returns=execution.returns, fill=execution.fill,
                        fees=execution.fees, slippage=execution.slippage)
     doc: dict[str, Any] = {

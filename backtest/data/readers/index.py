@@ -97,8 +97,9 @@ class Plausible:
 _VOL = Plausible(ceiling=1_000.0, ratio=5.0)
 #: The rule per symbol (symbols not listed are not checked).
 PLAUSIBLE: dict[str, Plausible] = {
-    "SPX": Plausible(ceiling=1_000_000.0, ratio=2.0),
-    **{s: _VOL for s in ("VIX", "VIX3M", "VXV", "VIX9D", "VIX6M", "VVIX")},
+    **{s: Plausible(ceiling=1_000_000.0, ratio=2.0) for s in ("SPX", "SPXTR", "NDX")},
+    **{s: _VOL for s in ("VIX", "VIX3M", "VXV", "VIX9D", "VIX6M", "VVIX", "VXO", "VXN")},
+    "SKEW": Plausible(ceiling=1_000.0, ratio=2.0),
 }
 
 
