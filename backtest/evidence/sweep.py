@@ -22,22 +22,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from backtest.evidence.dsr import DsrResult, deflated_sharpe
-from backtest.evidence.event_study import make_rng
+from backtest.evidence.dsr import DsrResult
 from backtest.evidence.metrics import Metric
-from backtest.evidence.pbo import PboResult, pbo_cscv
-from backtest.evidence.snooping import SpaResult, StepMResult, spa_test, stepm
-from backtest.evidence.walkforward import (
-    SplitResult,
-    WalkForwardResult,
-    split_is_oos,
-    walk_forward,
-)
+from backtest.evidence.pbo import PboResult
+from backtest.evidence.snooping import SpaResult, StepMResult
+from backtest.evidence.stream import EvidenceStream
+from backtest.evidence.walkforward import SplitResult, WalkForwardResult
 
 if TYPE_CHECKING:
     from backtest.sweep.result import SweepResult
 
 __all__ = ["SweepEvidence", "evidence_of_sweep", "sweep_evidence"]
+
+#: Sets per chunk when an in-memory matrix is fed to the evidence stream.
+_CHUNK_SETS = 2048
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,33 +187,25 @@ def sweep_evidence(
     -------
     SweepEvidence
     """
-    rel, zero = _relative(strategy_returns, benchmark_returns)
-    rng = make_rng(seed)
-    spa = spa_test(rel, zero, reps=reps, seed=rng)
-    sm_ = stepm(rel, zero, size=size, reps=reps, seed=rng)
-    n = strategy_returns.shape[1]
-    dsr = deflated_sharpe(strategy_returns) if n >= 2 else _single_dsr(strategy_returns)
-    S = min(int(n_partitions), len(strategy_returns) // 2)
-    S -= S % 2
-    pbo = (pbo_cscv(strategy_returns, S, "mean" if metric == "total" else metric)
-           if n >= 2 and S >= 2 else None)
-    notes: list[str] = []
-    if pbo is None:
-        notes.append("PBO needs at least two parameter sets and four days")
-    sp: SplitResult | None
-    try:
-        sp = split_is_oos(strategy_returns, benchmark_returns, split, metric)
-    except ValueError as exc:
-        sp = None
-        notes.append(f"no in-sample/out-of-sample split: {exc}")
-    wf = None
-    if len(strategy_returns) > train:
-        wf = walk_forward(strategy_returns, benchmark_returns, train=train, test=test,
-                          metric=metric)
-    else:
-        notes.append(f"no walk-forward: {len(strategy_returns)} days do not exceed one "
-                     f"training window of {train}")
-    return SweepEvidence(spa, sm_, dsr, pbo, sp, wf, tuple(notes), str(metric))
+    _relative(strategy_returns, benchmark_returns)  # validates
+    x = strategy_returns.to_numpy(dtype=float).T
+    bench = np.ascontiguousarray(benchmark_returns.to_numpy(dtype=float).T
+                                 if isinstance(benchmark_returns, pd.DataFrame)
+                                 else benchmark_returns.to_numpy(dtype=float)[None, :])
+    stream = EvidenceStream(strategy_returns.index, reps=reps, seed=seed, size=size,
+                            n_partitions=n_partitions, split=split, train=train, test=test,
+                            metric=metric, top_k=max(1, x.shape[0]))
+    labels = [_label(c) for c in strategy_returns.columns]
+    for lo in range(0, x.shape[0], _CHUNK_SETS):
+        hi = lo + _CHUNK_SETS
+        b = bench if bench.shape[0] == 1 else bench[lo:hi]
+        stream.add(lo, x[lo:hi], b, labels[lo:hi])
+    result: SweepEvidence = stream.result()
+    return result
+
+
+def _label(c: object) -> str:
+    return ", ".join(str(v) for v in c) if isinstance(c, tuple) else str(c)
 
 
 def _relative(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series | pd.DataFrame,
@@ -272,17 +262,3 @@ def evidence_of_sweep(result: SweepResult, **kwargs: Any) -> SweepEvidence:
     per_set = pd.DataFrame(bench.to_numpy(dtype=float)[:, np.asarray(result.variant_of)],
                            index=rets.index, columns=rets.columns)
     return sweep_evidence(rets, per_set, **kwargs)
-
-
-def _single_dsr(returns: pd.DataFrame) -> DsrResult:
-    from scipy import stats
-
-    from backtest.evidence.dsr import probabilistic_sharpe_ratio
-
-    x = returns.to_numpy(dtype=float)[:, 0]
-    sr = float(x.mean() / x.std(ddof=1))
-    sk = float(stats.skew(x))
-    ku = float(stats.kurtosis(x, fisher=False))
-    return DsrResult(best=str(returns.columns[0]), sharpe=sr, sr0=0.0,
-                     dsr=probabilistic_sharpe_ratio(sr, 0.0, len(x), sk, ku), n_trials=1,
-                     n_obs=len(x), var_sharpe=0.0, skew=sk, kurtosis=ku)

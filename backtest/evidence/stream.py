@@ -1,0 +1,345 @@
+"""A sweep's data-snooping evidence, fed chunk by chunk in bounded memory.
+
+:class:`EvidenceStream` receives the daily returns of consecutive chunks of
+parameter sets (``(c, T)`` each, with each set's benchmark returns) and keeps
+only what the tests need:
+
+* SPA / Reality Check / StepM: one :class:`~backtest.evidence.snoop_stats.ChunkSummary`
+  per chunk, merged (per replicate, the maximum over sets is the maximum of
+  the chunks' maxima);
+* the Deflated Sharpe Ratio: every set's Sharpe ratio and the best set's
+  returns;
+* PBO: every set's per-block sums (``S`` blocks);
+* the in-sample/out-of-sample split and the walk-forward: every set's metric
+  in and out of sample, and for each window the chosen set so far with its
+  test-window returns.
+
+Nothing of size ``T x n`` is ever held, so any grid fits in memory; the result
+is the same :class:`~backtest.evidence.sweep.SweepEvidence` whatever the
+chunking (chunks may even be summarised on other processes:
+:meth:`EvidenceStream.summarise` is a pure function of one chunk and
+:meth:`EvidenceStream.absorb` merges the summaries in sweep order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from backtest.evidence.dsr import DsrResult, expected_max_sharpe, probabilistic_sharpe_ratio
+from backtest.evidence.event_study import make_rng
+from backtest.evidence.metrics import Metric
+from backtest.evidence.pbo import PboResult, block_sums, pbo_from_block_sums
+from backtest.evidence.snoop_stats import (
+    BootstrapKind,
+    BootstrapPlan,
+    ChunkSummary,
+    merge_summaries,
+    snoop_outcome,
+    summarise_chunk,
+)
+from backtest.evidence.snooping import SpaResult, StepMResult, snoop_block_size
+from backtest.evidence.walkforward import SplitResult, WalkForwardResult
+
+__all__ = ["EvidenceStream", "LossDifferentials", "StreamChunk", "excess_differentials"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: ``(returns (c, T), benchmark (c, T)) -> benchmark loss - model loss (c, T)``.
+LossDifferentials = Callable[[FloatArray, FloatArray], FloatArray]
+
+
+def excess_differentials(returns: FloatArray, benchmark: FloatArray) -> FloatArray:
+    """Loss differentials of relative losses: ``r - b`` (model loss ``-(r - b)``,
+    benchmark loss 0), the sweep's default."""
+    return np.asarray(returns - benchmark, dtype=np.float64)
+
+
+def _window_scores(x: FloatArray, lo: int, hi: int, metric: str) -> FloatArray:
+    """Each row's metric over columns ``lo:hi`` (as
+    :func:`~backtest.evidence.metrics.column_metric` scores columns)."""
+    part = x[:, lo:hi]
+    if metric == "total":
+        return np.asarray(np.prod(1.0 + part, axis=1) - 1.0, dtype=float)
+    mu = part.mean(axis=1)
+    if metric == "mean":
+        return np.asarray(mu, dtype=float)
+    sd = part.std(axis=1, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.where(sd > 0, mu / np.where(sd > 0, sd, 1.0), 0.0), dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
+class StreamChunk:
+    """What :class:`EvidenceStream` keeps of one chunk (picklable)."""
+
+    start: int
+    labels: list[str]
+    snoop: ChunkSummary
+    sharpe: FloatArray
+    has_sd: npt.NDArray[np.bool_]
+    best_row: FloatArray | None
+    pbo_sums: tuple[FloatArray, FloatArray] | None
+    is_scores: FloatArray | None
+    oos_scores: FloatArray | None
+    split_pick: tuple[FloatArray, FloatArray] | None
+    windows: list[tuple[float, int, FloatArray, FloatArray]]
+
+
+class EvidenceStream:
+    """Accumulate a sweep's evidence from chunks of sets (see the module docstring).
+
+    Parameters
+    ----------
+    index : pandas.Index
+        The ``T`` days of every chunk's rows.
+    reps, seed, size, n_partitions, split, train, test, metric
+        As :func:`backtest.evidence.sweep.sweep_evidence`.
+    block_size : int or None, default None
+        Bootstrap block length (``None``: ``round(T ** (1/3))``).
+    bootstrap : {"stationary", "circular", "moving block"}, default "stationary"
+    differentials : callable, default :func:`excess_differentials`
+        Builds a chunk's loss differentials from its returns and benchmarks.
+    top_k : int, default 1024
+        Simulated values kept per replicate for StepM (exact while fewer sets
+        are rejected; otherwise :meth:`result` says so in the notes).
+    parallel : bool, default True
+        Use every core inside a chunk (identical numbers).
+    """
+
+    def __init__(self, index: pd.Index, *, reps: int = 1000,
+                 seed: int | np.random.Generator | None = 0, size: float = 0.05,
+                 n_partitions: int = 16, split: str | float = 0.5, train: int = 756,
+                 test: int = 252, metric: Metric = "sharpe", block_size: int | None = None,
+                 bootstrap: BootstrapKind = "stationary",
+                 differentials: LossDifferentials = excess_differentials,
+                 top_k: int = 1024, parallel: bool = True) -> None:
+        if not 0.0 < size < 1.0:
+            raise ValueError(f"size must lie in (0, 1), got {size!r}")
+        if metric not in ("sharpe", "mean", "total"):
+            raise ValueError(f"metric must be 'sharpe', 'mean' or 'total', got {metric!r}")
+        self.index = pd.Index(index)
+        T = len(self.index)
+        self.n_obs = T
+        self.block = snoop_block_size(block_size, T)
+        self.reps = int(reps)
+        self.size = float(size)
+        self.metric = str(metric)
+        self.plan = BootstrapPlan.draw(T, self.block, self.reps, make_rng(seed), bootstrap)
+        self.differentials = differentials
+        self.top_k = int(top_k)
+        self.parallel = bool(parallel)
+        S = min(int(n_partitions), T // 2)
+        self.S = S - S % 2
+        self.notes: list[str] = []
+        if isinstance(split, float):
+            if not 0.0 < split < 1.0:
+                raise ValueError(f"a fractional split must lie in (0, 1), got {split!r}")
+            k = round(T * split)
+        else:
+            k = int(self.index.searchsorted(pd.Timestamp(split)))
+        self.split_arg = split
+        self.k = k if (k >= 2 and T - k >= 2) else None
+        if self.k is None:
+            self.notes.append(f"no in-sample/out-of-sample split: split {split!r} leaves fewer "
+                              f"than 2 rows on one side ({k} in sample, {T - k} out of sample)")
+        self.train, self.test = int(train), int(test)
+        if self.train < 2 or self.test < 1:
+            raise ValueError(f"train must be >= 2 and test >= 1, got train={train!r}, "
+                             f"test={test!r}")
+        self.starts = list(range(self.train, T, self.test)) if self.train < T else []
+        self._parts: list[StreamChunk] = []
+
+    # -- per chunk -------------------------------------------------------------------
+
+    def summarise(self, start: int, returns: FloatArray, benchmark: FloatArray,
+                  labels: Sequence[str]) -> StreamChunk:
+        """Reduce one chunk (a pure function of its inputs; safe on another process).
+
+        Parameters
+        ----------
+        start : int
+            Number of the chunk's first set.
+        returns, benchmark : numpy.ndarray, shape (c, T)
+            Daily returns of the chunk's sets and of each set's benchmark, no NaN.
+        labels : sequence of str
+            The sets' labels.
+        """
+        x = np.ascontiguousarray(returns, dtype=np.float64)
+        b = np.ascontiguousarray(np.broadcast_to(benchmark, x.shape), dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.n_obs:
+            raise ValueError(f"a chunk must be (sets, {self.n_obs}), got shape {x.shape}")
+        if len(labels) != x.shape[0]:
+            raise ValueError(f"{len(labels)} labels for {x.shape[0]} sets")
+        if not np.isfinite(x).all():
+            i = int(np.argmax(~np.isfinite(x).all(axis=1)))
+            raise ValueError(f"returns of {labels[i]} have NaN/inf; fill flat days with 0")
+        if not np.isfinite(b).all():
+            raise ValueError("benchmark returns have NaN/inf")
+        diffs = np.ascontiguousarray(self.differentials(x, b), dtype=np.float64)
+        snoop = summarise_chunk(diffs, self.plan, start, top_k=self.top_k,
+                                parallel=self.parallel)
+        sd = x.std(axis=1, ddof=1)
+        has_sd = sd > 0
+        sr = np.where(has_sd, x.mean(axis=1) / np.where(has_sd, sd, 1.0), 0.0)
+        best_row = x[int(np.argmax(np.where(has_sd, sr, -np.inf)))].copy() if has_sd.any() \
+            else None
+        pbo = block_sums(x, self.S) if self.S >= 2 else None
+        is_sc = oos_sc = None
+        pick = None
+        if self.k is not None:
+            is_sc = _window_scores(x, 0, self.k, self.metric)
+            oos_sc = _window_scores(x, self.k, self.n_obs, self.metric)
+            j = int(np.argmax(is_sc))
+            pick = (x[j].copy(), b[j].copy())
+        windows = []
+        for w, t0 in enumerate(self.starts):
+            s0 = w * self.test
+            t1 = min(t0 + self.test, self.n_obs)
+            sc = _window_scores(x, s0, t0, self.metric)
+            j = int(np.argmax(sc))
+            windows.append((float(sc[j]), start + j, x[j, t0:t1].copy(), b[j, t0:t1].copy()))
+        return StreamChunk(int(start), [str(s) for s in labels], snoop, sr, has_sd, best_row,
+                           pbo, is_sc, oos_sc, pick, windows)
+
+    def absorb(self, part: StreamChunk) -> None:
+        """Keep a chunk's summary (any order; :meth:`result` sorts by ``start``)."""
+        self._parts.append(part)
+
+    def add(self, start: int, returns: FloatArray, benchmark: FloatArray,
+            labels: Sequence[str]) -> None:
+        """:meth:`summarise` and :meth:`absorb` one chunk."""
+        self.absorb(self.summarise(start, returns, benchmark, labels))
+
+    # -- the whole sweep -------------------------------------------------------------
+
+    def result(self) -> Any:
+        """The :class:`~backtest.evidence.sweep.SweepEvidence` of every chunk added."""
+        from backtest.evidence.sweep import SweepEvidence
+
+        parts = sorted(self._parts, key=lambda p: p.start)
+        if not parts:
+            raise ValueError("no parameter set was added to the evidence")
+        pos = 0
+        for p in parts:
+            if p.start != pos:
+                raise ValueError(f"chunks do not tile the sweep: expected a chunk at set {pos}, "
+                                 f"got {p.start}")
+            pos += len(p.labels)
+        labels = [s for p in parts for s in p.labels]
+        n = len(labels)
+        notes = list(self.notes)
+        out = snoop_outcome(merge_summaries([p.snoop for p in parts], self.top_k), self.size)
+        if not out.exact:
+            notes.append(f"StepM rejected more than {self.top_k} sets: its list is incomplete "
+                         "(raise top_k)")
+        i = int(np.argmax(out.means))
+        cols = pd.Index(labels)
+        spa = SpaResult(pvalue=out.pvalues["consistent"], pvalues=pd.Series(out.pvalues),
+                        best=labels[i], best_excess=float(out.means[i]), n_models=n,
+                        n_obs=self.n_obs, block_size=self.block, reps=self.reps)
+        sm = StepMResult(superior=[labels[j] for j in out.superior], size=self.size,
+                         mean_excess=pd.Series(out.means, index=cols), n_models=n,
+                         n_obs=self.n_obs, block_size=self.block, reps=self.reps)
+        dsr = self._dsr(parts, labels)
+        pbo = self._pbo(parts, notes, n)
+        split = self._split(parts, labels)
+        wf = self._walk_forward(parts, labels)
+        if wf is None:
+            notes.append(f"no walk-forward: {self.n_obs} days do not exceed one training "
+                         f"window of {self.train}")
+        return SweepEvidence(spa, sm, dsr, pbo, split, wf, tuple(notes), self.metric)
+
+    def _dsr(self, parts: list[StreamChunk], labels: list[str]) -> DsrResult:
+        from scipy import stats
+
+        sr = np.concatenate([p.sharpe for p in parts])
+        has = np.concatenate([p.has_sd for p in parts])
+        n = len(sr)
+        if not has.any():
+            raise ValueError("every returns column is constant (no trial ever traded); "
+                             "the Sharpe ratios are undefined")
+        i = int(np.argmax(np.where(has, sr, -np.inf)))
+        row = next(p.best_row for p in parts
+                   if p.start <= i < p.start + len(p.labels))
+        assert row is not None
+        var_sr = float(sr.var(ddof=1)) if n >= 2 else 0.0
+        sk = float(stats.skew(row))
+        ku = float(stats.kurtosis(row, fisher=False))
+        sr0 = expected_max_sharpe(n, var_sr) if n >= 2 else 0.0
+        return DsrResult(best=labels[i], sharpe=float(sr[i]), sr0=sr0,
+                         dsr=probabilistic_sharpe_ratio(float(sr[i]), sr0, self.n_obs, sk, ku),
+                         n_trials=n, n_obs=self.n_obs, var_sharpe=var_sr, skew=sk, kurtosis=ku)
+
+    def _pbo(self, parts: list[StreamChunk], notes: list[str], n: int) -> PboResult | None:
+        if n < 2 or self.S < 2:
+            notes.append("PBO needs at least two parameter sets and four days")
+            return None
+        sums = [p.pbo_sums for p in parts]
+        assert all(s is not None for s in sums)
+        s = np.concatenate([t[0] for t in sums if t is not None], axis=1)
+        q = np.concatenate([t[1] for t in sums if t is not None], axis=1)
+        rows = self.n_obs // self.S
+        metric: Metric = "sharpe" if self.metric == "sharpe" else "mean"
+        return pbo_from_block_sums(s, q, rows, metric, parallel=self.parallel)
+
+    def _split(self, parts: list[StreamChunk], labels: list[str]) -> SplitResult | None:
+        if self.k is None:
+            return None
+        k = self.k
+        is_sc = np.concatenate([p.is_scores for p in parts if p.is_scores is not None])
+        oos_sc = np.concatenate([p.oos_scores for p in parts if p.oos_scores is not None])
+        i = int(np.argmax(is_sc))
+        owner = next(p for p in parts if p.start <= i < p.start + len(p.labels))
+        assert owner.split_pick is not None
+        x, b = owner.split_pick
+        both = np.stack([x, b])
+        bis = _window_scores(both, 0, k, self.metric)
+        boos = _window_scores(both, k, self.n_obs, self.metric)
+        tot = _window_scores(both, 0, k, "total"), _window_scores(both, k, self.n_obs, "total")
+        idx = self.index
+        return SplitResult(
+            chosen=labels[i], is_metric=float(is_sc[i]), oos_metric=float(oos_sc[i]),
+            oos_percentile=float((oos_sc < oos_sc[i]).mean()),
+            oos_best=labels[int(np.argmax(oos_sc))], benchmark_is=float(bis[1]),
+            benchmark_oos=float(boos[1]), split=pd.Timestamp(idx[k]),
+            is_return=float(tot[0][0]), oos_return=float(tot[1][0]),
+            benchmark_is_return=float(tot[0][1]), benchmark_oos_return=float(tot[1][1]),
+            start=pd.Timestamp(idx[0]), end=pd.Timestamp(idx[-1]))
+
+    def _walk_forward(self, parts: list[StreamChunk], labels: list[str],
+                      ) -> WalkForwardResult | None:
+        if not self.starts:
+            return None
+        idx = self.index
+        rows: list[dict[str, object]] = []
+        pieces: list[FloatArray] = []
+        bpieces: list[FloatArray] = []
+        for w, t0 in enumerate(self.starts):
+            best = parts[0].windows[w]
+            for p in parts[1:]:
+                if p.windows[w][0] > best[0]:  # ties keep the first set
+                    best = p.windows[w]
+            score, j, oos, b = best
+            s0 = w * self.test
+            t1 = min(t0 + self.test, self.n_obs)
+            pieces.append(oos)
+            bpieces.append(b)
+            oos_metric = (float(_window_scores(oos[None, :], 0, len(oos), self.metric)[0])
+                          if t1 - t0 > 1 else float("nan"))
+            rows.append({
+                "train_start": idx[s0], "train_end": idx[t0 - 1], "test_start": idx[t0],
+                "test_end": idx[t1 - 1], "chosen": labels[j], "chosen_index": j,
+                "is_metric": score, "oos_metric": oos_metric,
+                "oos_return": float(np.prod(1.0 + oos) - 1.0),
+                "benchmark_return": float(np.prod(1.0 + b) - 1.0),
+            })
+        first = self.train
+        oos_r = pd.Series(np.concatenate(pieces), index=idx[first:], name="walk_forward")
+        bench = pd.Series(np.concatenate(bpieces), index=idx[first:], name="buy_and_hold")
+        return WalkForwardResult(pd.DataFrame(rows), oos_r, bench, self.metric)
