@@ -23,9 +23,10 @@ chunking (chunks may even be summarised on other processes:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,7 +47,13 @@ from backtest.evidence.snoop_stats import (
 from backtest.evidence.snooping import SpaResult, StepMResult, snoop_block_size
 from backtest.evidence.walkforward import SplitResult, WalkForwardResult
 
-__all__ = ["EvidenceStream", "LossDifferentials", "StreamChunk", "excess_differentials"]
+if TYPE_CHECKING:
+    from backtest.evidence.sweep import SweepEvidence
+    from backtest.sweep.result import SweepResult
+    from backtest.sweep.sweep import Sweep
+
+__all__ = ["EvidenceStream", "LossDifferentials", "StreamChunk", "excess_differentials",
+           "stream_sweep"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -154,6 +161,7 @@ class EvidenceStream:
                              f"test={test!r}")
         self.starts = list(range(self.train, T, self.test)) if self.train < T else []
         self._parts: list[StreamChunk] = []
+        self._top: ChunkSummary | None = None
 
     # -- per chunk -------------------------------------------------------------------
 
@@ -208,8 +216,17 @@ class EvidenceStream:
                            pbo, is_sc, oos_sc, pick, windows)
 
     def absorb(self, part: StreamChunk) -> None:
-        """Keep a chunk's summary (any order; :meth:`result` sorts by ``start``)."""
-        self._parts.append(part)
+        """Keep a chunk's summary (any order; :meth:`result` sorts by ``start``).
+
+        The chunk's per-replicate top lists are merged into the running ones at
+        once, so memory does not grow with the number of chunks.
+        """
+        snoop = part.snoop
+        running = self._top
+        self._top = snoop if running is None else merge_summaries([running, snoop], self.top_k)
+        slim = ChunkSummary(snoop.start, snoop.means, snoop.variances,
+                            np.empty((0, 3)), np.empty((0, 0)), np.empty((0, 0), dtype=np.int64))
+        self._parts.append(dataclasses.replace(part, snoop=slim))
 
     def add(self, start: int, returns: FloatArray, benchmark: FloatArray,
             labels: Sequence[str]) -> None:
@@ -234,7 +251,11 @@ class EvidenceStream:
         labels = [s for p in parts for s in p.labels]
         n = len(labels)
         notes = list(self.notes)
-        out = snoop_outcome(merge_summaries([p.snoop for p in parts], self.top_k), self.size)
+        assert self._top is not None
+        merged = ChunkSummary(0, np.concatenate([p.snoop.means for p in parts]),
+                              np.concatenate([p.snoop.variances for p in parts]),
+                              self._top.max_sim, self._top.top_values, self._top.top_sets)
+        out = snoop_outcome(merged, self.size)
         if not out.exact:
             notes.append(f"StepM rejected more than {self.top_k} sets: its list is incomplete "
                          "(raise top_k)")
@@ -343,3 +364,59 @@ class EvidenceStream:
         oos_r = pd.Series(np.concatenate(pieces), index=idx[first:], name="walk_forward")
         bench = pd.Series(np.concatenate(bpieces), index=idx[first:], name="buy_and_hold")
         return WalkForwardResult(pd.DataFrame(rows), oos_r, bench, self.metric)
+
+
+def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
+                 memory_budget: int | None = None, progress: bool = True,
+                 parallel: bool = True, top_k: int = 1024, **evidence: Any,
+                 ) -> tuple[SweepResult, SweepEvidence]:
+    """Run a sweep and its data-snooping evidence in one pass, in bounded memory.
+
+    Each chunk's daily returns go from the kernel straight into an
+    :class:`EvidenceStream` and are dropped; only the statistics table and the
+    per-set summaries are kept.  Every set is compared with buy-and-hold
+    under its own execution variant (as :func:`~backtest.evidence.sweep.evidence_of_sweep`).
+
+    Parameters
+    ----------
+    sweep : Sweep
+    data : MarketTable or pandas.DataFrame
+    chunk_size, memory_budget, progress, parallel
+        As :meth:`~backtest.sweep.sweep.Sweep.run` (``memory_budget=None``: its
+        default).
+    top_k : int, default 1024
+        StepM's per-replicate list; if more sets are rejected, the sweep is run
+        again with a list long enough (so StepM is always exact).
+    **evidence
+        :class:`EvidenceStream` arguments (``reps``, ``seed``, ``size``,
+        ``metric``, ``split``, ``train``, ``test``, ``n_partitions``,
+        ``differentials`` ...).
+
+    Returns
+    -------
+    tuple of SweepResult and SweepEvidence
+    """
+    from tqdm.auto import tqdm
+
+    from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET
+
+    days = sweep.trading_days(data)
+    budget = DEFAULT_MEMORY_BUDGET if memory_budget is None else int(memory_budget)
+    k = int(top_k)
+    while True:
+        stream = EvidenceStream(days, top_k=k, parallel=parallel, **evidence)
+        with tqdm(total=sweep.n_combinations, disable=not progress, unit="comb",
+                  desc="SPA/StepM bootstrap", position=1, leave=False) as bar:
+
+            def sink(start: int, rets: FloatArray, bench: FloatArray, labels: list[str],
+                     stream: EvidenceStream = stream, bar: Any = bar) -> None:
+                stream.add(start, rets, bench, labels)
+                bar.update(len(labels))
+
+            result = sweep.run(data, chunk_size=chunk_size, memory_budget=budget,
+                               progress=progress, parallel=parallel, on_returns=sink)
+        ev = stream.result()
+        if k >= sweep.n_combinations or not any(n.startswith("StepM rejected more")
+                                                 for n in ev.notes):
+            return result, ev
+        k = min(sweep.n_combinations, 4 * k)

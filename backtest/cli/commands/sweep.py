@@ -55,16 +55,19 @@ def run(args: argparse.Namespace) -> int:
     table = load_table(args)
     for s in {tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values():
         require_columns(args, table, s)
-    result = sweep.run(table.frame, keep_returns=True, progress=not args.quiet)
-    if args.metric not in result.table.columns:
-        raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
-                       f"{', '.join(map(str, result.table.columns))}")
+    from backtest.sweep.stats import STAT_NAMES
 
-    from backtest.evidence.sweep import evidence_of_sweep
+    if args.metric not in STAT_NAMES:
+        raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
+                       f"{', '.join(STAT_NAMES)}")
+    from backtest.evidence.stream import stream_sweep
+
+    result, evidence = stream_sweep(sweep, table.frame, progress=not args.quiet,
+                                    reps=args.n_boot, seed=args.seed,
+                                    metric=_selection_metric(args.metric))
+
     from backtest.report.sweep_report import sweep_report
 
-    evidence = evidence_of_sweep(result, reps=args.n_boot, seed=args.seed,
-                                 metric=_selection_metric(args.metric))
     best = result.best(args.metric)
     doc: dict[str, Any] = {
         "schema": schema_id("sweep"), "report": None, "data": data_doc(table),
