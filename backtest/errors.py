@@ -8,6 +8,8 @@ built-in :class:`TypeError` / :class:`ValueError`.  Problems that the code repai
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "DataError",
     "DataRepairWarning",
@@ -59,11 +61,16 @@ class DataRepairWarning(UserWarning):
         The field repaired (``open``, ``high/low``, ``settle``, ``rows`` ...).
     count : int or None, default None
         Values or rows repaired or dropped (``None``: not a count, e.g. re-sorting).
+    by_year : Mapping[int, int] or None, default None
+        ``count`` split by calendar year; set for stale or synthetic prices
+        (:mod:`backtest.data.stale`: opens equal to the previous close, flat
+        O=H=L=C days, stale flat rows), None for every other repair.
     """
 
     def __init__(self, message: str, *, source: str | None = None, column: str | None = None,
-                 count: int | None = None) -> None:
+                 count: int | None = None, by_year: Mapping[int, int] | None = None) -> None:
         super().__init__(message)
         self.source = source
         self.column = column
         self.count = count
+        self.by_year = dict(by_year) if by_year is not None else None

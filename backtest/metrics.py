@@ -6,7 +6,11 @@ them (or reproduce them exactly).  Conventions shared by every function:
 * ``returns`` is a 1-D float array of simple daily returns ``r_1 .. r_n``, one
   per bar of the run; the first is measured against the initial cash
   (:func:`returns_from_equity`).  ``n = len(returns)``.
-* A year has :data:`TRADING_DAYS` = 252 bars; the risk-free rate is 0.
+* A year has :data:`TRADING_DAYS` = 252 bars.
+* ``risk_free`` (Sharpe, Sortino) is the daily simple return of cash on each
+  bar, ``rf_1 .. rf_n``: the run's cash return (the 3-month T-bill in total
+  mode, 0 in price mode; :mod:`backtest.execution.basis`).  ``None`` means 0.
+  Both ratios are computed on the excess returns ``x_t = r_t - rf_t``.
 * The *wealth index* is ``W_0 = 1`` and ``W_t = W_{t-1} * (1 + r_t)``
   (``numpy.cumprod``), so the initial cash is the first peak.
 * Standard deviations use ``ddof=1``.
@@ -119,13 +123,24 @@ def annualized_volatility(returns: npt.ArrayLike) -> float:
     return float(np.std(r, ddof=1) * np.sqrt(TRADING_DAYS))
 
 
-def sharpe_ratio(returns: npt.ArrayLike) -> float:
-    """Annualised Sharpe ratio, risk-free rate 0.
+def _excess(returns: npt.ArrayLike, risk_free: npt.ArrayLike | None) -> FloatArray:
+    r = _arr(returns)
+    if risk_free is None:
+        return r
+    rf = _arr(risk_free)
+    if rf.shape != r.shape:
+        raise ValueError(f"risk_free has shape {rf.shape}, returns {r.shape}")
+    out: FloatArray = r - rf
+    return out
 
-    ``mean(r) / std(r, ddof=1) * sqrt(252)``; ``nan`` if ``n < 2`` or the
+
+def sharpe_ratio(returns: npt.ArrayLike, risk_free: npt.ArrayLike | None = None) -> float:
+    """Annualised Sharpe ratio of the excess returns ``x = r - rf``.
+
+    ``mean(x) / std(x, ddof=1) * sqrt(252)``; ``nan`` if ``n < 2`` or the
     standard deviation is 0.
     """
-    r = _arr(returns)
+    r = _excess(returns, risk_free)
     if r.size < 2:
         return float("nan")
     sd = float(np.std(r, ddof=1))
@@ -134,14 +149,14 @@ def sharpe_ratio(returns: npt.ArrayLike) -> float:
     return float(np.mean(r) / sd * np.sqrt(TRADING_DAYS))
 
 
-def sortino_ratio(returns: npt.ArrayLike) -> float:
-    """Annualised Sortino ratio, target 0.
+def sortino_ratio(returns: npt.ArrayLike, risk_free: npt.ArrayLike | None = None) -> float:
+    """Annualised Sortino ratio of the excess returns ``x = r - rf``, target 0.
 
-    ``mean(r) / DD * sqrt(252)`` with the downside deviation
-    ``DD = sqrt(sum(min(r_t, 0) ** 2) / n)`` -- every bar counts in ``n``, the
-    bars with ``r_t >= 0`` contributing 0.  ``nan`` if ``n == 0`` or ``DD == 0``.
+    ``mean(x) / DD * sqrt(252)`` with the downside deviation
+    ``DD = sqrt(sum(min(x_t, 0) ** 2) / n)`` -- every bar counts in ``n``, the
+    bars with ``x_t >= 0`` contributing 0.  ``nan`` if ``n == 0`` or ``DD == 0``.
     """
-    r = _arr(returns)
+    r = _excess(returns, risk_free)
     if r.size == 0:
         return float("nan")
     down = np.minimum(r, 0.0)

@@ -189,7 +189,8 @@ def make_execution(args: argparse.Namespace, overrides: Mapping[str, Any] | None
     from backtest.execution.config import Execution
 
     ex = Execution(fill=args.fill, fees=args.fees, slippage=args.slippage, side=args.side,
-                   holding_period=args.holding_period)
+                   holding_period=args.holding_period,
+                   returns=getattr(args, "returns", "total"))
     if overrides:
         ex = dataclasses.replace(ex, **dict(overrides))
     return ex

@@ -87,12 +87,33 @@ def _common(data: bool = True, out: bool = True, fmt: bool = True) -> argparse.A
     return p
 
 
+def _basis_options(g: argparse._ArgumentGroup) -> None:
+    g.add_argument("--returns", choices=("price", "total"), default="total",
+                   help="total: dividends (longs earn, shorts pay), cash and short proceeds "
+                        "earn the 3-month T-bill, Sharpe/Sortino in excess of it -- price "
+                        "return where the total-return index does not reach; price: SPX "
+                        "price only, cash earns 0 (default: total)")
+    g.add_argument("--market", choices=("spx", "ndx"), default="spx",
+                   help="underlying and its volatility index: spx (S&P 500 with VIX/VXO) or "
+                        "ndx (Nasdaq-100 with VXN; term-structure strategies are skipped) "
+                        "(default: spx)")
+    g.add_argument("--vol", choices=("vix", "vxo", "vxo_vix"), default="vix",
+                   help="volatility index of the spx market: vix, vxo (from 1986) or vxo_vix "
+                        "(VXO before 1990, VIX after) (default: vix)")
+
+
 def _execution_options(p: argparse.ArgumentParser) -> None:
+    from backtest.execution.costs import COSTS_NOTE, DEFAULT_FEES, DEFAULT_SLIPPAGE
+
     g = p.add_argument_group("execution")
     g.add_argument("--fill", choices=("next_open", "next_close"), default="next_open",
-                   help="fill timing (default: next_open; never the signal day)")
-    g.add_argument("--fees", type=float, default=0.0, help="fraction of value per fill")
-    g.add_argument("--slippage", type=float, default=0.0, help="adverse fraction per fill")
+                   help="fill timing (default: next_open, or that day's close where the "
+                        "day has no real open; never the signal day)")
+    g.add_argument("--fees", type=float, default=DEFAULT_FEES,
+                   help=f"fraction of value per fill; {COSTS_NOTE} (default: {DEFAULT_FEES:g})")
+    g.add_argument("--slippage", type=float, default=DEFAULT_SLIPPAGE,
+                   help=f"adverse fraction of price per fill (default: {DEFAULT_SLIPPAGE:g})")
+    _basis_options(g)
     g.add_argument("--side", choices=("long", "short", "both"), default=None,
                    help="sides to trade (default: the strategy's own)")
     g.add_argument("--holding-period", type=int, default=None, metavar="DAYS",
@@ -203,8 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a parameter (repeatable; needs STRATEGY)")
     p.add_argument("--fill", choices=("next_open", "next_close"), default="next_open",
-                   help="fill timing the forward returns start from (default: next_open)")
+                   help="fill timing the forward returns start from (default: next_open, or "
+                        "that day's close where the day has no real open)")
     p.add_argument("--eras", action="store_true", help="add per-decade results (one strategy)")
+    _basis_options(p.add_argument_group("returns and market"))
     _study_options(p)
 
     p = sub.add_parser("list", parents=[_common(data=False, out=False)],

@@ -7,7 +7,10 @@ command line the same lines would greet every command run on the same data.
 :class:`RepairLog` collects them during one command and prints
 
 * by default one line: ``vixbt: data: 5,484 values repaired or dropped in 5
-  files while loading (details: vixbt data info, or --verbose)``;
+  files while loading (details: vixbt data info, or --verbose)``; when some of
+  them are stale or synthetic prices (warnings with per-year counts, see
+  :mod:`backtest.data.stale`) the line says how many and from which years:
+  ``..., 21,930 of them stale or synthetic prices, 1927-2021 (details: ...)``;
 * with ``--verbose`` each file's line, as the loader wrote it;
 * with ``--quiet`` nothing.
 
@@ -46,12 +49,16 @@ class Repair:
         (0 for a repair without a count, such as re-sorting the dates).
     text : str
         The whole message, on one line.
+    by_year : tuple of (int, int), default ()
+        ``count`` per calendar year, for stale or synthetic prices (the
+        warning's ``by_year`` field); empty for other repairs.
     """
 
     file: str
     column: str
     count: int
     text: str
+    by_year: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def from_warning(cls, warning: Warning | str) -> Repair:
@@ -61,10 +68,14 @@ class Repair:
         source = getattr(warning, "source", None)
         column = getattr(warning, "column", None)
         count = getattr(warning, "count", None)
+        by_year = getattr(warning, "by_year", None) or {}
+        years = tuple(sorted((int(y), int(n)) for y, n in by_year.items()))
         if source is None or column is None:
-            return parsed
+            return cls(file=parsed.file, column=parsed.column, count=parsed.count,
+                       text=parsed.text, by_year=years)
         return cls(file=str(source), column=str(column),
-                   count=int(count) if count is not None else 0, text=parsed.text)
+                   count=int(count) if count is not None else 0, text=parsed.text,
+                   by_year=years)
 
     @classmethod
     def parse(cls, message: str) -> Repair:
@@ -95,7 +106,14 @@ def summary_line(repairs: list[Repair]) -> str:
     where = f"in {files:,} file{'s' if files != 1 else ''} while loading"
     what = (f"{values:,} value{'s' if values != 1 else ''} repaired or dropped" if values
             else "repairs")
-    return f"vixbt: data: {what} {where} (details: vixbt data info, or --verbose)"
+    dated = [r for r in repairs if r.by_year]
+    stale = ""
+    if dated:
+        years = [y for r in dated for y, n in r.by_year if n]
+        k = sum(r.count for r in dated)
+        span = f"{min(years)}-{max(years)}" if min(years) != max(years) else f"{min(years)}"
+        stale = f", {k:,} of them stale or synthetic prices, {span}"
+    return (f"vixbt: data: {what} {where}{stale} (details: vixbt data info, or --verbose)")
 
 
 @dataclass

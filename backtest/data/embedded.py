@@ -28,6 +28,7 @@ import pandas as pd
 from backtest.data.align import align_to_calendar
 from backtest.data.info import refresh_sources
 from backtest.data.readers import read_file
+from backtest.data.stale import apply_stale_rules
 from backtest.data.table import KNOWN_COLUMNS, ColumnSource, MarketTable
 from backtest.errors import DataError
 
@@ -90,4 +91,5 @@ def load_embedded() -> MarketTable:
     sources["vix_close"] = ColumnSource(column="vix_close",
                                         source="arch.data.vix (embedded sample)",
                                         path=str(vix_path), notes=tuple(vnotes))
+    frame, sources, _ = apply_stale_rules(frame, sources)
     return MarketTable(frame=frame, sources=refresh_sources(frame, sources))

@@ -68,13 +68,18 @@ class DataInfo:
     content_hash: str
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per column: source, path, first, last, rows, gaps, repairs, notes."""
+        """One row per column: source, path, first, last, rows, gaps, repairs,
+        repairs_by_year (``{"1990": 253, ...}``: the stale or synthetic values removed,
+        per year; part of ``repairs``), notes."""
         recs = [{
             "column": s.column, "source": s.source, "path": s.path,
             "first": s.first, "last": s.last, "rows": s.rows, "gaps": s.gaps,
-            "repairs": s.repairs, "notes": "; ".join(s.notes),
+            "repairs": s.repairs,
+            "repairs_by_year": {str(y): n for y, n in s.repairs_by_year},
+            "notes": "; ".join(s.notes),
         } for s in self.sources]
-        cols = ["column", "source", "path", "first", "last", "rows", "gaps", "repairs", "notes"]
+        cols = ["column", "source", "path", "first", "last", "rows", "gaps", "repairs",
+                "repairs_by_year", "notes"]
         return pd.DataFrame(recs, columns=cols).set_index("column")
 
     def summary(self) -> str:

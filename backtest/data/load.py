@@ -15,7 +15,20 @@ VIX      ``vix_open, vix_high, vix_low, vix_close``
 VIX3M    ``vix3m`` (close); ``VXV``, its old name, only before VIX3M's first day
 VIX9D    ``vix9d``;  VIX6M ``vix6m``;  VVIX ``vvix`` (from 2007-01-01, see below)
 VX       ``vx1, vx2, vx1_days, vx30`` (:mod:`backtest.data.futures`)
+VXO      ``vxo`` (close; the CBOE's old VIX on S&P 100 options, 1986-2021)
+SKEW     ``skew`` (close)
+SPXTR    ``spxtr`` (S&P 500 total-return index close, :mod:`backtest.data.totalreturn`)
+DTB3     ``dtb3`` (3-month T-bill, percent, discount basis, :mod:`backtest.data.rates`)
+NDX      ``ndx_open, ndx_high, ndx_low, ndx_close`` (Nasdaq-100)
+VXN      ``vxn_open, vxn_high, vxn_low, vxn_close`` (Nasdaq-100 volatility)
 =======  =====================================================================
+
+Stale and synthetic prices (:mod:`backtest.data.stale`): in every OHLC group
+of the table (SPX, VIX, NDX, VXN) an open equal to the previous close is set
+to NaN, and so are open, high and low of a flat (O=H=L=C) day, whose close is
+kept; files of volatility indices (VIX, VXO, VXN) first lose flat rows that
+repeat the previous close among real OHLC rows.  Every removal is counted per
+column and year.
 
 Precedence when several files hold one symbol (rule 5 of
 :mod:`backtest.data.align`): the file reaching the latest date is primary and
@@ -37,7 +50,9 @@ Reading only SPX and VIX skips, for instance, the VX futures archive.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -55,9 +70,12 @@ from backtest.data.futures import (
 )
 from backtest.data.info import refresh_sources
 from backtest.data.manifest import ManifestEntry, read_manifest
+from backtest.data.rates import MAX_FILL_DAYS, fill_rate_gaps
 from backtest.data.readers import RawFile, read_file
+from backtest.data.stale import apply_stale_rules, by_year, drop_stale_rows
 from backtest.data.table import KNOWN_COLUMNS, ColumnSource, MarketTable
-from backtest.errors import DataError
+from backtest.data.totalreturn import GLITCH_THRESHOLD, repair_glitches
+from backtest.errors import DataError, DataRepairWarning
 
 __all__ = ["ENV_VAR", "VVIX_START", "load_futures_curve", "load_market_data",
            "resolve_data_dir", "symbols_for_columns"]
@@ -77,7 +95,15 @@ _SYMBOL_FIELDS: dict[str, dict[str, str]] = {
     "VIX9D": {"close": "vix9d"},
     "VIX6M": {"close": "vix6m"},
     "VVIX": {"close": "vvix"},
+    "VXO": {"close": "vxo"},
+    "SKEW": {"close": "skew"},
+    "SPXTR": {"close": "spxtr"},
+    "DTB3": {"close": "dtb3"},
+    "NDX": {f: f"ndx_{f}" for f in _OHLC},
+    "VXN": {f: f"vxn_{f}" for f in _OHLC},
 }
+#: Symbols whose files lose stale flat rows before splicing (rule 3 of backtest.data.stale).
+STALE_ROW_SYMBOLS = frozenset({"VIX", "VXO", "VXN"})
 _VX_SYMBOL = "VX"
 _ALL_SYMBOLS = frozenset({*_SYMBOL_FIELDS, _VX_SYMBOL})
 _COLUMN_SYMBOLS: dict[str, frozenset[str]] = {
@@ -88,7 +114,8 @@ _COLUMN_SYMBOLS: dict[str, frozenset[str]] = {
 _FORMAT_NAMES = {
     "cboe-index": "CBOE index history", "cboe-single": "CBOE index history",
     "yahoo-classic": "Yahoo", "yahoo-ohlcv-lowercase": "Yahoo (yfinance)",
-    "ohlc-iso": "OHLC file", "fred": "FRED", "continuous-wide": "continuous VX table",
+    "ohlc-iso": "OHLC file", "fred": "FRED", "yahoo-ohlcv-short": "Yahoo (yfinance cache)",
+    "nasdaq-com": "nasdaq.com export", "continuous-wide": "continuous VX table",
     "cfe-contract": "CBOE CFE contract file", "cfe-contracts-archive": "CBOE CFE contract files",
 }
 
@@ -199,8 +226,9 @@ def _index_columns(raws: list[RawFile], calendar: pd.DatetimeIndex | None
                              "the 2006 history is sparse (gaps up to three weeks) with "
                              "isolated bad prints")
         if col == "spx_open":
-            notes.append("SPX opens before 1982-04-20 are not real opens (Yahoo filled "
-                         "them with the previous close, or 0 which is removed)")
+            notes.append("many Yahoo SPX opens are not real opens: the previous close "
+                         "(1962-1982, most days 1989-2006) or 0 (removed when read); opens "
+                         "equal to the previous close are removed below")
         values[col] = series
         primary = used[0][0] if used else cands[0][0]
         sources[col] = ColumnSource(column=col, source=" + ".join(res.used),
@@ -342,7 +370,7 @@ def _load_directory(root: Path, symbols: frozenset[str] | None = None
 
 def _build_directory(root: Path, entries: Sequence[ManifestEntry]
                      ) -> tuple[MarketTable, pd.DataFrame]:
-    raws = _read_entries(entries)
+    raws = [_without_stale_rows(r) for r in _read_entries(entries)]
     spx_raws = [r for r in raws if r.symbol == "SPX"]
     if not spx_raws:
         raise DataError(f"data directory {root} has no SPX file: the table is built on the "
@@ -358,11 +386,22 @@ def _build_directory(root: Path, entries: Sequence[ManifestEntry]
         if len(dropped) and not col.startswith("spx_"):
             src = sources[col]
             sample = ", ".join(str(d.date()) for d in dropped[:3])
-            sources[col] = ColumnSource(
-                column=col, source=src.source, path=src.path, repairs=src.repairs,
-                notes=(*src.notes, f"{len(dropped)} row(s) on days SPX did not trade dropped "
-                       f"(e.g. {sample})"))
+            extra = [f"{len(dropped)} row(s) on days SPX did not trade dropped (e.g. {sample})"]
+            weekend = dropped[dropped.day_of_week >= 5]
+            if len(weekend):
+                extra.append(
+                    f"{len(weekend)} value(s) dated on a weekend ("
+                    f"{', '.join(str(d.date()) for d in weekend[:3])}) dropped, not moved: "
+                    "the day it belongs to cannot be verified, so neither the Friday before "
+                    "nor the Monday after takes it (a missing Friday stays missing)")
+            sources[col] = dataclasses.replace(src, notes=(*src.notes, *extra))
     frame = pd.DataFrame(cols, index=calendar)
+    frame, sources, _ = apply_stale_rules(frame, sources)
+    if "dtb3" in frame.columns:
+        frame["dtb3"], sources["dtb3"] = _fill_rate(frame["dtb3"], sources["dtb3"])
+    if "spxtr" in frame.columns:
+        frame["spxtr"], sources["spxtr"] = _repair_total_return(
+            frame["spxtr"], frame["spx_close"], sources["spxtr"])
     vx_raws = [r for r in raws if r.symbol == "VX"]
     curve = _empty_long()
     if vx_raws:
@@ -372,6 +411,60 @@ def _build_directory(root: Path, entries: Sequence[ManifestEntry]
         sources.update(vx_sources)
     frame = frame[[c for c in KNOWN_COLUMNS if c in frame.columns]]
     return MarketTable(frame=frame, sources=refresh_sources(frame, sources)), curve
+
+
+def _without_stale_rows(raw: RawFile) -> RawFile:
+    """Rule 3 of :mod:`backtest.data.stale` on a file of a volatility index."""
+    if raw.symbol not in STALE_ROW_SYMBOLS:
+        return raw
+    frame, dropped = drop_stale_rows(raw.frame)
+    if not len(dropped):
+        return raw
+    n = len(dropped)
+    days = ", ".join(str(d.date()) for d in dropped[:7]) + (", ..." if n > 7 else "")
+    msg = (f"dropped {n} stale flat row(s) (O=H=L=C repeating the previous close among real "
+           f"OHLC rows: {days})")
+    years = by_year(dropped, np.ones(len(dropped), dtype=bool))
+    warnings.warn(DataRepairWarning(f"{raw.path}: rows: {msg}", source=str(raw.path),
+                                    column="rows", count=n, by_year=years), stacklevel=3)
+    counts = dict(raw.repair_counts)
+    counts["rows"] = counts.get("rows", 0) + n
+    return dataclasses.replace(raw, frame=frame, repairs=(*raw.repairs, f"rows: {msg}"),
+                               repair_counts=counts)
+
+
+def _fill_rate(rate: pd.Series, src: ColumnSource) -> tuple[np.ndarray, ColumnSource]:
+    filled, days = fill_rate_gaps(rate)
+    notes = [
+        "percent per year, discount basis, as published (not converted to a daily return)",
+        f"SPX days without a published rate take the last rate of an earlier SPX day "
+        f"(runs of up to {MAX_FILL_DAYS} days, between two published values): "
+        f"{len(days)} day(s) filled" + (f", e.g. {', '.join(str(d.date()) for d in days[:3])}"
+                                        if len(days) else ""),
+        "rates published on days SPX did not trade are dropped, never carried to a later day",
+    ]
+    return (filled.to_numpy(dtype=np.float64),
+            dataclasses.replace(src, notes=(*src.notes, *notes)))
+
+
+def _repair_total_return(tr: pd.Series, price: pd.Series, src: ColumnSource
+                         ) -> tuple[np.ndarray, ColumnSource]:
+    fixed, days = repair_glitches(tr, price)
+    note = (f"one-day glitches (|TR return - SPX return| > {GLITCH_THRESHOLD:.1%}, reversed the "
+            f"next day) repaired to the SPX return of the day: {len(days)} day(s)"
+            + (f" ({', '.join(str(d.date()) for d in days)})" if len(days) else ""))
+    if len(days):
+        years = by_year(days, np.ones(len(days), dtype=bool))
+        warnings.warn(DataRepairWarning(f"{src.path}: spxtr: {note}", source=src.path or "spxtr",
+                                        column="spxtr", count=len(days)), stacklevel=3)
+        merged = dict(src.repairs_by_year)
+        for y, k in years.items():
+            merged[y] = merged.get(y, 0) + k
+        src = dataclasses.replace(src, repairs=src.repairs + len(days),
+                                  repairs_by_year=tuple(sorted(merged.items())))
+    noise = "Yahoo's float32 values (relative noise about 1e-7) are kept as read"
+    return (fixed.to_numpy(dtype=np.float64),
+            dataclasses.replace(src, notes=(*src.notes, note, noise)))
 
 
 def load_market_data(data_dir: str | Path | None = None, *,

@@ -67,7 +67,8 @@ __all__ = [
 ]
 
 #: Symbols a data directory may hold (manifest ``symbol`` column).
-KNOWN_SYMBOLS: tuple[str, ...] = ("SPX", "VIX", "VIX3M", "VXV", "VIX9D", "VIX6M", "VVIX", "VX")
+KNOWN_SYMBOLS: tuple[str, ...] = ("SPX", "VIX", "VIX3M", "VXV", "VIX9D", "VIX6M", "VVIX", "VX",
+                                  "VXO", "SKEW", "SPXTR", "DTB3", "NDX", "VXN")
 #: Formats that hold VIX futures (symbol ``VX``); every other format holds an index.
 FUTURES_FORMATS = frozenset({"cfe-contract", "cfe-contracts-archive", "continuous-wide"})
 #: Folder (inside the data directory) of the downloader's state and partial files.

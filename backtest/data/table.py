@@ -40,6 +40,18 @@ KNOWN_COLUMNS: tuple[str, ...] = (
     "vx2",
     "vx1_days",
     "vx30",
+    "vxo",
+    "skew",
+    "spxtr",
+    "dtb3",
+    "ndx_open",
+    "ndx_high",
+    "ndx_low",
+    "ndx_close",
+    "vxn_open",
+    "vxn_high",
+    "vxn_low",
+    "vxn_close",
 )
 
 
@@ -66,6 +78,10 @@ class ColumnSource:
         Values repaired or dropped while loading (bad prints, zero settles ...).
     notes : tuple of str, default ()
         Free-text notes: splices, repairs, dropped holiday rows.
+    repairs_by_year : tuple of (int, int), default ()
+        ``(year, count)`` pairs of the values removed from the aligned column
+        as stale or synthetic (:mod:`backtest.data.stale`); included in
+        ``repairs``.
     """
 
     column: str
@@ -77,6 +93,7 @@ class ColumnSource:
     gaps: int = 0
     repairs: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    repairs_by_year: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, eq=False)

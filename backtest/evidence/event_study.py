@@ -47,7 +47,8 @@ from backtest.evidence.inference import (
     hac_dummy_test,
     hac_lags,
 )
-from backtest.execution.fills import Fill, forward_returns
+from backtest.execution.basis import RETURNS_MODES, ReturnsMode, describe_basis, return_basis
+from backtest.execution.fills import Fill, fallback_share, fell_back, forward_returns
 
 __all__ = [
     "DEFAULT_HORIZONS",
@@ -102,6 +103,9 @@ class EventStudyConfig:
     min_episodes : int, default 10
         Fewest independent episodes (see :mod:`.episodes`) a horizon needs
         for a verdict; below it the verdict is ``"too few"``.
+    returns : {"price", "total"}, default "total"
+        Returns mode of the forward returns (total: dividends reinvested where
+        ``spxtr`` covers them; :mod:`backtest.execution.basis`).
     """
 
     horizons: tuple[int, ...] = DEFAULT_HORIZONS
@@ -112,8 +116,12 @@ class EventStudyConfig:
     bootstrap: BootstrapKind = "circular"
     min_block: int = 21
     min_episodes: int = DEFAULT_MIN_EPISODES
+    returns: ReturnsMode = "total"
 
     def __post_init__(self) -> None:
+        if self.returns not in RETURNS_MODES:
+            raise ValueError(f"returns must be one of {', '.join(RETURNS_MODES)}, "
+                             f"got {self.returns!r}")
         hs = tuple(int(h) for h in self.horizons)
         if not hs or any(h < 1 for h in hs) or len(set(hs)) != len(hs):
             raise ValueError(f"horizons must be distinct integers >= 1, got {self.horizons!r}")
@@ -250,6 +258,14 @@ class EventStudyResult:
         Settings used.
     table : pandas.DataFrame
         One row per horizon, columns :data:`COLUMNS` (see the module docstring).
+    fallback_share : float
+        Share of the signal days in the sample whose entry fill took the
+        close for want of a real open
+        (:func:`backtest.execution.fills.fallback_share`; ``nan`` without
+        signal days).
+    basis_line : str
+        The one-line statement of return basis and fill rule
+        (:func:`backtest.execution.basis.describe_basis`).
     """
 
     name: str
@@ -259,6 +275,8 @@ class EventStudyResult:
     _forward: pd.DataFrame = field(repr=False)
     _signal: npt.NDArray[np.bool_] = field(repr=False)
     _valid: npt.NDArray[np.bool_] = field(repr=False)
+    fallback_share: float = float("nan")
+    basis_line: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The per-horizon table (a copy)."""
@@ -336,6 +354,7 @@ def event_study(
     min_episodes: int = DEFAULT_MIN_EPISODES,
     valid: pd.Series | None = None,
     name: str | None = None,
+    returns: ReturnsMode = "total",
 ) -> EventStudyResult:
     """Forward SPX returns after the signal days against the unconditional ones.
 
@@ -372,6 +391,8 @@ def event_study(
         every day with a complete forward window.
     name : str or None, default None
         Label for reports (default: the signal's name or ``"signal"``).
+    returns : {"price", "total"}, default "total"
+        Returns mode of the forward returns.
 
     Returns
     -------
@@ -379,16 +400,32 @@ def event_study(
     """
     cfg = EventStudyConfig(horizons=tuple(horizons), fill=fill, alpha=alpha, conf=conf,
                            n_boot=n_boot, bootstrap=bootstrap, min_block=min_block,
-                           min_episodes=min_episodes)
+                           min_episodes=min_episodes, returns=returns)
     exp = _check_expect(expect)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     sig = _align_signal(signal, data, "signal")
     ok = (np.ones(len(data), dtype=bool) if valid is None
           else _align_signal(valid, data, "valid"))
-    fwd = forward_returns(data, cfg.horizons, cfg.fill)
+    fwd = forward_returns(data, cfg.horizons, cfg.fill, cfg.returns)
     rng = make_rng(seed)
     table = _study_table(fwd, sig, ok, exp, cfg, int(cfg.n_boot), rng)
     label = name if name is not None else (str(signal.name) if signal.name is not None
                                            else "signal")
-    return EventStudyResult(label, exp, cfg, table, fwd, sig, ok)
+    share, line = _fill_basis(data, sig & ok, ok, cfg)
+    return EventStudyResult(label, exp, cfg, table, fwd, sig, ok, share, line)
+
+
+def _fill_basis(data: pd.DataFrame, events: npt.NDArray[np.bool_],
+                valid: npt.NDArray[np.bool_], cfg: EventStudyConfig) -> tuple[float, str]:
+    """Fallback share of the events' entry fills, and the basis line of the sample."""
+    days = np.flatnonzero(events)
+    bars = days[days + 1 < len(data)] + 1
+    share = fallback_share(bars, fell_back(data, cfg.fill).to_numpy(dtype=bool))
+    if "spx_close" not in data.columns or len(data) == 0:
+        return share, ""
+    ok = np.flatnonzero(data["spx_close"].notna().to_numpy() & valid)
+    rows = slice(int(ok[0]), int(ok[-1]) + 1) if ok.size else slice(0, 0)
+    line = describe_basis(return_basis(data, cfg.returns, rows), fill=cfg.fill, fees=0.0,
+                          slippage=0.0, fallback_share=share, kind="study")
+    return share, line

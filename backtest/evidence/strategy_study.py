@@ -27,6 +27,7 @@ from backtest.evidence.event_study import (
 )
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.multiple import add_adjusted
+from backtest.execution.basis import ReturnsMode
 from backtest.execution.fills import Fill
 from strategies.base import Side, Strategy
 
@@ -182,6 +183,7 @@ def study_strategy(
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
     min_episodes: int = DEFAULT_MIN_EPISODES,
+    returns: ReturnsMode = "total",
 ) -> StrategyStudy:
     """Event study of each side of a strategy on its entry signals.
 
@@ -191,7 +193,7 @@ def study_strategy(
         Parameter set (a class or registry name means default parameters).
     data : pandas.DataFrame
         Market table frame.
-    horizons, fill, n_boot, seed, alpha, conf, bootstrap, min_block, min_episodes
+    horizons, fill, n_boot, seed, alpha, conf, bootstrap, min_block, min_episodes, returns
         As in :func:`backtest.evidence.event_study.event_study`; one seeded
         Generator serves both sides in turn.
 
@@ -213,7 +215,7 @@ def study_strategy(
                           n_boot=n_boot, seed=rng, alpha=alpha, conf=conf,
                           bootstrap=bootstrap, min_block=min_block,
                           min_episodes=min_episodes, valid=sample,
-                          name=f"{strat.name}:{side}")
+                          name=f"{strat.name}:{side}", returns=returns)
         for side in strat.sides
     }
     return StrategyStudy(strat.name, strat.params(), sides)
@@ -270,6 +272,7 @@ def grid_event_study(
     fill: Fill = "next_open",
     *,
     alpha: float = 0.05,
+    returns: ReturnsMode = "total",
 ) -> GridStudy:
     """HAC event-study tests of many parameter sets, with Holm and BY adjustment.
 
@@ -286,7 +289,7 @@ def grid_event_study(
         Parameter sets (e.g. ``strategy_cls.product(window=[10, 20])``).
     side : {"long", "short"}, default "long"
         Side to study; must be one of the strategy's sides.
-    horizons, fill, alpha
+    horizons, fill, alpha, returns
         As in :func:`backtest.evidence.event_study.event_study`.
 
     Returns
@@ -304,7 +307,7 @@ def grid_event_study(
     for i, inst in enumerate(instances):
         sample = strategy_sample(inst, data, int(warm[i]))
         res = event_study(entries.iloc[:, i].rename(None), data, horizons, fill, expect,
-                          n_boot=0, alpha=alpha, valid=sample)
+                          n_boot=0, alpha=alpha, valid=sample, returns=returns)
         parts.append(res.to_frame())
     table = pd.concat(parts, keys=list(entries.columns), names=[*entries.columns.names,
                                                                "horizon"])

@@ -57,11 +57,29 @@ Rules
 5. **Costs.** ``fees``: fraction of traded value charged at every fill, entry
    and exit.  ``slippage``: fraction by which each fill price moves against
    the trade (buys at ``P * (1 + slippage)``, sells at ``P * (1 - slippage)``).
+   Default costs (:data:`DEFAULT_FEES`, :data:`DEFAULT_SLIPPAGE`) are those of
+   a trader of SPY or the E-mini future: 0.5 bp fees per side (an ES
+   round-turn commission plus exchange fees is about $2.50-5 on $250k+ of
+   notional, under 0.2 bp per side; SPY commissions are zero but SEC/FINRA
+   fees apply on sales -- 0.5 bp covers both with a margin) and 1 bp slippage
+   per side (half of SPY's one-cent spread is about 0.1-0.25 bp, half an ES
+   tick 0.3-0.6 bp; at the open auction and in the stressed markets these
+   signals fire in, 1 bp is a realistic allowance).  ``fees=0, slippage=0``
+   gives frictionless results.
 6. **Benchmark.** Buy-and-hold SPX bought at the first fill price of the
    period (first day's fill price) with the same costs, valued at each close.
+   It trades the same return basis (a total-return benchmark in total mode).
 7. **Period.** A run covers the rows from the first to the last day on which
    ``spx_close`` and every column the strategy reads have a value; signals are
    computed on the whole table (warm-up may use earlier rows).
+8. **Fill prices.** A fill on a day without a real SPX open takes that day's
+   close (:mod:`backtest.execution.fills`); the share of such fills is
+   reported (:attr:`backtest.execution.result.RunResult.fallback_share`).
+9. **Returns mode.** ``returns="total"``: dividends (longs earn, shorts pay),
+   cash (idle and short proceeds) earns the 3-month T-bill, Sharpe/Sortino in
+   excess of it; ``"price"``: none of these.  See
+   :mod:`backtest.execution.basis` for the formulas and for what is used
+   outside the total-return index's span.
 """
 
 from __future__ import annotations
@@ -69,9 +87,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from backtest.execution.basis import RETURNS_MODES, ReturnsMode
+from backtest.execution.costs import DEFAULT_FEES, DEFAULT_SLIPPAGE
 from backtest.execution.fills import FILL_COLUMNS, Fill
 
-__all__ = ["Execution", "PositionSide"]
+__all__ = ["DEFAULT_FEES", "DEFAULT_SLIPPAGE", "Execution", "PositionSide"]
 
 PositionSide = Literal["long", "short", "both"]
 
@@ -84,9 +104,9 @@ class Execution:
     ----------
     fill : {"next_open", "next_close"}, default "next_open"
         Fill timing (never the signal day itself).
-    fees : float, default 0.0
+    fees : float, default DEFAULT_FEES (0.5 bp)
         Fraction of traded value paid at each fill, ``0 <= fees < 1``.
-    slippage : float, default 0.0
+    slippage : float, default DEFAULT_SLIPPAGE (1 bp)
         Adverse fraction of price at each fill, ``0 <= slippage < 1``.
     side : {"long", "short", "both"} or None, default None
         Sides to trade; ``None`` trades the strategy's own sides.
@@ -98,17 +118,23 @@ class Execution:
         Close positions on the strategy's exit signals.
     init_cash : float, default 100000.0
         Starting equity.
+    returns : {"price", "total"}, default "total"
+        Returns mode (rule 9).
     """
 
     fill: Fill = "next_open"
-    fees: float = 0.0
-    slippage: float = 0.0
+    fees: float = DEFAULT_FEES
+    slippage: float = DEFAULT_SLIPPAGE
     side: PositionSide | None = None
     holding_period: int | None = None
     exit_on_signal: bool = True
     init_cash: float = 100_000.0
+    returns: ReturnsMode = "total"
 
     def __post_init__(self) -> None:
+        if self.returns not in RETURNS_MODES:
+            raise ValueError(f"Execution.returns must be one of {', '.join(RETURNS_MODES)}, "
+                             f"got {self.returns!r}")
         if self.fill not in FILL_COLUMNS:
             raise ValueError(f"Execution.fill must be one of {sorted(FILL_COLUMNS)}, "
                              f"got {self.fill!r}")

@@ -6,6 +6,13 @@ SPX, so a fill at day ``t``'s SPX close would use information from after that
 close.  ``"next_open"`` (default) fills at SPX's open of ``t + 1``;
 ``"next_close"`` fills at SPX's close of ``t + 1``.
 
+**Fallback rule.**  A fill planned for a day without a real open (``spx_open``
+missing -- the data mark an open equal to the previous close as missing, since
+it is not a traded price) takes that day's close instead: never an earlier
+price.  :func:`fell_back` marks those days and :func:`fallback_share` is the
+one place that turns them into the share of fills that fell back, reported by
+every run, study and report.
+
 Everything that needs a fill price or a forward return -- the portfolio, the
 sweep kernel, the event study -- calls the functions here.
 """
@@ -16,9 +23,13 @@ from collections.abc import Sequence
 from typing import Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["FILL_COLUMNS", "Fill", "fill_prices", "forward_returns", "lag_to_fill"]
+from backtest.execution.basis import ReturnsMode, check_mode, dividend_factor
+
+__all__ = ["FILL_COLUMNS", "Fill", "fallback_share", "fell_back", "fill_prices",
+           "forward_returns", "lag_to_fill"]
 
 Fill = Literal["next_open", "next_close"]
 
@@ -35,7 +46,10 @@ def _check_fill(fill: str) -> str:
 
 
 def fill_prices(data: pd.DataFrame, fill: Fill = "next_open") -> pd.Series:
-    """SPX price column a fill of kind ``fill`` trades at, on the fill day.
+    """SPX price a fill of kind ``fill`` trades at, on the fill day.
+
+    ``"next_open"``: ``spx_open``, or ``spx_close`` on a day without a real
+    open (the fallback rule); ``"next_close"``: ``spx_close``.
 
     Parameters
     ----------
@@ -48,12 +62,56 @@ def fill_prices(data: pd.DataFrame, fill: Fill = "next_open") -> pd.Series:
     -------
     pandas.Series
         Price on each day, indexed like ``data`` (not shifted: pair it with
-        signals passed through :func:`lag_to_fill`).
+        signals passed through :func:`lag_to_fill`); ``nan`` only where the
+        close is missing too.
     """
     col = _check_fill(fill)
     if col not in data.columns:
         raise ValueError(f"fill {fill!r} needs column {col!r}, which the data does not have")
-    return data[col].astype(float)
+    price = data[col].astype(float)
+    if col == "spx_open" and "spx_close" in data.columns:
+        price = price.fillna(data["spx_close"].astype(float))
+    return price.rename(col)
+
+
+def fell_back(data: pd.DataFrame, fill: Fill = "next_open") -> pd.Series:
+    """Days whose fill takes the close for want of a real open (the fallback rule).
+
+    Returns
+    -------
+    pandas.Series of bool
+        ``True`` on days without ``spx_open`` but with ``spx_close``; all
+        ``False`` for ``"next_close"``.
+    """
+    col = _check_fill(fill)
+    if col != "spx_open" or "spx_close" not in data.columns:
+        return pd.Series(False, index=data.index, name="fell_back")
+    opens = (data[col].isna() if col in data.columns
+             else pd.Series(True, index=data.index))
+    return (opens & data["spx_close"].notna()).rename("fell_back")
+
+
+def fallback_share(fill_bars: npt.ArrayLike, fallback: npt.ArrayLike) -> float:
+    """Share of fills that fell back to the close: THE definition.
+
+    Parameters
+    ----------
+    fill_bars : array_like of int
+        Positional bar of every fill (each leg counts: an entry, an exit, both
+        legs of a reversal, each event-study start).
+    fallback : array_like of bool
+        :func:`fell_back` on the same bars.
+
+    Returns
+    -------
+    float
+        ``mean(fallback[fill_bars])``; ``nan`` without fills.
+    """
+    bars = np.asarray(fill_bars, dtype=np.int64)
+    fb = np.asarray(fallback, dtype=bool)
+    if bars.size == 0:
+        return float("nan")
+    return float(np.mean(fb[bars]))
 
 
 def lag_to_fill(signals: _Frame, fill: Fill = "next_open") -> _Frame:
@@ -80,13 +138,17 @@ def forward_returns(
     data: pd.DataFrame,
     horizons: Sequence[int] = (1, 5, 10, 21, 63),
     fill: Fill = "next_open",
+    returns: ReturnsMode = "price",
 ) -> pd.DataFrame:
     """Simple SPX returns over ``h`` trading days, measured from the fill.
 
     The row for signal day ``t`` holds ``P[t + 1 + h] / P[t + 1] - 1`` where ``P``
-    is the fill price series (next open by default): what a position entered on
-    the signal would earn if held ``h`` trading days.  Rows whose window runs past
-    the data are NaN.
+    is the fill price series of :func:`fill_prices` (next open, or that day's
+    close where the open is not real): what a position entered on the signal
+    would earn if held ``h`` trading days.  In ``"total"`` mode ``P`` is the
+    dividend-adjusted price ``P * F`` of :mod:`backtest.execution.basis`
+    (dividends reinvested where ``spxtr`` covers the window).  Rows whose
+    window runs past the data are NaN.
 
     Parameters
     ----------
@@ -96,6 +158,8 @@ def forward_returns(
         Holding horizons in trading days, each >= 1.
     fill : {"next_open", "next_close"}, default "next_open"
         Fill timing.
+    returns : {"price", "total"}, default "price"
+        Returns mode.
 
     Returns
     -------
@@ -106,6 +170,8 @@ def forward_returns(
     if not hs or any(h < 1 for h in hs):
         raise ValueError(f"horizons must be integers >= 1, got {list(horizons)!r}")
     price = fill_prices(data, fill).to_numpy(dtype=float)
+    if check_mode(returns) == "total":
+        price = price * dividend_factor(data)
     n = len(price)
     out = {}
     for h in hs:

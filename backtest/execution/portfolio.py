@@ -6,8 +6,13 @@ Nothing else in the project calls ``vectorbt.Portfolio.from_signals`` (or
 :mod:`backtest.execution.config`:
 
 * signals move to their fill bar with :func:`~backtest.execution.fills.lag_to_fill`
-  and fill at :func:`~backtest.execution.fills.fill_prices`; equity is marked at
-  ``spx_close``;
+  and fill at :func:`~backtest.execution.fills.fill_prices` (the close where a
+  day has no real open); equity is marked at ``spx_close``;
+* the returns mode (:mod:`backtest.execution.basis`) enters as a change of
+  numeraire: vectorbt trades the dividend-adjusted price in units of the cash
+  account, ``P * F / B``, and the result multiplies values back by ``B``, so
+  dividends accrue to positions and the T-bill to cash (vectorbt itself has
+  no interest on cash);
 * :func:`~backtest.execution.positions.resolve_positions` decides which signals
   trade (holding-period exits, conflicts, no pyramiding, reversals), so vectorbt receives
   only effective orders;
@@ -39,8 +44,9 @@ import numpy as np
 import pandas as pd
 
 from backtest.errors import DataError, MissingDataError
+from backtest.execution.basis import return_basis
 from backtest.execution.config import Execution, PositionSide
-from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_to_fill
+from backtest.execution.fills import FILL_COLUMNS, fell_back, fill_prices, lag_to_fill
 from backtest.execution.positions import resolve_positions
 from backtest.execution.result import RunResult
 from strategies.base import GridSignals, Side, Signals, Strategy
@@ -289,6 +295,8 @@ def run_signals(
     lagged = [a[rows] for a in lagged]
     close = frame["spx_close"].to_numpy(dtype=float)[rows]
     price = fill_prices(frame, execution.fill).to_numpy(dtype=float)[rows]
+    fallback = fell_back(frame, execution.fill).to_numpy(dtype=bool)[rows]
+    basis = return_basis(frame, execution.returns, rows)
     if np.isnan(close).any():
         bad = index[np.isnan(close)][0]
         raise DataError(f"spx_close is missing on {bad.date()} inside the run span; "
@@ -311,8 +319,8 @@ def run_signals(
     no_price = orders & np.isnan(price)[:, None]
     if no_price.any():
         bad = index[int(np.argmax(no_price.any(axis=1)))]
-        raise DataError(f"an order fills on {bad.date()}, where {fill_col} is missing; "
-                        "use another fill or a period with that column")
+        raise DataError(f"an order fills on {bad.date()}, where {fill_col} and spx_close "
+                        "are missing; use another fill or a period with that column")
     if require_exits:
         check_exits(name, lagged, trade_sides, hp.reshape(k_var, n),
                     execution.exit_on_signal, sig_columns)
@@ -333,18 +341,22 @@ def run_signals(
     fee_row = np.repeat([v.fees for v in variants], n)[None, :]
     slip_row = np.repeat([v.slippage for v in variants], n)[None, :]
 
-    pf = simulate(le, lx, se, sx, index=index, columns=columns, close=close, price=price,
+    # the returns mode as a change of numeraire (identity in price mode)
+    close_t, price_t = basis.adjust(close), basis.adjust(price)
+    pf = simulate(le, lx, se, sx, index=index, columns=columns, close=close_t, price=price_t,
                   fees=fee_row, slippage=slip_row, init_cash=execution.init_cash, engine=engine)
     _check_positions(pf, state, index, columns)
     no = np.zeros_like(bench_entries)
-    bench = simulate(bench_entries, no, no, no, index=index, columns=bench_columns, close=close,
-                     price=price, fees=np.asarray([v.fees for v in variants])[None, :],
+    bench = simulate(bench_entries, no, no, no, index=index, columns=bench_columns,
+                     close=close_t, price=price_t,
+                     fees=np.asarray([v.fees for v in variants])[None, :],
                      slippage=np.asarray([v.slippage for v in variants])[None, :],
                      init_cash=execution.init_cash, engine=engine)
     return RunResult.from_portfolios(
         name=name, execution=execution, sides=trade_sides, portfolio=pf, benchmark=bench,
         benchmark_of=np.repeat(np.arange(k_var), n),
         signal_days=pd.DatetimeIndex([pd.NaT, *frame.index])[rows],
+        basis=basis, fell_back=fallback, close=close,
     )
 
 
@@ -375,7 +387,8 @@ def simulate(
     index, columns : pandas.Index
         Row and column labels.
     close, price : ndarray, shape (T,)
-        Valuation (SPX close) and fill prices.
+        Valuation (SPX close) and fill prices (in total mode the adjusted
+        prices ``P * F / B``).
     fees, slippage : ndarray, shape (1, k)
         Costs of each column.
     init_cash : float

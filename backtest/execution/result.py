@@ -19,7 +19,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from backtest import metrics as m
+from backtest.execution.basis import ReturnBasis, describe_basis, return_basis
 from backtest.execution.config import Execution
+from backtest.execution.fills import fallback_share
 from backtest.metrics import STAT_NAMES
 from strategies.base import Side
 
@@ -31,13 +33,14 @@ _TRADE_COLUMNS = ("column", "side", "signal_date", "entry_date", "exit_date", "e
                   "status")
 
 
-def _return_stats(returns: npt.NDArray[np.float64]) -> dict[str, float]:
+def _return_stats(returns: npt.NDArray[np.float64],
+                  risk_free: npt.NDArray[np.float64]) -> dict[str, float]:
     return {
         "total_return": m.total_return(returns),
         "annualized_return": m.annualized_return(returns),
         "annualized_volatility": m.annualized_volatility(returns),
-        "sharpe": m.sharpe_ratio(returns),
-        "sortino": m.sortino_ratio(returns),
+        "sharpe": m.sharpe_ratio(returns, risk_free),
+        "sortino": m.sortino_ratio(returns, risk_free),
         "max_drawdown": m.max_drawdown(returns),
         "max_drawdown_duration": float(m.max_drawdown_duration(returns)),
         "calmar": m.calmar_ratio(returns),
@@ -82,7 +85,14 @@ class RunResult:
     close : ndarray, shape (T,)
         SPX close of each bar.
     portfolio, benchmark_portfolio : vectorbt.Portfolio or None
-        The underlying vectorbt objects, for plotting and inspection.
+        The underlying vectorbt objects, for plotting and inspection.  In
+        total mode they trade the adjusted instrument ``P * F / B`` (values
+        in units of the cash account; see :mod:`backtest.execution.basis`);
+        every field above is in dollars and SPX units.
+    basis : ReturnBasis or None, default None
+        Dividends and cash of the run (``None``: price mode, no cash).
+    fell_back : ndarray of bool, shape (T,), or None, default None
+        Bars whose fill took the close for want of a real open.
     """
 
     name: str
@@ -97,6 +107,8 @@ class RunResult:
     close: npt.NDArray[np.float64] = field(repr=False)
     portfolio: Any = field(default=None, repr=False)
     benchmark_portfolio: Any = field(default=None, repr=False)
+    basis: ReturnBasis | None = field(default=None, repr=False)
+    fell_back: npt.NDArray[np.bool_] | None = field(default=None, repr=False)
 
     # -- construction ------------------------------------------------------------
 
@@ -104,12 +116,22 @@ class RunResult:
     def from_portfolios(cls, *, name: str, execution: Execution, sides: tuple[Side, ...],
                         portfolio: Any, benchmark: Any,
                         benchmark_of: npt.NDArray[np.int64],
-                        signal_days: pd.DatetimeIndex | None = None) -> RunResult:
+                        signal_days: pd.DatetimeIndex | None = None,
+                        basis: ReturnBasis | None = None,
+                        fell_back: npt.NDArray[np.bool_] | None = None,
+                        close: npt.NDArray[np.float64] | None = None) -> RunResult:
         """Build from the strategy's and the benchmark's vectorbt portfolios.
 
         ``benchmark_of[j]`` is the benchmark column (cost variant) of column ``j``;
         ``signal_days[i]`` the trading day before bar ``i`` (the day whose signal
         fills on bar ``i``; ``NaT`` if none), by default the previous bar.
+        With a non-trivial ``basis`` the portfolios traded ``P * F / B``: values
+        are multiplied by ``B``, units by ``F``, trade prices converted back to
+        SPX prices (``p * B / F``) and each trade's PnL recomputed in dollars:
+        ``dir * size * (p_exit B_exit - p_entry B_entry) - fees_entry B_entry
+        - fees_exit B_exit`` (price, dividends and costs; the interest on the
+        account's cash is not part of a trade).  ``close`` is the SPX close
+        (default: the portfolio's close).
         """
         value = portfolio.value()
         index = pd.DatetimeIndex(value.index)
@@ -118,31 +140,53 @@ class RunResult:
         rec = portfolio.trades.records
         entry_idx = rec["entry_idx"].astype(np.int64)
         exit_idx = rec["exit_idx"].astype(np.int64)
-        committed = rec["size"] * rec["entry_price"] + rec["entry_fees"]
+        size = rec["size"].astype(float)
+        entry_price = rec["entry_price"].astype(float)
+        exit_price = rec["exit_price"].astype(float)
+        entry_fees = rec["entry_fees"].astype(float)
+        exit_fees = rec["exit_fees"].astype(float)
+        pnl = rec["pnl"].astype(float)
+        values = value.to_numpy(dtype=float)
+        positions = portfolio.assets().to_numpy(dtype=float)
+        bench = benchmark.value().to_numpy(dtype=float)[:, benchmark_of]
+        if basis is not None and not basis.trivial:
+            b, f = basis.cash_index, basis.dividend_factor
+            values = values * b[:, None]
+            bench = bench * b[:, None]
+            positions = positions * f[:, None]
+            be, bx = b[entry_idx], b[exit_idx]
+            sign = np.where(rec["direction"] == 0, 1.0, -1.0)
+            entry_fees, exit_fees = entry_fees * be, exit_fees * bx
+            pnl = (sign * (size * exit_price * bx - size * entry_price * be)
+                   - entry_fees - exit_fees)
+            size = size * f[entry_idx]
+            entry_price = entry_price * be / f[entry_idx]
+            exit_price = exit_price * bx / f[exit_idx]
+        committed = size * entry_price + entry_fees
         trades = pd.DataFrame({
             "column": rec["col"].astype(np.int64),
             "side": np.where(rec["direction"] == 0, "long", "short"),
             "signal_date": signal_days[entry_idx],
             "entry_date": index[entry_idx],
             "exit_date": index[exit_idx],
-            "entry_price": rec["entry_price"],
-            "exit_price": rec["exit_price"],
-            "size": rec["size"],
-            "entry_fees": rec["entry_fees"],
-            "exit_fees": rec["exit_fees"],
-            "pnl": rec["pnl"],
-            "return": rec["pnl"] / committed,
+            "entry_price": entry_price,
+            "exit_price": exit_price,
+            "size": size,
+            "entry_fees": entry_fees,
+            "exit_fees": exit_fees,
+            "pnl": pnl,
+            "return": pnl / committed,
             "bars": exit_idx - entry_idx,
             "status": np.where(rec["status"] == 1, "closed", "open"),
         }, columns=list(_TRADE_COLUMNS))
         trades = trades.sort_values(["column", "entry_date"], kind="stable").reset_index(drop=True)
-        bench = benchmark.value().to_numpy(dtype=float)[:, benchmark_of]
-        close = np.asarray(portfolio.close.to_numpy(dtype=float)[:, 0])
+        if close is None:
+            close = np.asarray(portfolio.close.to_numpy(dtype=float)[:, 0])
         return cls(name=name, execution=execution, sides=sides, index=index,
-                   columns=value.columns, values=value.to_numpy(dtype=float),
-                   positions=portfolio.assets().to_numpy(dtype=float), trade_table=trades,
-                   benchmark_values=bench, close=close, portfolio=portfolio,
-                   benchmark_portfolio=benchmark)
+                   columns=value.columns, values=values, positions=positions,
+                   trade_table=trades, benchmark_values=bench, close=np.asarray(close),
+                   portfolio=portfolio, benchmark_portfolio=benchmark, basis=basis,
+                   fell_back=fell_back)
 
     # -- columns -----------------------------------------------------------------
 
@@ -162,12 +206,51 @@ class RunResult:
                          index=self.index, columns=self.columns[i:i + 1],
                          values=self.values[:, i:i + 1], positions=self.positions[:, i:i + 1],
                          trade_table=trades, benchmark_values=self.benchmark_values[:, i:i + 1],
-                         close=self.close)
+                         close=self.close, basis=self.basis, fell_back=self.fell_back)
 
     def _single(self, what: str) -> None:
         if self.n_columns != 1:
             raise ValueError(f"{what} needs a one-column result; this one has {self.n_columns} "
                              f"columns: pick one with .column(i) or use the *_frame accessors")
+
+    # -- basis -------------------------------------------------------------------
+
+    @property
+    def risk_free(self) -> npt.NDArray[np.float64]:
+        """Daily cash return of each bar, the Sharpe/Sortino risk-free rate (0 in price mode)."""
+        if self.basis is None:
+            return np.zeros(len(self.index))
+        return self.basis.cash_return
+
+    @property
+    def fill_bars(self) -> npt.NDArray[np.int64]:
+        """Bar of every fill of every column: each entry, and each closed trade's exit."""
+        t = self.trade_table
+        entries = self.index.get_indexer(pd.DatetimeIndex(t["entry_date"]))
+        closed = t[t["status"] == "closed"]
+        exits = self.index.get_indexer(pd.DatetimeIndex(closed["exit_date"]))
+        return np.concatenate([entries, exits]).astype(np.int64)
+
+    @property
+    def fallback_share(self) -> float:
+        """Share of the fills (every column's) taken at the close for want of a real open.
+
+        See :func:`backtest.execution.fills.fallback_share`; ``nan`` without fills.
+        """
+        fb = (self.fell_back if self.fell_back is not None
+              else np.zeros(len(self.index), dtype=bool))
+        return fallback_share(self.fill_bars, fb)
+
+    @property
+    def basis_line(self) -> str:
+        """The one-line statement of return basis, cash, costs and fill rule."""
+        basis = self.basis
+        if basis is None:
+            basis = return_basis(pd.DataFrame({"spx_close": self.close}, index=self.index),
+                                 "price")
+        ex = self.execution
+        return describe_basis(basis, fill=ex.fill, fees=ex.fees, slippage=ex.slippage,
+                              fallback_share=self.fallback_share)
 
     # -- series ------------------------------------------------------------------
 
@@ -252,7 +335,7 @@ class RunResult:
             g = groups.get(j)
             tr = g["return"].to_numpy(float) if g is not None else np.empty(0)
             pnl = g["pnl"].to_numpy(float) if g is not None else np.empty(0)
-            row = _return_stats(self.returns_array[:, j])
+            row = _return_stats(self.returns_array[:, j], self.risk_free)
             row.update(_trade_stats(tr, pnl))
             row["time_in_market"] = m.time_in_market(self.positions[:, j])
             rows.append(row)
@@ -263,7 +346,7 @@ class RunResult:
         """Benchmark statistics for every column (its costs); it has no closed trades."""
         rows = []
         for j in range(self.n_columns):
-            row = _return_stats(self.benchmark_returns_array[:, j])
+            row = _return_stats(self.benchmark_returns_array[:, j], self.risk_free)
             row.update(_trade_stats(np.empty(0), np.empty(0)))
             row["time_in_market"] = 1.0
             rows.append(row)
@@ -311,6 +394,7 @@ class RunResult:
                 f"({len(self.index)} bars), fill={ex.fill}, fees={ex.fees:g}, "
                 f"slippage={ex.slippage:g}, sides={'/'.join(self.sides)}, "
                 f"holding_period={ex.holding_period}")
+        head = self.basis_line + "\n" + head
         if self.n_columns != 1:
             return head + "\n" + self.stats_frame.to_string(float_format=lambda v: f"{v:.4g}")
         pct = {"total_return", "annualized_return", "annualized_volatility", "max_drawdown",

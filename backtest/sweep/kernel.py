@@ -18,6 +18,15 @@ statistics by :func:`backtest.sweep.stats.derive_stats`.
 Inputs are already on the *fill* day: callers pass signals through
 :func:`backtest.execution.fills.lag_to_fill` and prices from
 :func:`backtest.execution.fills.fill_prices`; nothing here shifts anything.
+
+Returns mode: like the vectorbt run, the kernel trades the instrument
+``P * F / B`` of :mod:`backtest.execution.basis` (the caller passes the
+adjusted ``price`` and ``close``) and measures the account in dollars by
+multiplying its value by the cash index ``B``; a closed trade's PnL is
+``dir * size * (p_exit B_exit - p_entry B_entry) - fees_entry B_entry -
+fees_exit B_exit``.  Sharpe and Sortino aggregates use the excess returns
+``r - risk_free``.  In price mode ``B = 1`` and ``risk_free = 0``, and every
+operation reduces exactly to the plain price computation.
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ RAW_FIELDS: tuple[str, ...] = (
     "final_value",       # equity at the last close
     "mean_return",       # mean daily return
     "std_return",        # sample std (ddof=1) of daily returns
-    "downside_rms",      # sqrt(mean(min(r, 0)^2)) over all days
+    "downside_rms",      # sqrt(mean(min(x, 0)^2)) over all days, x = r - risk_free
     "max_drawdown",      # largest fall from a running equity peak, as a fraction (>= 0)
     "max_dd_duration",   # longest run of bars spent below a previous equity peak
     "closed_trades",     # number of closed trades (exit-trade records)
@@ -54,6 +63,8 @@ RAW_FIELDS: tuple[str, ...] = (
     "wealth_end",        # prod(1 + r) computed sequentially (the wealth index's last value)
     "nan_price_orders",  # orders that would fill on a bar without a fill price (not executed)
     "ruined_shorts",     # short covers the cash could not pay in full (the run is refused)
+    "mean_excess",       # mean daily excess return x = r - risk_free
+    "std_excess",        # sample std (ddof=1) of x
 )
 _NF = len(RAW_FIELDS)
 
@@ -86,7 +97,8 @@ def _add(a: float, b: float) -> float:
 
 @njit(cache=True)
 def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
-                  price: np.ndarray, close: np.ndarray, side: int, exit_on_signal: bool,
+                  price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                  risk_free: np.ndarray, side: int, exit_on_signal: bool,
                   holding: int, fees: float, slippage: float, init_cash: float,
                   rets: np.ndarray, out: np.ndarray) -> None:
     """Simulate one combination; aggregates to ``out``, daily returns to ``rets``
@@ -103,6 +115,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     t_size = 0.0
     t_price = 0.0
     t_fees = 0.0
+    t_b = 1.0
     closed = 0
     wins = 0
     losses = 0
@@ -117,6 +130,8 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     keep = rets.shape[0] > 0
     s = 0.0
     ss = 0.0
+    sx_ = 0.0
+    ssx = 0.0
     dd2 = 0.0
     eq = 1.0
     peak = 1.0
@@ -153,6 +168,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
             is_le = False
             is_se = False
         p = price[i]
+        b = cash_index[i]
         if np.isnan(p):
             if ((pos > 0.0 and is_lx) or (pos < 0.0 and is_sx)
                     or (pos == 0.0 and (is_le or is_se))):
@@ -172,9 +188,9 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                     if _is_close(pos, 0.0):
                         pos = 0.0
                     e_fees = t_fees * size / t_size if size != t_size else t_fees
-                    diff = _add(size * adj, -(size * t_price))
-                    pnl = diff - e_fees - fee
-                    ret = pnl / (size * t_price + e_fees)
+                    diff = _add(size * adj * b, -(size * t_price * t_b))
+                    pnl = diff - e_fees * t_b - fee * b
+                    ret = pnl / (size * t_price * t_b + e_fees * t_b)
                     closed += 1
                     if pnl > 0.0:
                         wins += 1
@@ -215,11 +231,11 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                     free_cash = _add(free_cash + 2.0 * debt_diff, -spent)
                     pos = _add(pos, size)
                     e_fees = t_fees * size / t_size if size != t_size else t_fees
-                    diff = _add(size * adj, -(size * t_price))
+                    diff = _add(size * adj * b, -(size * t_price * t_b))
                     if diff != 0.0:
                         diff = -diff
-                    pnl = diff - e_fees - fee
-                    ret = pnl / (size * t_price + e_fees)
+                    pnl = diff - e_fees * t_b - fee * b
+                    ret = pnl / (size * t_price * t_b + e_fees * t_b)
                     closed += 1
                     if pnl > 0.0:
                         wins += 1
@@ -247,6 +263,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         t_size = size
                         t_price = adj
                         t_fees = fee
+                        t_b = b
                 elif is_se:
                     # all in short: notional = free cash / (1 + fees)
                     adj = p * (1.0 - slippage)
@@ -267,7 +284,9 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                             t_size = size
                             t_price = adj
                             t_fees = fee
-        value = cash + pos * close[i] if pos != 0.0 else cash
+                            t_b = b
+        # the account in dollars: its value in cash-account units times B
+        value = (cash + pos * close[i] if pos != 0.0 else cash) * b
         if pos != 0.0:
             in_market += 1
         if prev_value != 0.0:
@@ -280,8 +299,11 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         # streaming statistics: independent chains the CPU overlaps
         s += r
         ss += r * r
-        if r < 0.0:
-            dd2 += r * r
+        x = r - risk_free[i]
+        sx_ += x
+        ssx += x * x
+        if x < 0.0:
+            dd2 += x * x
         eq = eq * (1.0 + r)
         if eq >= peak:
             peak = eq
@@ -299,6 +321,9 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     # one-pass form loses ~3 of 16 digits (far inside the 1e-9 agreement)
     var = (ss - s * mean) / (n - 1) if n > 1 else np.nan
     std = np.sqrt(var) if var > 0.0 else (0.0 if n > 1 else np.nan)
+    mean_x = sx_ / n
+    var_x = (ssx - sx_ * mean_x) / (n - 1) if n > 1 else np.nan
+    std_x = np.sqrt(var_x) if var_x > 0.0 else (0.0 if n > 1 else np.nan)
     out[0] = prev_value
     out[1] = mean
     out[2] = std
@@ -318,10 +343,13 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     out[16] = eq
     out[17] = nan_orders
     out[18] = ruined
+    out[19] = mean_x
+    out[20] = std_x
 
 
 def _kernel_impl(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
-                 price: np.ndarray, close: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
+                 price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                 risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
                  exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
                  slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
                  keep_returns: bool) -> np.ndarray:
@@ -330,7 +358,8 @@ def _kernel_impl(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
     for j in prange(k):
         c = sig_col[j]
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
-        _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, side[j],
+        _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
+                      risk_free, side[j],
                       exit_on_signal[j], holding[j], fees[j], slippage[j], init_cash,
                       buf, out[j])
     return out
@@ -345,9 +374,14 @@ le, lx, se, sx : ndarray of bool, shape (T, m)
     Long entries/exits and short entries/exits on the fill day, one column per
     signal set (Fortran order is fastest).
 price : ndarray of float, shape (T,)
-    Fill price of each bar.
+    Fill price of each bar (in total mode the adjusted ``P * F / B``).
 close : ndarray of float, shape (T,)
-    SPX close of each bar (valuation).
+    SPX close of each bar (valuation; adjusted like ``price``).
+cash_index : ndarray of float, shape (T,)
+    ``B``: the account's value is ``B`` times its value in the traded
+    instrument's units (all 1 in price mode).
+risk_free : ndarray of float, shape (T,)
+    Daily cash return subtracted for Sharpe/Sortino (all 0 in price mode).
 sig_col : ndarray of int64, shape (k,)
     Signal column of each combination.
 side : ndarray of int64, shape (k,)

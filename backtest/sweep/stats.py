@@ -63,9 +63,10 @@ def derive_stats(raw: npt.NDArray[np.float64]) -> pd.DataFrame:
     sd = f("std_return")
     enough = n >= 2
     vol = np.where(enough, sd * ann, np.nan)
-    sharpe = np.where(enough & (sd != 0.0), _div(f("mean_return"), sd) * ann, np.nan)
+    sdx = f("std_excess")
+    sharpe = np.where(enough & (sdx != 0.0), _div(f("mean_excess"), sdx) * ann, np.nan)
     down = f("downside_rms")
-    sortino = np.where((n > 0) & (down != 0.0), _div(f("mean_return"), down) * ann, np.nan)
+    sortino = np.where((n > 0) & (down != 0.0), _div(f("mean_excess"), down) * ann, np.nan)
     mdd = -f("max_drawdown")
     calmar = np.where(mdd == 0.0, np.nan, _div(ann_ret, np.abs(mdd)))
     closed = f("closed_trades")

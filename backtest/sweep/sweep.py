@@ -27,6 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from backtest.errors import DataError, MissingDataError
+from backtest.execution.basis import ReturnBasis, return_basis
 from backtest.execution.config import Execution
 from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_to_fill
 from backtest.execution.portfolio import active_sides, check_exits, run_span
@@ -80,6 +81,7 @@ class _Prepared:
     index: pd.DatetimeIndex
     price: npt.NDArray[np.float64]
     close: npt.NDArray[np.float64]
+    basis: ReturnBasis
     side: npt.NDArray[np.int64]
     exit_on_signal: npt.NDArray[np.bool_]
     holding: npt.NDArray[np.int64]
@@ -232,11 +234,16 @@ class Sweep:
             raise DataError(f"spx_close is missing on {bad.date()} inside the run span; "
                             "equity cannot be valued")
         price = fill_prices(frame, fill).to_numpy(dtype=np.float64)[rows].copy()
+        # the returns mode as in the vectorbt run: trade P * F / B, value times B
+        basis = return_basis(frame, self.execution.returns, rows)
+        price = basis.adjust(price)
+        close = basis.adjust(close)
         variants = self._variants
         side = np.asarray([_SIDE_CODE[active_sides(self.strategy.sides, v.side)]
                            for v in variants], dtype=np.int64)
         return _Prepared(
-            frame=frame, rows=rows, index=index, price=price, close=close, side=side,
+            frame=frame, rows=rows, index=index, price=price, close=close, basis=basis,
+            side=side,
             exit_on_signal=np.asarray([v.exit_on_signal for v in variants], dtype=np.bool_),
             # -1: the parameter set's default_holding_period (Execution rule 4)
             holding=np.asarray([-1 if v.holding_period is None else v.holding_period
@@ -276,7 +283,8 @@ class Sweep:
                         active_sides(self.strategy.sides, variant.side),
                         holding[:, v][None, :], variant.exit_on_signal, labels)
         kernel: Any = sweep_kernel if parallel else sweep_kernel_serial
-        raw = kernel(*arrays, prep.price, prep.close, sig_col, np.tile(prep.side, m),
+        raw = kernel(*arrays, prep.price, prep.close, prep.basis.cash_index,
+                     prep.basis.cash_return, sig_col, np.tile(prep.side, m),
                      np.tile(prep.exit_on_signal, m), holding.ravel(),
                      np.tile(prep.fees, m), np.tile(prep.slippage, m),
                      float(self.execution.init_cash), rets, keep_returns)
@@ -439,12 +447,11 @@ class Sweep:
         rets = np.empty((n_var, n_bars), dtype=np.float64)
         # the same build as the run: a fresh process compiles (or loads) only one
         kernel: Any = sweep_kernel if parallel else sweep_kernel_serial
-        raw = kernel(le, no, no, no, prep.price, prep.close,
-                                  np.zeros(n_var, dtype=np.int64),
-                                  np.full(n_var, SIDE_LONG, dtype=np.int64),
-                                  np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
-                                  prep.fees, prep.slippage, float(self.execution.init_cash),
-                                  rets, True)
+        raw = kernel(le, no, no, no, prep.price, prep.close, prep.basis.cash_index,
+                     prep.basis.cash_return, np.zeros(n_var, dtype=np.int64),
+                     np.full(n_var, SIDE_LONG, dtype=np.int64),
+                     np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
+                     prep.fees, prep.slippage, float(self.execution.init_cash), rets, True)
         if (raw[:, _NAN_ORDERS] > 0).any():
             raise DataError(f"the benchmark buys on {prep.index[0].date()}, where "
                             f"{FILL_COLUMNS[self.execution.fill]} is missing")

@@ -10,6 +10,7 @@ first load in a process only.
 from __future__ import annotations
 
 import itertools
+import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -64,10 +65,28 @@ def counts(shared_data: Path) -> dict[str, dict[str, int]]:
     return out
 
 
+def _stale(shared: Path, *, vix6m: bool) -> tuple[int, str]:
+    """Stale or synthetic prices the loader removes from such a directory, and their years.
+
+    Taken from the loaded table's sources (the rules and their counts are tested in
+    ``tests/data/test_stale.py`` and ``tests/data/test_more_data.py``); the stale
+    flat row 2004-06-11 of ``vix_daily.csv`` (not an SPX day) is counted as a row.
+    """
+    from backtest.data import load_market_data
+    from backtest.errors import DataRepairWarning
+
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        table = load_market_data(_data_dir(Path(tmp), shared, vix6m=vix6m))
+    years = [y for s in table.sources.values() for y, _ in s.repairs_by_year]
+    n = sum(k for s in table.sources.values() for _, k in s.repairs_by_year) + 1
+    return n, f"{min(years)}-{max(years)}"
+
+
 def _run(vixbt: Any, root: Path, *extra: str) -> Any:
-    """A sweep: it loads every file of the directory."""
+    """A sweep: it loads every file of the directory (2015-01-05 on: real SPX opens)."""
     return vixbt("sweep", "bollinger_break", "--grid", "window=21,63", "--data-dir", str(root),
-                 "--start", "2015-01-01", "--end", "2016-12-31", "--n-boot", "20", "--no-report",
+                 "--start", "2015-01-05", "--end", "2016-12-31", "--n-boot", "20", "--no-report",
                  "--format", "json", *extra)
 
 
@@ -79,9 +98,12 @@ def test_default_is_one_summary_line_with_the_counts(vixbt: Vixbt, shared_data: 
                                                      tmp_path: Path, counts: Counts) -> None:
     res = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=True))
     assert res.code == 0, res.err
-    n = counts["vix_daily.csv"]["open_outside"] + counts["vix6m_daily.csv"]["high_below_low"]
+    stale, years = _stale(shared_data, vix6m=True)
+    n = (counts["vix_daily.csv"]["open_outside"] + counts["vix6m_daily.csv"]["high_below_low"]
+         + stale)
     assert _summary_lines(res.err) == [
-        f"vixbt: data: {n:,} values repaired or dropped in 2 files while loading "
+        f"vixbt: data: {n:,} values repaired or dropped in 3 files while loading, "
+        f"{stale:,} of them stale or synthetic prices, {years} "
         "(details: vixbt data info, or --verbose)"]
     assert "vixbt: warning:" not in res.err
     assert res.json()["schema"] == "vixbt.sweep/1"  # stdout is the JSON document alone
@@ -90,9 +112,11 @@ def test_default_is_one_summary_line_with_the_counts(vixbt: Vixbt, shared_data: 
 def test_one_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path, counts: Counts) -> None:
     res = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=False), "--format", "table")
     assert res.code == 0, res.err
-    n = counts["vix_daily.csv"]["open_outside"]
+    stale, years = _stale(shared_data, vix6m=False)
+    n = counts["vix_daily.csv"]["open_outside"] + stale
     assert _summary_lines(res.err) == [
-        f"vixbt: data: {n} values repaired or dropped in 1 file while loading "
+        f"vixbt: data: {n:,} values repaired or dropped in 2 files while loading, "
+        f"{stale:,} of them stale or synthetic prices, {years} "
         "(details: vixbt data info, or --verbose)"]
     assert "vixbt: data:" not in res.out
 
@@ -106,11 +130,14 @@ def test_verbose_shows_each_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path
     warn = [ln for ln in res.err.splitlines() if ln.startswith("vixbt: warning: ")]
     n_open = counts["vix_daily.csv"]["open_outside"]
     n_hl = counts["vix6m_daily.csv"]["high_below_low"]
-    assert len(warn) == 2, res.err
+    # two bad-print lines, one stale row, and the stale or synthetic prices of each of
+    # spx_open/high/low and vix_open/high/low
+    assert len(warn) == 9, res.err
     # the loader names the file it read (the linked file's target)
     assert warn[0].startswith("vixbt: warning: ")
     assert f"/vix_daily.csv: open: {n_open} open(s) outside [low, high] removed" in warn[0]
     assert f"/vix6m_daily.csv: high/low: {n_hl} day(s) with high < low" in warn[1]
+    assert any("/spx_daily.csv: spx_open: " in w and "per year: " in w for w in warn)
 
 
 def test_quiet_silences_the_summary(vixbt: Vixbt, shared_data: Path,
@@ -122,7 +149,7 @@ def test_quiet_silences_the_summary(vixbt: Vixbt, shared_data: Path,
     both = _run(vixbt, _data_dir(tmp_path, shared_data, vix6m=True), "--quiet", "--verbose")
     assert both.code == 0, both.err
     lines = both.err.splitlines()
-    assert len(lines) == 2 and all(ln.startswith("vixbt: warning: /") for ln in lines), both.err
+    assert len(lines) == 9 and all(ln.startswith("vixbt: warning: /") for ln in lines), both.err
 
 
 def test_data_info_lists_each_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path,
@@ -137,11 +164,14 @@ def test_data_info_lists_each_file(vixbt: Vixbt, shared_data: Path, tmp_path: Pa
     # VIX6M's high and low are not columns of the table: only this section shows the repair
     assert "/vix6m_daily.csv: high/low: " in body
     vix_open = next(ln for ln in res.out.splitlines() if ln.startswith("vix_open "))
-    assert vix_open.split()[5] == str(n_open)  # the column's repairs
+    # the column's repairs: bad prints, the stale row, and the opens removed as not real
+    n_col = int(vix_open.split()[5])
+    assert n_col > n_open + 1
+    assert "/vix_daily.csv: vix_open: " in body and f"{n_col - n_open - 1} open(s) removed" in body
     js = vixbt("data", "info", "--data-dir", str(_data_dir(tmp_path, shared_data, vix6m=True)),
                "--format", "json")
     assert js.code == 0
-    assert {c["column"]: c["repairs"] for c in js.json()["columns"]}["vix_open"] == n_open
+    assert {c["column"]: c["repairs"] for c in js.json()["columns"]}["vix_open"] == n_col
     assert len(_summary_lines(js.err)) == 1
 
 
@@ -165,10 +195,15 @@ def test_other_warnings_pass_through(vixbt: Vixbt, shared_data: Path, tmp_path: 
     assert len(_summary_lines(res.err)) == 1
 
 
-def test_no_repairs_no_line(vixbt: Vixbt) -> None:
-    res = vixbt("run", "spike_reversal", "--n-boot", "20", "--no-report", "--format", "json")
+def test_embedded_sample_line_counts_its_stale_opens(vixbt: Vixbt) -> None:
+    """The embedded sample's only repairs: its SPX opens equal to the previous close."""
+    res = vixbt("run", "spike_reversal", "--n-boot", "20", "--no-report", "--format", "json",
+                "--fill", "next_close")
     assert res.code == 0, res.err
-    assert _summary_lines(res.err) == [] and "warning" not in res.err
+    assert _summary_lines(res.err) == [
+        "vixbt: data: 2,004 values repaired or dropped in 1 file while loading, 2,004 of them "
+        "stale or synthetic prices, 1999-2015 (details: vixbt data info, or --verbose)"]
+    assert "warning" not in res.err
 
 
 def test_error_after_repairs_is_one_line(vixbt: Vixbt, shared_data: Path, tmp_path: Path,

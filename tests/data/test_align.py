@@ -96,7 +96,8 @@ def test_aligned_values_come_from_the_same_day(src: tuple[list[int], list[int], 
         rows = [f"{_DAYS[i].date()},{_code(i, 100)},{_code(i, 100)},{_code(i, 100)},"
                 f"{_code(i, 100)},1000" for i in spx]
         (root / "spx.csv").write_text("date,open,high,low,close,volume\n" + "\n".join(rows))
-        rows = [f"{_DAYS[i].date()},{_code(i, 20)},{_code(i, 20)},{_code(i, 20)},"
+        # real-looking VIX rows (not flat: a flat row's open is removed as not real)
+        rows = [f"{_DAYS[i].date()},{_code(i, 20)},{_code(i, 25)},{_code(i, 15)},"
                 f"{_code(i, 20)}" for i in vix]
         (root / "vix.csv").write_text("DATE,OPEN,HIGH,LOW,CLOSE\n" + "\n".join(rows))
         rows = [f"{_DAYS[i].date()},{_code(i, 30)},{_code(i, 40)},{_code(i, 50)},5"

@@ -32,7 +32,11 @@ def test_values_match_arch_loaders(embedded) -> None:  # type: ignore[no-untyped
     s = sp500.load()
     f = embedded.frame
     np.testing.assert_array_equal(f["spx_close"].to_numpy(), s["Close"].to_numpy())
-    np.testing.assert_array_equal(f["spx_open"].to_numpy(), s["Open"].to_numpy())
+    # opens equal to the previous close are removed (not real); every other open is arch's
+    opens = s["Open"].to_numpy()
+    stale = opens[1:] == s["Close"].to_numpy()[:-1]
+    assert stale.sum() == 2_004 and np.isnan(f["spx_open"].to_numpy()[1:][stale]).all()
+    np.testing.assert_array_equal(f["spx_open"].to_numpy()[1:][~stale], opens[1:][~stale])
     np.testing.assert_array_equal(f["spx_volume"].to_numpy(), s["Volume"].to_numpy(float))
     v = vix.load()["vix"].dropna()
     v = v.loc[v.index <= pd.Timestamp("2018-12-31")]

@@ -35,7 +35,8 @@ def test_known_values(full_frame: pd.DataFrame) -> None:
 
 def test_shape_and_types(full_table: MarketTable) -> None:
     f = full_table.frame
-    assert tuple(f.columns) == KNOWN_COLUMNS
+    # the shared folder's manifest: every column but those of more/ (in KNOWN_COLUMNS order)
+    assert tuple(f.columns) == KNOWN_COLUMNS[:KNOWN_COLUMNS.index("vx30") + 1]
     assert f.index.name == "date" and f.index.dtype == "datetime64[ns]"
     assert f.index.is_unique and f.index.is_monotonic_increasing
     assert all(f[c].dtype == np.float64 for c in f.columns)
@@ -71,7 +72,12 @@ def test_bad_vix_opens_removed_and_counted(full_table: MarketTable) -> None:
     f = full_table.frame
     assert np.isnan(f.loc["2004-11-08", "vix_open"])
     assert f.loc["2004-11-08", "vix_close"] > 0
-    assert full_table.sources["vix_open"].repairs == 47
+    src = full_table.sources["vix_open"]
+    assert any("47 open(s) outside [low, high] removed" in n for n in src.notes)
+    # 47 bad prints, 1 stale flat row (2004-06-11, not an SPX day), and the opens removed
+    # as not real (stale or flat), which are counted per year
+    assert src.repairs == 47 + 1 + sum(n for _, n in src.repairs_by_year)
+    assert dict(src.repairs_by_year)[1990] == 253  # 1990: close-only (O=H=L=C) rows
     ok = f[["vix_open", "vix_high", "vix_low"]].dropna()
     assert ((ok["vix_open"] >= ok["vix_low"]) & (ok["vix_open"] <= ok["vix_high"])).all()
 

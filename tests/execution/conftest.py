@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -19,3 +21,11 @@ def tiny_frame(opens: list[float], closes: list[float], vix: list[float] | None 
     cols = {"spx_open": opens, "spx_close": closes,
             "vix_close": vix if vix is not None else [20.0] * len(closes)}
     return pd.DataFrame(cols, index=idx, dtype=float)
+
+
+@pytest.fixture(scope="session")
+def honest_market(full_frame: pd.DataFrame, data_dir: Path) -> pd.DataFrame:
+    """The real history with stale SPX opens missing and ``spxtr`` / ``dtb3`` (total mode)."""
+    from .honest_data import honest_frame
+
+    return honest_frame(full_frame, data_dir)

@@ -4,6 +4,14 @@ Written from the rules in :mod:`backtest.execution.config` alone -- it does not
 call the fill, position or portfolio code -- so that agreement with the
 vectorised run is evidence, not tautology.  Deliberately small and slow: one
 loop over days, one account (cash and signed units), one open trade at most.
+
+Total mode is written the plain way: every day, before that day's fills, the
+cash (idle, or a short's proceeds and the equity behind them) is credited
+with a day of T-bill interest at the rate known at the previous close, and
+a held position's units grow by the day's dividend reinvested (a short's
+liability grows alike), the dividend read from the total-return and price
+indices.  The engine instead trades a deflated instrument (a change of
+numeraire); agreement is the proof that the two are the same.
 """
 
 from __future__ import annotations
@@ -52,6 +60,7 @@ def simulate(
     holding_period: int | None = None,
     exit_on_signal: bool = True,
     init_cash: float = 100_000.0,
+    returns: str = "price",
 ) -> Outcome:
     """Trade raw (signal-day) signals over the days ``start .. end`` of ``frame``.
 
@@ -60,7 +69,12 @@ def simulate(
     or close (``next_close``).  A position that closes (exit signal or time up)
     while the other side's entry arrives is reversed: closed, then the other
     side opened with all the cash, at the same price.  ``holding_period`` is
-    the one to use (the caller resolves a strategy's default).
+    the one to use (the caller resolves a strategy's default).  A day without
+    an open fills ``next_open`` orders at its close.  ``returns="total"``
+    reinvests dividends (``spxtr`` / ``spx_close``) and pays the T-bill
+    (``dtb3``, discount basis, 91-day bill, converted to its investment yield,
+    accrued per calendar day) on cash; a trade's ``pnl`` leaves out the
+    interest.
 
     Raises
     ------
@@ -70,7 +84,13 @@ def simulate(
     dates = list(frame.index)
     opens = list(frame["spx_open"]) if "spx_open" in frame else [math.nan] * len(dates)
     closes = list(frame["spx_close"])
-    fill_px = opens if fill == "next_open" else closes
+    fill_px = ([o if not math.isnan(o) else c for o, c in zip(opens, closes, strict=True)]
+               if fill == "next_open" else closes)
+    total = returns == "total"
+    tr = list(frame["spxtr"]) if total and "spxtr" in frame else [math.nan] * len(dates)
+    bill = list(frame["dtb3"]) if total and "dtb3" in frame else [math.nan] * len(dates)
+    interest = 0.0  # interest credited while the open trade is held
+    rate = math.nan  # last T-bill rate known (discount basis, percent)
 
     cash = init_cash
     units = 0.0  # > 0 long, < 0 short
@@ -79,9 +99,27 @@ def simulate(
     out = Outcome()
     trade: Trade | None = None
 
+    started = False
     for i, day in enumerate(dates):
         if day < start or day > end:
+            if not math.isnan(bill[i]):
+                rate = bill[i]
             continue
+        if started:
+            # a day of cash interest at yesterday's rate, a day's dividend reinvested
+            if not math.isnan(rate):
+                d = rate / 100.0
+                y = 365.0 * d / (360.0 - 91.0 * d)
+                earned = cash * y * (day - dates[i - 1]).days / 365.0
+                cash += earned
+                if trade is not None:
+                    interest += earned
+            vals = (tr[i], tr[i - 1], closes[i], closes[i - 1])
+            if units != 0.0 and not any(math.isnan(v) for v in vals):
+                units *= (tr[i] / tr[i - 1]) / (closes[i] / closes[i - 1])
+        started = True
+        if not math.isnan(bill[i]):
+            rate = bill[i]
         # yesterday's signals (the day before this one in the frame)
         if i > 0:
             prev = dates[i - 1]
@@ -127,8 +165,9 @@ def simulate(
                                      f"with {cash} in cash")
                 cash -= cost
             trade.exit_date, trade.exit_price = day, px
-            trade.pnl = cash - trade.committed
+            trade.pnl = cash - trade.committed - interest
             units, held, trade = 0.0, "", None
+            interest = 0.0
         if open_side == "long":
             px = p * (1 + slippage)
             committed = cash
@@ -152,5 +191,5 @@ def simulate(
         out.equity.append(cash + units * closes[i])
 
     if trade is not None:  # open at the end: valued at the last close
-        trade.pnl = out.equity[-1] - trade.committed
+        trade.pnl = out.equity[-1] - trade.committed - interest
     return out

@@ -58,15 +58,25 @@ def test_missing_spx_open_says_how_to_trade_anyway() -> None:
     assert len(res.index) == 6
 
 
-def test_missing_open_on_a_fill_day_is_named() -> None:
+def test_missing_open_on_a_fill_day_falls_back_to_that_close() -> None:
     opens = list(OPENS)
     opens[3] = float("nan")
     frame = tiny_frame(opens, CLOSES)
-    with pytest.raises(DataError, match="an order fills on 2024-01-04, where spx_open is missing"):
-        run_signals(make_signals(frame, le=[2]), frame)
+    free = Execution(init_cash=1000.0, fees=0.0, slippage=0.0)
+    # the entry planned for 2024-01-04 (no real open) fills at that day's close
+    res = run_signals(make_signals(frame, le=[2], lx=[4]), frame, free)
+    assert res.trades["entry_price"].iloc[0] == CLOSES[3]
+    assert res.fallback_share == 0.5  # entry fell back, exit at a real open
+    assert "50.0% of fills fell back to the close" in res.basis_line
+    # without a close either, the day cannot be valued: named
+    frame2 = frame.copy()
+    frame2.iloc[3, frame2.columns.get_loc("spx_close")] = float("nan")
+    with pytest.raises(DataError, match="spx_close is missing on 2024-01-04"):
+        run_signals(make_signals(frame2, le=[2]), frame2)
     # a missing open on a day without an order is harmless
-    res = run_signals(make_signals(frame, le=[0], lx=[4]), frame, Execution(init_cash=1000.0))
+    res = run_signals(make_signals(frame, le=[0], lx=[4]), frame, free)
     assert res.equity.iloc[-1] == pytest.approx(1000.0 / 102.0 * 108.0, rel=1e-12)
+    assert res.fallback_share == 0.0
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ def test_missing_strategy_columns() -> None:
 
 def test_run_span_starts_where_the_strategy_columns_do() -> None:
     frame = tiny_frame(OPENS, CLOSES).assign(vix3m=[np.nan, np.nan, 19.0, 25.0, 18.0, 30.0])
-    res = run(NeedsVix3m(), frame, Execution(init_cash=1000.0))
+    res = run(NeedsVix3m(), frame, Execution(init_cash=1000.0, fees=0.0, slippage=0.0))
     assert res.index[0] == frame.index[2]
     assert res.benchmark_equity.iloc[0] == pytest.approx(1000.0 / 104.0 * 102.0, rel=1e-12)
     # VIX 20 is above VIX3M on days 2 and 4 (entries fill 3 and 5), below on 3 (exit fills 4)

@@ -83,7 +83,7 @@ def test_short_trade_with_fees_and_slippage(frame: pd.DataFrame) -> None:
 
 
 def test_holding_period_closes_at_the_fill_bar_n_later(frame: pd.DataFrame) -> None:
-    ex = Execution(holding_period=2, init_cash=1000.0)
+    ex = Execution(holding_period=2, init_cash=1000.0, fees=0.0, slippage=0.0)
     res = run_signals(make_signals(frame, le=[0]), frame, ex)
     units = 1000.0 / 102.0                  # filled day 1 ...
     cash = units * 103.0                    # ... closed day 3 at the open
@@ -96,7 +96,8 @@ def test_holding_period_closes_at_the_fill_bar_n_later(frame: pd.DataFrame) -> N
 def test_time_exit_bar_takes_no_entry(frame: pd.DataFrame) -> None:
     # entries every day: the position filled day 1 closes day 2 (N=1); the entry
     # arriving on day 2 is ignored, the one on day 3 opens again
-    ex = Execution(holding_period=1, exit_on_signal=False, init_cash=1000.0)
+    ex = Execution(holding_period=1, exit_on_signal=False, init_cash=1000.0, fees=0.0,
+                   slippage=0.0)
     res = run_signals(make_signals(frame, le=range(6)), frame, ex)
     assert list(res.trades["entry_date"]) == [frame.index[1], frame.index[3], frame.index[5]]
     assert list(res.trades["exit_date"]) == [frame.index[2], frame.index[4], frame.index[5]]
@@ -107,7 +108,7 @@ def test_time_exit_bar_takes_no_entry(frame: pd.DataFrame) -> None:
 
 
 def test_next_close_fill(frame: pd.DataFrame) -> None:
-    ex = Execution(fill="next_close", init_cash=1000.0)
+    ex = Execution(fill="next_close", init_cash=1000.0, fees=0.0, slippage=0.0)
     res = run_signals(make_signals(frame, le=[0], lx=[2]), frame, ex)
     units = 1000.0 / 103.0                  # day 1 close, never day 0's
     np.testing.assert_allclose(res.equity.to_numpy(),
@@ -116,14 +117,15 @@ def test_next_close_fill(frame: pd.DataFrame) -> None:
 
 
 def test_signal_on_last_day_never_fills(frame: pd.DataFrame) -> None:
-    res = run_signals(make_signals(frame, le=[5]), frame, Execution())
+    res = run_signals(make_signals(frame, le=[5]), frame, Execution(fees=0.0, slippage=0.0))
     assert res.trades.empty
     assert (res.equity == 100_000.0).all()
     assert np.isnan(res.stats["win_rate"]) and res.stats["trades"] == 0
 
 
 def test_open_trade_is_valued_at_the_last_close(frame: pd.DataFrame) -> None:
-    res = run_signals(make_signals(frame, le=[3]), frame, Execution(init_cash=1000.0))
+    res = run_signals(make_signals(frame, le=[3]), frame,
+                      Execution(init_cash=1000.0, fees=0.0, slippage=0.0))
     units = 1000.0 / 106.0
     assert res.equity.iloc[-1] == pytest.approx(units * 110.0, rel=1e-12)
     t = res.trades.iloc[0]
@@ -136,7 +138,7 @@ def test_conflicts_cancel(frame: pd.DataFrame) -> None:
     # day 2: long entry -> fills day 3; day 3: short entry while long -> ignored;
     # day 4: long exit -> closes day 5
     sig = make_signals(frame, le=[0, 1, 2], lx=[0, 4], se=[1, 3])
-    res = run_signals(sig, frame, Execution(init_cash=1000.0))
+    res = run_signals(sig, frame, Execution(init_cash=1000.0, fees=0.0, slippage=0.0))
     assert list(res.trades["side"]) == ["long"]
     assert (res.trades["entry_date"].iloc[0], res.trades["exit_date"].iloc[0]) == (
         frame.index[3], frame.index[5])

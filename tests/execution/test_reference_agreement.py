@@ -57,7 +57,8 @@ def _check(strategy: Strategy, frame: pd.DataFrame, ex: Execution) -> int:
                    fees=ex.fees, slippage=ex.slippage,
                    holding_period=(strategy.default_holding_period if ex.holding_period is None
                                    else ex.holding_period),
-                   exit_on_signal=ex.exit_on_signal, init_cash=ex.init_cash)
+                   exit_on_signal=ex.exit_on_signal, init_cash=ex.init_cash,
+                   returns=ex.returns)
     got = res.trades
     assert len(got) == len(ref.trades), f"{len(got)} trades vs reference {len(ref.trades)}"
     if ref.trades:

@@ -144,7 +144,8 @@ def test_reference_chain_trades_like_vectorised_run(case: tuple[str, dict[str, o
                    fees=ex.fees, slippage=ex.slippage,
                    holding_period=(strategy.default_holding_period if ex.holding_period is None
                                    else ex.holding_period),
-                   exit_on_signal=ex.exit_on_signal, init_cash=ex.init_cash)
+                   exit_on_signal=ex.exit_on_signal, init_cash=ex.init_cash,
+                   returns=ex.returns)
     got = res.trades
     assert len(ref.trades) > 0, "no trades: the comparison would be vacuous"
     assert len(got) == len(ref.trades), f"{len(got)} trades vs reference {len(ref.trades)}"

@@ -39,9 +39,14 @@ _GRID = {"window": [2, 20, 63], "num_std": [1.0, 2.0], "exit_style": ["inside", 
 _COSTS = {"fees": [0.0, 0.001], "slippage": [0.0, 0.0005], "holding_period": [None, 5]}
 
 
-@pytest.mark.parametrize("side", ["long", "short", "both"])
-def test_every_row_equals_the_vectorbt_run(market: pd.DataFrame, side: str) -> None:
-    ex = Execution(side=side)  # type: ignore[arg-type]
+# the total mode on every side (432 combinations), the price mode once more
+@pytest.mark.parametrize(("side", "returns"), [("long", "total"), ("short", "total"),
+                                               ("both", "total"), ("both", "price")])
+def test_every_row_equals_the_vectorbt_run(honest_market: pd.DataFrame, side: str,
+                                           returns: str) -> None:
+    market = honest_market
+    assert market["spxtr"].notna().sum() > 8000 and market["dtb3"].notna().sum() > 8000
+    ex = Execution(side=side, returns=returns)  # type: ignore[arg-type]
     grid = dict(_GRID)
     sw = Sweep(BollingerBreak, grid, execution=ex, exec_grid=_COSTS)
     res = sw.run(market, progress=False)
@@ -149,7 +154,8 @@ def test_exact_short_trade_by_hand() -> None:
 def test_holding_period_exit_by_hand() -> None:
     """Signal exits off, holding period 2: bought day 2, sold at day 4's open."""
     res = Sweep(Threshold, {"high": [20.0], "low": [10.0]},
-                execution=Execution(exit_on_signal=False, holding_period=2)
+                execution=Execution(exit_on_signal=False, holding_period=2, fees=0.0,
+                                      slippage=0.0)
                 ).run(_tiny(), progress=False)
     row = res.table.iloc[0]
     assert row["total_return"] == pytest.approx(104.0 / 102.0 - 1, rel=1e-12)
@@ -166,24 +172,20 @@ def test_missing_strategy_column_is_named() -> None:
         Sweep(Threshold, {"high": [20.0]}).run(frame, progress=False)
 
 
-def test_missing_fill_price_on_an_order_day_is_an_error() -> None:
-    from backtest.errors import DataError
-
+def test_missing_open_on_an_order_day_fills_at_that_close() -> None:
     frame = _tiny()
-    frame.loc[frame.index[2], "spx_open"] = np.nan  # the entry fills on day 2
-    with pytest.raises(DataError, match="spx_open is missing"):
-        Sweep(Threshold, {"high": [20.0], "low": [10.0]}).run(frame, progress=False)
-    # without an order on that day the gap is harmless
-    frame = _tiny()
-    frame.loc[frame.index[5], "spx_open"] = np.nan
-    res = Sweep(Threshold, {"high": [20.0], "low": [10.0]}).run(frame, progress=False)
-    assert res.table["trades"].iloc[0] == 1
+    frame.loc[frame.index[2], "spx_open"] = np.nan  # the entry fills on day 2, at its close
+    ex = Execution(fees=0.0, slippage=0.0, returns="price")
+    row = Sweep(Threshold, {"high": [20.0], "low": [10.0]}, execution=ex).run(
+        frame, progress=False).table.iloc[0]
+    assert row["total_return"] == pytest.approx(103.0 / 102.5 - 1, rel=1e-12)
+    assert row["total_return"] == pytest.approx(
+        run(Threshold(high=20.0, low=10.0), frame, ex).stats["total_return"], rel=1e-12)
 
 
-def test_benchmark_needs_the_first_fill_price() -> None:
-    from backtest.errors import DataError
-
+def test_benchmark_buys_at_the_first_close_without_an_open() -> None:
     frame = _tiny()
     frame.loc[frame.index[0], "spx_open"] = np.nan
-    with pytest.raises(DataError, match=r"the benchmark buys on 2020-01-01, where spx_open is"):
-        Sweep(Threshold, {"high": [40.0]}).run(frame, progress=False)
+    ex = Execution(fees=0.0, slippage=0.0, returns="price")
+    res = Sweep(Threshold, {"high": [40.0]}, execution=ex).run(frame, progress=False)
+    assert res.benchmark["total_return"].iloc[0] == pytest.approx(105.5 / 100.5 - 1, rel=1e-12)

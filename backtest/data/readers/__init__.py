@@ -11,12 +11,18 @@ Layouts (:data:`FORMATS`):
 ``cboe-single``           CBOE single-value history ``DATE,VVIX``, MM/DD/YYYY
 ``yahoo-classic``         Yahoo ``Date,Open,High,Low,Close,Adj Close,Volume``
 ``yahoo-ohlcv-lowercase`` yfinance ``date,open,high,low,close,volume``
+``yahoo-ohlcv-short``     yfinance cache ``date,o,h,l,c,v``
+``nasdaq-com``            nasdaq.com export ``Date,Close/Last,Open,High,Low``, newest first
 ``ohlc-iso``              ``DATE,OPEN,HIGH,LOW,CLOSE`` with ISO dates
-``fred``                  FRED ``DATE,<SERIES>`` with ``.`` for missing
+``fred``                  FRED ``DATE,<SERIES>`` with ``.`` for missing, or
+                          ``observation_date,<SERIES>`` with empty fields for missing
 ``continuous-wide``       ``Date,M1..Mn,days_to_expiration`` VX settles
 ``cfe-contract``          one raw CFE VX per-contract file (old or current layout)
 ``cfe-contracts-archive`` a .tar.gz/.zip/folder of ``cfe-contract`` files
 ========================  ==========================================================
+
+Symbols in :data:`RATE_SYMBOLS` (interest rates) are read without the
+"non-positive price" repair: a rate may be zero or negative.
 
 Index layouts give a frame indexed by ``date`` with float columns among
 ``open, high, low, close, volume, adj_close``; the futures layouts are described
@@ -42,12 +48,16 @@ from backtest.data.readers.index import (
     is_index_header,
     read_index_text,
 )
+from backtest.data.readers.nasdaq import is_nasdaq_header, read_nasdaq_text
+from backtest.data.readers.short import is_short_header, read_short_text
 from backtest.errors import DataError
 
-__all__ = ["FORMATS", "RawFile", "detect_format", "guess_symbol", "read_file"]
+__all__ = ["FORMATS", "RATE_SYMBOLS", "RawFile", "detect_format", "guess_symbol", "read_file"]
 
-FORMATS: tuple[str, ...] = (*INDEX_FORMATS, "continuous-wide", "cfe-contract",
-                            "cfe-contracts-archive")
+FORMATS: tuple[str, ...] = (*INDEX_FORMATS, "yahoo-ohlcv-short", "nasdaq-com",
+                            "continuous-wide", "cfe-contract", "cfe-contracts-archive")
+#: Symbols holding rates (percent), not prices: zero and negative values are kept.
+RATE_SYMBOLS = frozenset({"DTB3"})
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2", ".tar.xz")
 
 
@@ -108,6 +118,10 @@ def _detect_text(text: str, name: str) -> str:
             return "cfe-contract"
         if is_continuous_header(fields):
             return "continuous-wide"
+        if is_nasdaq_header(fields):
+            return "nasdaq-com"
+        if is_short_header(fields):
+            return "yahoo-ohlcv-short"
         if not is_index_header(fields):
             continue
         return _index_layout(fields, lines[lines.index(line) + 1:], name)
@@ -167,6 +181,12 @@ _SYMBOL_TOKENS: dict[str, str] = {
     "vix9d": "VIX9D", "vxst": "VIX9D",
     "vix6m": "VIX6M", "vxmt": "VIX6M",
     "vvix": "VVIX",
+    "vxo": "VXO", "vxocls": "VXO",
+    "skew": "SKEW",
+    "sp500tr": "SPXTR", "spxtr": "SPXTR",
+    "dtb3": "DTB3",
+    "ndx": "NDX",
+    "vxn": "VXN", "vxncls": "VXN",
     "vx": "VX",
 }
 _FUTURES_TOKENS = frozenset({"vx", "cfe", "futures", "future", "contracts", "continuous"})
@@ -223,6 +243,8 @@ def read_file(path: str | Path, format: str | None = None, symbol: str | None = 
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     name = str(p)
     repairs = Repairs(name)
+    sym = symbol.upper() if symbol else guess_symbol(p)
+    prices = sym not in RATE_SYMBOLS
     fmt = format
     if fmt == "cfe-contracts-archive" or (fmt is None and _is_archive(p)):
         if not p.exists():
@@ -237,9 +259,12 @@ def read_file(path: str | Path, format: str | None = None, symbol: str | None = 
             frame = read_cfe_bytes(text.encode("utf-8"), name, repairs)
         elif fmt == "continuous-wide":
             frame = read_continuous_text(text, name, repairs)
+        elif fmt == "yahoo-ohlcv-short":
+            frame = read_short_text(text, name, repairs, prices=prices)
+        elif fmt == "nasdaq-com":
+            frame = read_nasdaq_text(text, name, repairs)
         else:
-            frame = read_index_text(text, name, fmt, repairs)
-    sym = symbol.upper() if symbol else guess_symbol(p)
+            frame = read_index_text(text, name, fmt, repairs, prices=prices)
     return RawFile(path=p, format=fmt, symbol=sym, frame=frame,
                    repairs=tuple(m for m in repairs.messages if m),
                    repair_counts=dict(repairs.counts))

@@ -86,8 +86,24 @@ def is_index_header(fields: list[str]) -> bool:
     return len(fields) >= 2 and canonical_name(fields[0]) == "date"
 
 
-def read_index_text(text: str, name: str, fmt: str, repairs: Repairs) -> pd.DataFrame:
-    """Parse the text of a daily index file in layout ``fmt``."""
+def read_index_text(text: str, name: str, fmt: str, repairs: Repairs, *, prices: bool = True,
+                    required: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Parse the text of a daily index file in layout ``fmt``.
+
+    Parameters
+    ----------
+    text, name : str
+        The file's text and its name for messages.
+    fmt : str
+        One of :data:`INDEX_FORMATS`.
+    repairs : Repairs
+        Collects repairs.
+    prices : bool, default True
+        The values are prices (non-positive values are bad prints).  False for
+        rates such as FRED ``DTB3``, which may be zero or negative.
+    required : tuple of str or None, default None
+        Fields the header must have (None: the layout's usual set).
+    """
     if fmt not in INDEX_FORMATS:
         raise ValueError(f"not an index layout: {fmt!r}")
     hidx, fields = find_header(text, is_index_header, name)
@@ -99,7 +115,7 @@ def read_index_text(text: str, name: str, fmt: str, repairs: Repairs) -> pd.Data
                             f"one value); header has {len(canon)}: {', '.join(fields)}")
         mapping = {table.cells.columns[1]: "close"}
     else:
-        need = _REQUIRED[fmt]
+        need = _REQUIRED[fmt] if required is None else required
         missing = [c for c in need if c not in canon]
         if missing:
             raise DataError(f"{name}: layout {fmt!r} needs column(s) {', '.join(missing)}; "
@@ -118,7 +134,7 @@ def read_index_text(text: str, name: str, fmt: str, repairs: Repairs) -> pd.Data
         frame = frame.sort_index(kind="stable")
         repairs.add("rows", len(frame), "dates were not in order; sorted", count=False)
     cols = [c for c in _FIELDS if c in frame.columns]
-    return validate_ohlc(frame[cols], repairs)
+    return validate_ohlc(frame[cols], repairs, prices=prices)
 
 
 def _drop_empty(frame: pd.DataFrame, lines: np.ndarray, repairs: Repairs
@@ -138,15 +154,17 @@ def _first(idx: pd.DatetimeIndex, mask: np.ndarray) -> str:
     return str(pd.Timestamp(idx[np.flatnonzero(mask)[0]]).date())
 
 
-def validate_ohlc(frame: pd.DataFrame, repairs: Repairs) -> pd.DataFrame:
+def validate_ohlc(frame: pd.DataFrame, repairs: Repairs, *, prices: bool = True
+                  ) -> pd.DataFrame:
     """Remove bad prints from a daily OHLC(V) frame (see the module docstring).
 
     Returns a new frame; the removed values are NaN and counted in ``repairs``.
+    ``prices`` False (a rate, e.g. a T-bill yield) keeps zero and negative values.
     """
     out = frame.astype(np.float64)
     idx = pd.DatetimeIndex(out.index)
     for c in _PRICES:
-        if c in out:
+        if c in out and prices:
             v = out[c].to_numpy()
             bad = v <= 0
             if bad.any():
