@@ -123,26 +123,23 @@ def _split_score(s: float, q: float, c: float, sharpe: bool) -> float:
 def _one_split(s: FloatArray, q: FloatArray, mask: npt.NDArray[np.bool_], half: float,
                sharpe: bool, buf: FloatArray) -> tuple[float, float, float, float]:
     """In-sample best's metric, its out-of-sample metric, and its OOS rank counts."""
-    n, S = s.shape
+    n = s.shape[0]
+    S = s.shape[1] - 1  # the last column holds each set's total
     best = 0
     best_is = -np.inf
     for i in range(n):
         si = 0.0
         qi = 0.0
-        so = 0.0
-        qo = 0.0
         for k in range(S):
             if mask[k]:
                 si += s[i, k]
                 qi += q[i, k]
-            else:
-                so += s[i, k]
-                qo += q[i, k]
         v = _split_score(si, qi, half, sharpe)
         if v > best_is or i == 0:
             best_is = v
             best = i
-        buf[i] = _split_score(so, qo, half, sharpe)
+        # out of sample: the set's total minus its in-sample sums
+        buf[i] = _split_score(s[i, S] - si, q[i, S] - qi, half, sharpe)
     star = buf[best]
     below = 0.0
     ties = 0.0
@@ -179,9 +176,10 @@ def _splits_serial(s: FloatArray, q: FloatArray, masks: npt.NDArray[np.bool_],
 
 
 def _split_masks(S: int) -> npt.NDArray[np.bool_]:
+    """In-sample blocks of every split, plus a last always-False column."""
     combos = np.array(list(itertools.combinations(range(S), S // 2)), dtype=np.int64)
     assert len(combos) == comb(S, S // 2)
-    masks = np.zeros((len(combos), S), dtype=np.bool_)
+    masks = np.zeros((len(combos), S + 1), dtype=np.bool_)
     masks[np.arange(len(combos))[:, None], combos] = True
     return masks
 
@@ -206,9 +204,12 @@ def pbo_from_block_sums(sums: FloatArray, squares: FloatArray, rows_per_block: i
     """
     if metric not in ("sharpe", "mean"):
         raise ValueError(f"metric must be 'sharpe' or 'mean', got {metric!r}")
-    s = np.ascontiguousarray(np.asarray(sums, dtype=np.float64).T)
-    q = np.ascontiguousarray(np.asarray(squares, dtype=np.float64).T)
-    n, S = s.shape
+    s0 = np.asarray(sums, dtype=np.float64).T
+    q0 = np.asarray(squares, dtype=np.float64).T
+    n, S = s0.shape
+    # a last column with each set's total over all blocks
+    s = np.ascontiguousarray(np.concatenate([s0, s0.sum(axis=1, keepdims=True)], axis=1))
+    q = np.ascontiguousarray(np.concatenate([q0, q0.sum(axis=1, keepdims=True)], axis=1))
     masks = _split_masks(S)
     out = np.empty((len(masks), 4))
     half = float(rows_per_block) * (S // 2)
@@ -260,7 +261,7 @@ def pbo_cscv(returns: pd.DataFrame | FloatArray, n_partitions: int = 16,
         return pbo_from_block_sums(sums, squares, x.shape[0] // S, metric)
     x = x[x.shape[0] % S:]
     n = x.shape[1]
-    A = _split_masks(S)
+    A = _split_masks(S)[:, :S]
     name = getattr(metric, "__name__", "custom")
     blocks = x.reshape(S, -1, n)
     is_sc = np.empty((len(A), n))

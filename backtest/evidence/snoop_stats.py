@@ -315,13 +315,12 @@ class ChunkSummary:
 
 
 def _top(values: FloatArray, sets: IntArray, k: int) -> tuple[FloatArray, IntArray]:
-    """Each row's ``k`` largest values (and their set numbers), largest first."""
+    """Each row's ``k`` largest values and their set numbers (in no particular order)."""
     if values.shape[1] > k:
-        part = np.argpartition(-values, k - 1, axis=1)[:, :k]
+        part = np.argpartition(values, values.shape[1] - k, axis=1)[:, values.shape[1] - k:]
         values = np.take_along_axis(values, part, axis=1)
         sets = np.take_along_axis(sets, part, axis=1)
-    order = np.argsort(-values, axis=1, kind="stable")
-    return np.take_along_axis(values, order, axis=1), np.take_along_axis(sets, order, axis=1)
+    return values, sets
 
 
 def summarise_chunk(diffs: FloatArray, plan: BootstrapPlan, start: int = 0, *,
@@ -441,12 +440,10 @@ def snoop_outcome(summary: ChunkSummary, size: float = 0.05) -> SnoopOutcome:
     exact = True
     while len(better) and len(better) < n and not rejected.all():
         keep = ~rejected[summary.top_sets]
-        found = keep.any(axis=1)
-        if not found.all() and summary.top_values.shape[1] < n:
+        if not keep.any(axis=1).all() and summary.top_values.shape[1] < n:
             exact = False
             break
-        first = np.argmax(keep, axis=1)
-        mx = np.take_along_axis(summary.top_values, first[:, None], axis=1)[:, 0]
+        mx = np.where(keep, summary.top_values, -np.inf).max(axis=1)
         crit = float(np.percentile(mx, q))
         better = np.flatnonzero((means > crit) & ~rejected)
         rejected[better] = True

@@ -81,6 +81,38 @@ def _window_scores(x: FloatArray, lo: int, hi: int, metric: str) -> FloatArray:
         return np.asarray(np.where(sd > 0, mu / np.where(sd > 0, sd, 1.0), 0.0), dtype=float)
 
 
+class _Prefix:
+    """Running sums along each row, so any window's metric costs O(1) per set."""
+
+    def __init__(self, x: FloatArray, metric: str) -> None:
+        c, t = x.shape
+        self.metric = metric
+        self.s1 = np.zeros((c, t + 1))
+        np.cumsum(x, axis=1, out=self.s1[:, 1:])
+        if metric == "sharpe":
+            self.s2 = np.zeros((c, t + 1))
+            np.cumsum(x * x, axis=1, out=self.s2[:, 1:])
+        if metric == "total":
+            self.sl = np.zeros((c, t + 1))
+            with np.errstate(divide="ignore"):
+                np.cumsum(np.log1p(np.maximum(x, -1.0 + 1e-16)), axis=1, out=self.sl[:, 1:])
+
+    def scores(self, lo: int, hi: int) -> FloatArray:
+        """Each row's metric over days ``lo:hi``."""
+        n = hi - lo
+        if self.metric == "total":
+            return np.asarray(np.expm1(self.sl[:, hi] - self.sl[:, lo]), dtype=float)
+        s = self.s1[:, hi] - self.s1[:, lo]
+        mean = s / n
+        if self.metric == "mean":
+            return np.asarray(mean, dtype=float)
+        var = np.maximum(self.s2[:, hi] - self.s2[:, lo] - s * mean, 0.0) / (n - 1)
+        sd = np.sqrt(var)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.where(sd > 0, mean / np.where(sd > 0, sd, 1.0), 0.0),
+                              dtype=float)
+
+
 @dataclass(frozen=True, eq=False)
 class StreamChunk:
     """What :class:`EvidenceStream` keeps of one chunk (picklable)."""
@@ -200,16 +232,17 @@ class EvidenceStream:
         pbo = block_sums(x, self.S) if self.S >= 2 else None
         is_sc = oos_sc = None
         pick = None
+        pre = _Prefix(x, self.metric)
         if self.k is not None:
-            is_sc = _window_scores(x, 0, self.k, self.metric)
-            oos_sc = _window_scores(x, self.k, self.n_obs, self.metric)
+            is_sc = pre.scores(0, self.k)
+            oos_sc = pre.scores(self.k, self.n_obs)
             j = int(np.argmax(is_sc))
             pick = (x[j].copy(), b[j].copy())
         windows = []
         for w, t0 in enumerate(self.starts):
             s0 = w * self.test
             t1 = min(t0 + self.test, self.n_obs)
-            sc = _window_scores(x, s0, t0, self.metric)
+            sc = pre.scores(s0, t0)
             j = int(np.argmax(sc))
             windows.append((float(sc[j]), start + j, x[j, t0:t1].copy(), b[j, t0:t1].copy()))
         return StreamChunk(int(start), [str(s) for s in labels], snoop, sr, has_sd, best_row,
