@@ -210,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="print the planned work (sets x days x replicates) with its time and "
                         "memory estimate, and stop")
+    p.add_argument("--cluster", metavar="local:N|tcp://HOST:PORT",
+                   help="run the chunks on a Dask cluster: N local worker processes, or a "
+                        "running scheduler (workers receive the data from this process)")
     _execution_options(p)
 
     p = sub.add_parser("study", parents=[data_out], formatter_class=_Formatter,

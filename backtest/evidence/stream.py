@@ -401,8 +401,8 @@ class EvidenceStream:
 
 def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
                  memory_budget: int | None = None, progress: bool = True,
-                 parallel: bool = True, top_k: int = 1024, **evidence: Any,
-                 ) -> tuple[SweepResult, SweepEvidence]:
+                 parallel: bool = True, top_k: int = 1024, cluster: Any = None,
+                 **evidence: Any) -> tuple[SweepResult, SweepEvidence]:
     """Run a sweep and its data-snooping evidence in one pass, in bounded memory.
 
     Each chunk's daily returns go from the kernel straight into an
@@ -420,6 +420,10 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
     top_k : int, default 1024
         StepM's per-replicate list; if more sets are rejected, the sweep is run
         again with a list long enough (so StepM is always exact).
+    cluster : str, dask.distributed.Client or None, default None
+        Run the chunks on a Dask cluster: ``"local:N"`` (N worker processes on
+        this machine), ``"tcp://host:port"`` (a running scheduler) or a client
+        (:mod:`backtest.evidence.cluster`); the result is the same.
     **evidence
         :class:`EvidenceStream` arguments (``reps``, ``seed``, ``size``,
         ``metric``, ``split``, ``train``, ``test``, ``n_partitions``,
@@ -429,6 +433,12 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
     -------
     tuple of SweepResult and SweepEvidence
     """
+    if cluster is not None:
+        from backtest.evidence.cluster import run_on_cluster
+
+        return run_on_cluster(sweep, data, cluster, chunk_size=chunk_size,
+                              memory_budget=memory_budget, progress=progress, top_k=top_k,
+                              **evidence)
     from tqdm.auto import tqdm
 
     from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET

@@ -396,6 +396,65 @@ class Sweep:
                            period=(prep.index[0], prep.index[-1]),
                            n_bars=len(prep.index), chunk_size=width, daily_returns=returns)
 
+    def run_chunk(self, data: Any, start: int, stop: int, *, parallel: bool = True,
+                  ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
+                             npt.NDArray[np.float64], list[str]]:
+        """Run parameter sets ``start:stop`` alone (a pure function: runs on any process).
+
+        Parameters
+        ----------
+        data : MarketTable or pandas.DataFrame
+        start, stop : int
+            Range of parameter sets (not combinations).
+        parallel : bool, default True
+
+        Returns
+        -------
+        raw : numpy.ndarray, shape (c, len(RAW_FIELDS))
+            The kernel's rows of the chunk's ``c`` combinations.
+        returns, benchmark : numpy.ndarray, shape (c, T)
+            Their daily returns (flat days 0) and buy-and-hold returns under
+            each one's execution variant.
+        labels : list of str
+        """
+        if not 0 <= start < stop <= self.n_sets:
+            raise ValueError(f"chunk {start}:{stop} is outside the {self.n_sets} parameter sets")
+        prep = self._prepare(data)
+        n_var = len(prep.side)
+        _, bench_returns = self._benchmark(prep, parallel)
+        raw, rets = self._run_chunk(prep, self._sets[start:stop], True, parallel)
+        np.nan_to_num(rets, copy=False, nan=0.0)
+        bench = np.ascontiguousarray(bench_returns.to_numpy(dtype=np.float64).T)
+        bench = bench[np.tile(np.arange(n_var), stop - start)]
+        labels = [_label(c) for c in self.index()[start * n_var:stop * n_var]]
+        return raw, rets, bench, labels
+
+    def result_from_raw(self, data: Any, raw: npt.NDArray[np.float64], chunk_size: int,
+                        parallel: bool = True) -> SweepResult:
+        """The :class:`SweepResult` of kernel rows gathered chunk by chunk
+        (:meth:`run_chunk`), in combination order."""
+        prep = self._prepare(data)
+        n_var = len(prep.side)
+        if raw.shape != (self.n_combinations, len(RAW_FIELDS)):
+            raise ValueError(f"raw must be ({self.n_combinations}, {len(RAW_FIELDS)}), "
+                             f"got {raw.shape}")
+        bench, bench_returns = self._benchmark(prep, parallel)
+        table = derive_stats(raw)
+        table.index = self.index()
+        return SweepResult(strategy=self.strategy, execution=self.execution,
+                           grid={**self._own, **self._exec},
+                           table=table, benchmark=bench, benchmark_returns=bench_returns,
+                           variant_of=np.tile(np.arange(n_var), self.n_sets),
+                           period=(prep.index[0], prep.index[-1]),
+                           n_bars=len(prep.index), chunk_size=int(chunk_size),
+                           daily_returns=None)
+
+    def chunk_width(self, data: Any, *, chunk_size: int | None = None,
+                    memory_budget: int = DEFAULT_MEMORY_BUDGET, evidence: bool = True) -> int:
+        """Parameter sets per chunk for this data and budget (as :meth:`run` picks)."""
+        return self._chunk_width(self._prepare(data), chunk_size, memory_budget, evidence,
+                                 evidence=evidence)
+
     def trading_days(self, data: Any) -> pd.DatetimeIndex:
         """The run span's days: the ``T`` columns of every chunk's returns."""
         return self._prepare(data).index

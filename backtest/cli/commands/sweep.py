@@ -83,9 +83,17 @@ def run(args: argparse.Namespace) -> int:
                        f"{', '.join(STAT_NAMES)}")
     from backtest.evidence.stream import stream_sweep
 
+    if args.cluster is not None:
+        from backtest.evidence.cluster import parse_cluster
+
+        try:
+            parse_cluster(args.cluster)
+        except ValueError as exc:
+            raise CliError(f"--cluster: {exc}") from None
     result, evidence = stream_sweep(sweep, table.frame, progress=not args.quiet,
                                     reps=args.n_boot, seed=args.seed,
-                                    metric=_selection_metric(args.metric))
+                                    metric=_selection_metric(args.metric),
+                                    cluster=args.cluster)
 
     from backtest.report.sweep_report import sweep_report
 
