@@ -41,7 +41,8 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
     ``report``.
 ``vixbt.list/1`` (``vixbt list``)
-    ``strategies``: list of ``{name, title, idea, sides, required_columns,
+    ``strategies``: list of ``{name, title, idea, sides, primary_horizon (side ->
+    trading days), required_columns,
     params: [{name, default, allowed, doc}]}``.
 ``vixbt.data-info/1`` (``vixbt data info``)
     ``start``, ``end``, ``rows``, ``content_hash``, ``columns``: list of
