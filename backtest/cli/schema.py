@@ -35,11 +35,13 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     own costs; a set label is its parameter values joined by ``", "``.
 ``vixbt.study/1`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
-    and horizon with the event-study columns), ``eras`` (or null).
-``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
+    and horizon: the strategy's rows of the verdict table it is judged in, columns
+    of :data:`backtest.evidence.verdict.VERDICT_COLUMNS` without ``strategy``),
+    ``eras`` (or null; raw figures, no verdict words).
+``vixbt.verdict_table/2`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
-    (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
-    ``report``.
+    (``settings``, ``headline``, ``data``, ``strategies``, ``skipped``,
+    ``rows``), plus ``report``.
 ``vixbt.list/1`` (``vixbt list``)
     ``strategies``: list of ``{name, title, idea, sides, primary_horizon (side ->
     trading days), required_columns,
@@ -78,7 +80,7 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
                         "split", "walk_forward", "notes", "rows"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras"}),
-    "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
+    "verdict_table": frozenset({"schema", "report", "settings", "headline", "data", "strategies",
                                 "skipped", "rows"}),
     "list": frozenset({"schema", "strategies"}),
     "data-info": frozenset({"schema", "start", "end", "rows", "content_hash", "columns"}),

@@ -124,8 +124,8 @@ def test_study_one_strategy(vixbt) -> None:  # type: ignore[no-untyped-def]
     doc = res.json()
     assert doc["schema"] == "vixbt.study/1" and doc["strategy"] == "spike_reversal"
     assert sorted({r["horizon"] for r in doc["rows"]}) == [5, 21]
-    assert {"n_signal", "n_episodes", "effect", "t_hac", "p_one_sided", "verdict"} <= \
-        set(doc["rows"][0])
+    assert {"signal_days", "episodes", "effect", "se_hac", "t_hac", "p_raw", "p_adj", "mde",
+            "verdict"} <= set(doc["rows"][0])
     assert doc["eras"] is not None
     assert set(REPORT_FILES) <= _files(Path(doc["report"]))
 
@@ -134,8 +134,10 @@ def test_study_verdict_table(vixbt, tmp_path: Path) -> None:  # type: ignore[no-
     res = vixbt("study", "--n-boot", "20", "--format", "csv", "--out", "res")
     assert res.code == 0, res.err
     frame = pd.read_csv(pd.io.common.StringIO(res.out))
-    assert {"strategy", "side", "horizon", "verdict", "p_holm"} <= set(frame.columns)
-    assert set(frame["verdict"]) <= {"supports", "no evidence", "contradicts", "too few"}
+    assert {"strategy", "side", "horizon", "verdict", "p_holm", "p_adj", "p_raw"} <= \
+        set(frame.columns)
+    assert set(frame["verdict"]) <= {"supports", "contradicts", "no effect", "inconclusive",
+                                     "too few"}
     folder = Path(res.err.strip().splitlines()[-1].removeprefix("Report: ")).parent
     assert {"verdicts.csv", "verdicts.json", *REPORT_FILES} <= _files(folder)
 
