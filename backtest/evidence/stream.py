@@ -1,8 +1,12 @@
 """A sweep's data-snooping evidence, fed chunk by chunk in bounded memory.
 
 :class:`EvidenceStream` receives the daily returns of consecutive chunks of
-parameter sets (``(c, T)`` each, with each set's benchmark returns) and keeps
-only what the tests need:
+parameter sets (``(c, T)`` each, with each set's market returns), builds the
+measures of :func:`~backtest.evidence.sweep.sweep_evidence` for the chunk
+(returns in excess of each set's exposure-matched benchmark, and the CAPM-alpha
+and buy-and-hold views; :mod:`backtest.evidence.benchmarks`) -- every one of
+them depends on the set's own returns only -- and keeps only what the tests
+need:
 
 * SPA / Reality Check / StepM: one :class:`~backtest.evidence.snoop_stats.ChunkSummary`
   per chunk, merged (per replicate, the maximum over sets is the maximum of
@@ -24,7 +28,7 @@ chunking (chunks may even be summarised on other processes:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,20 +56,9 @@ if TYPE_CHECKING:
     from backtest.sweep.result import SweepResult
     from backtest.sweep.sweep import Sweep
 
-__all__ = ["EvidenceStream", "LossDifferentials", "StreamChunk", "excess_differentials",
-           "stream_sweep"]
+__all__ = ["EvidenceStream", "StreamChunk", "stream_sweep"]
 
 FloatArray = npt.NDArray[np.float64]
-
-#: ``(returns (c, T), benchmark (c, T)) -> benchmark loss - model loss (c, T)``.
-LossDifferentials = Callable[[FloatArray, FloatArray], FloatArray]
-
-
-def excess_differentials(returns: FloatArray, benchmark: FloatArray) -> FloatArray:
-    """Loss differentials of relative losses: ``r - b`` (model loss ``-(r - b)``,
-    benchmark loss 0), the sweep's default."""
-    return np.asarray(returns - benchmark, dtype=np.float64)
-
 
 def _window_scores(x: FloatArray, lo: int, hi: int, metric: str) -> FloatArray:
     """Each row's metric over columns ``lo:hi`` (as
@@ -114,36 +107,72 @@ class _Prefix:
 
 
 @dataclass(frozen=True, eq=False)
-class StreamChunk:
-    """What :class:`EvidenceStream` keeps of one chunk (picklable)."""
+class _DsrPart:
+    """What the Deflated Sharpe Ratio keeps of one chunk under one measure."""
 
-    start: int
-    labels: list[str]
-    snoop: ChunkSummary
     sharpe: FloatArray
     has_sd: npt.NDArray[np.bool_]
     best_row: FloatArray | None
+
+
+def _dsr_part(x: FloatArray) -> _DsrPart:
+    sd = x.std(axis=1, ddof=1)
+    has_sd = sd > 0
+    sr = np.where(has_sd, x.mean(axis=1) / np.where(has_sd, sd, 1.0), 0.0)
+    best = x[int(np.argmax(np.where(has_sd, sr, -np.inf)))].copy() if has_sd.any() else None
+    return _DsrPart(sr, has_sd, best)
+
+
+@dataclass(frozen=True, eq=False)
+class StreamChunk:
+    """What :class:`EvidenceStream` keeps of one chunk (picklable).
+
+    ``snoop`` and ``dsr`` are keyed by view: ``"primary"`` (exposure-matched
+    excess returns), and with ``views``: ``"capm"`` (CAPM alpha) and
+    ``"buy_and_hold"`` (raw returns against buy-and-hold; its DSR is of the raw
+    returns against a Sharpe ratio of 0).
+    """
+
+    start: int
+    labels: list[str]
+    exposure: FloatArray
+    snoop: dict[str, ChunkSummary]
+    dsr: dict[str, _DsrPart]
     pbo_sums: tuple[FloatArray, FloatArray] | None
     is_scores: FloatArray | None
     oos_scores: FloatArray | None
     split_pick: tuple[FloatArray, FloatArray] | None
-    windows: list[tuple[float, int, FloatArray, FloatArray]]
+    windows: list[tuple[float, int, FloatArray, FloatArray, FloatArray]]
+
+
+#: Benchmark labels of the views' SPA / StepM summaries.
+_VIEW_LABELS = {"primary": "the exposure-matched benchmark", "capm": "CAPM alpha (zero)",
+                "buy_and_hold": "buy-and-hold"}
 
 
 class EvidenceStream:
     """Accumulate a sweep's evidence from chunks of sets (see the module docstring).
 
+    The measures are those of :func:`backtest.evidence.sweep.sweep_evidence`:
+    the primary one is each set's return in excess of its exposure-matched
+    benchmark (:mod:`backtest.evidence.benchmarks`); with ``views`` also CAPM
+    alpha and raw returns against buy-and-hold.  Each view's SPA and StepM
+    share one bootstrap pass; the views' index plans are drawn in that order
+    from one Generator.
+
     Parameters
     ----------
     index : pandas.Index
         The ``T`` days of every chunk's rows.
-    reps, seed, size, n_partitions, split, train, test, metric
+    reps, seed, size, n_partitions, split, train, test, metric, views
         As :func:`backtest.evidence.sweep.sweep_evidence`.
+    cash : array_like of float, shape (T,), or None, default None
+        Daily cash return (0 if ``None``).
+    cash_label : str, default "none"
+        Name of the cash source, for the summary.
     block_size : int or None, default None
         Bootstrap block length (``None``: ``round(T ** (1/3))``).
     bootstrap : {"stationary", "circular", "moving block"}, default "stationary"
-    differentials : callable, default :func:`excess_differentials`
-        Builds a chunk's loss differentials from its returns and benchmarks.
     top_k : int, default 1024
         Simulated values kept per replicate for StepM (exact while fewer sets
         are rejected; otherwise :meth:`result` says so in the notes).
@@ -154,9 +183,9 @@ class EvidenceStream:
     def __init__(self, index: pd.Index, *, reps: int = 1000,
                  seed: int | np.random.Generator | None = 0, size: float = 0.05,
                  n_partitions: int = 16, split: str | float = 0.5, train: int = 756,
-                 test: int = 252, metric: Metric = "sharpe", block_size: int | None = None,
-                 bootstrap: BootstrapKind = "stationary",
-                 differentials: LossDifferentials = excess_differentials,
+                 test: int = 252, metric: Metric = "sharpe", views: bool = True,
+                 cash: npt.ArrayLike | pd.Series | None = None, cash_label: str = "none",
+                 block_size: int | None = None, bootstrap: BootstrapKind = "stationary",
                  top_k: int = 1024, parallel: bool = True) -> None:
         if not 0.0 < size < 1.0:
             raise ValueError(f"size must lie in (0, 1), got {size!r}")
@@ -169,8 +198,20 @@ class EvidenceStream:
         self.reps = int(reps)
         self.size = float(size)
         self.metric = str(metric)
-        self.plan = BootstrapPlan.draw(T, self.block, self.reps, make_rng(seed), bootstrap)
-        self.differentials = differentials
+        rng = make_rng(seed)
+        names = ("primary", "capm", "buy_and_hold") if views else ("primary",)
+        self.plans = {v: BootstrapPlan.draw(T, self.block, self.reps, rng, bootstrap)
+                      for v in names}
+        if cash is None:
+            self.cash = np.zeros(T)
+            self.cash_label = "none"
+        else:
+            if isinstance(cash, pd.Series):
+                cash = cash.reindex(self.index).fillna(0.0)
+            self.cash = np.asarray(cash, dtype=np.float64).reshape(-1)
+            if self.cash.shape != (T,) or not np.isfinite(self.cash).all():
+                raise ValueError(f"cash must be {T} finite daily returns")
+            self.cash_label = str(cash_label)
         self.top_k = int(top_k)
         self.parallel = bool(parallel)
         S = min(int(n_partitions), T // 2)
@@ -182,7 +223,6 @@ class EvidenceStream:
             k = round(T * split)
         else:
             k = int(self.index.searchsorted(pd.Timestamp(split)))
-        self.split_arg = split
         self.k = k if (k >= 2 and T - k >= 2) else None
         if self.k is None:
             self.notes.append(f"no in-sample/out-of-sample split: split {split!r} leaves fewer "
@@ -193,60 +233,93 @@ class EvidenceStream:
                              f"test={test!r}")
         self.starts = list(range(self.train, T, self.test)) if self.train < T else []
         self._parts: list[StreamChunk] = []
-        self._top: ChunkSummary | None = None
+        self._top: dict[str, ChunkSummary] = {}
 
     # -- per chunk -------------------------------------------------------------------
 
-    def summarise(self, start: int, returns: FloatArray, benchmark: FloatArray,
-                  labels: Sequence[str]) -> StreamChunk:
+    def _exposure(self, x: FloatArray, market: FloatArray) -> FloatArray:
+        from backtest.evidence.benchmarks import exposure_from_returns
+
+        e = exposure_from_returns(pd.DataFrame(x.T), pd.DataFrame(market.T))
+        return np.asarray(e.to_numpy().T.mean(axis=1), dtype=np.float64)
+
+    def summarise(self, start: int, returns: FloatArray, market: FloatArray,
+                  labels: Sequence[str], exposure: npt.ArrayLike | None = None,
+                  ) -> StreamChunk:
         """Reduce one chunk (a pure function of its inputs; safe on another process).
 
         Parameters
         ----------
         start : int
             Number of the chunk's first set.
-        returns, benchmark : numpy.ndarray, shape (c, T)
-            Daily returns of the chunk's sets and of each set's benchmark, no NaN.
+        returns, market : numpy.ndarray, shape (c, T) (market may be (1, T))
+            Daily returns of the chunk's sets and of each set's market
+            (buy-and-hold) returns, no NaN.
         labels : sequence of str
             The sets' labels.
+        exposure : array_like of float, shape (c,), or None
+            Average exposures; ``None``: read from the returns
+            (:func:`~backtest.evidence.benchmarks.exposure_from_returns`).
         """
         x = np.ascontiguousarray(returns, dtype=np.float64)
-        b = np.ascontiguousarray(np.broadcast_to(benchmark, x.shape), dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.n_obs:
             raise ValueError(f"a chunk must be (sets, {self.n_obs}), got shape {x.shape}")
+        m = np.ascontiguousarray(np.broadcast_to(market, x.shape), dtype=np.float64)
         if len(labels) != x.shape[0]:
             raise ValueError(f"{len(labels)} labels for {x.shape[0]} sets")
         if not np.isfinite(x).all():
             i = int(np.argmax(~np.isfinite(x).all(axis=1)))
             raise ValueError(f"returns of {labels[i]} have NaN/inf; fill flat days with 0")
-        if not np.isfinite(b).all():
+        if not np.isfinite(m).all():
             raise ValueError("benchmark returns have NaN/inf")
-        diffs = np.ascontiguousarray(self.differentials(x, b), dtype=np.float64)
-        snoop = summarise_chunk(diffs, self.plan, start, top_k=self.top_k,
-                                parallel=self.parallel)
-        sd = x.std(axis=1, ddof=1)
-        has_sd = sd > 0
-        sr = np.where(has_sd, x.mean(axis=1) / np.where(has_sd, sd, 1.0), 0.0)
-        best_row = x[int(np.argmax(np.where(has_sd, sr, -np.inf)))].copy() if has_sd.any() \
-            else None
-        pbo = block_sums(x, self.S) if self.S >= 2 else None
+        if exposure is None:
+            e = self._exposure(x, m)
+        else:
+            e = np.asarray(exposure, dtype=np.float64).reshape(-1)
+            if e.shape != (x.shape[0],) or not np.isfinite(e).all():
+                raise ValueError(f"exposure needs one finite value per parameter set "
+                                 f"({x.shape[0]}), got {e.size}")
+        c = self.cash[None, :]
+        excess = x - (e[:, None] * m + (1.0 - e[:, None]) * c)
+        matched = x - excess  # each set's own benchmark
+        snoop = {"primary": self._snoop("primary", excess, start)}
+        dsr = {"primary": _dsr_part(excess)}
+        if "capm" in self.plans:
+            y = x - c
+            xm = m - c
+            xd = xm - xm.mean(axis=1, keepdims=True)
+            var = (xd * xd).sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                beta = ((y - y.mean(axis=1, keepdims=True)) * xd).sum(axis=1) / var
+            beta = np.where(var > 0, beta, 0.0)
+            alpha = y - beta[:, None] * xm
+            snoop["capm"] = self._snoop("capm", alpha, start)
+            dsr["capm"] = _dsr_part(alpha)
+            snoop["buy_and_hold"] = self._snoop("buy_and_hold", x - m, start)
+            dsr["buy_and_hold"] = _dsr_part(x)
+        pbo = block_sums(excess, self.S) if self.S >= 2 else None
         is_sc = oos_sc = None
         pick = None
-        pre = _Prefix(x, self.metric)
+        pre = _Prefix(excess, self.metric)
         if self.k is not None:
             is_sc = pre.scores(0, self.k)
             oos_sc = pre.scores(self.k, self.n_obs)
             j = int(np.argmax(is_sc))
-            pick = (x[j].copy(), b[j].copy())
+            pick = (x[j].copy(), matched[j].copy())
         windows = []
         for w, t0 in enumerate(self.starts):
             s0 = w * self.test
             t1 = min(t0 + self.test, self.n_obs)
             sc = pre.scores(s0, t0)
             j = int(np.argmax(sc))
-            windows.append((float(sc[j]), start + j, x[j, t0:t1].copy(), b[j, t0:t1].copy()))
-        return StreamChunk(int(start), [str(s) for s in labels], snoop, sr, has_sd, best_row,
-                           pbo, is_sc, oos_sc, pick, windows)
+            windows.append((float(sc[j]), start + j, x[j, t0:t1].copy(),
+                            matched[j, t0:t1].copy(), excess[j, t0:t1].copy()))
+        return StreamChunk(int(start), [str(v) for v in labels], e, snoop, dsr, pbo, is_sc,
+                           oos_sc, pick, windows)
+
+    def _snoop(self, view: str, diffs: FloatArray, start: int) -> ChunkSummary:
+        return summarise_chunk(np.ascontiguousarray(diffs), self.plans[view], start,
+                               top_k=self.top_k, parallel=self.parallel)
 
     def absorb(self, part: StreamChunk) -> None:
         """Keep a chunk's summary (any order; :meth:`result` sorts by ``start``).
@@ -254,21 +327,24 @@ class EvidenceStream:
         The chunk's per-replicate top lists are merged into the running ones at
         once, so memory does not grow with the number of chunks.
         """
-        snoop = part.snoop
-        running = self._top
-        self._top = snoop if running is None else merge_summaries([running, snoop], self.top_k)
-        slim = ChunkSummary(snoop.start, snoop.means, snoop.variances,
-                            np.empty((0, 3)), np.empty((0, 0)), np.empty((0, 0), dtype=np.int64))
+        slim: dict[str, ChunkSummary] = {}
+        for view, snoop in part.snoop.items():
+            running = self._top.get(view)
+            self._top[view] = (snoop if running is None
+                               else merge_summaries([running, snoop], self.top_k))
+            slim[view] = ChunkSummary(snoop.start, snoop.means, snoop.variances,
+                                      np.empty((0, 3)), np.empty((0, 0)),
+                                      np.empty((0, 0), dtype=np.int64))
         self._parts.append(dataclasses.replace(part, snoop=slim))
 
-    def add(self, start: int, returns: FloatArray, benchmark: FloatArray,
-            labels: Sequence[str]) -> None:
+    def add(self, start: int, returns: FloatArray, market: FloatArray,
+            labels: Sequence[str], exposure: npt.ArrayLike | None = None) -> None:
         """:meth:`summarise` and :meth:`absorb` one chunk."""
-        self.absorb(self.summarise(start, returns, benchmark, labels))
+        self.absorb(self.summarise(start, returns, market, labels, exposure))
 
     # -- the whole sweep -------------------------------------------------------------
 
-    def result(self) -> Any:
+    def result(self) -> SweepEvidence:
         """The :class:`~backtest.evidence.sweep.SweepEvidence` of every chunk added."""
         from backtest.evidence.sweep import SweepEvidence
 
@@ -282,44 +358,61 @@ class EvidenceStream:
                                  f"got {p.start}")
             pos += len(p.labels)
         labels = [s for p in parts for s in p.labels]
-        n = len(labels)
         notes = list(self.notes)
-        assert self._top is not None
-        merged = ChunkSummary(0, np.concatenate([p.snoop.means for p in parts]),
-                              np.concatenate([p.snoop.variances for p in parts]),
-                              self._top.max_sim, self._top.top_values, self._top.top_sets)
-        out = snoop_outcome(merged, self.size)
-        if not out.exact:
-            notes.append(f"StepM rejected more than {self.top_k} sets: its list is incomplete "
-                         "(raise top_k)")
-        i = int(np.argmax(out.means))
-        cols = pd.Index(labels)
-        spa = SpaResult(pvalue=out.pvalues["consistent"], pvalues=pd.Series(out.pvalues),
-                        best=labels[i], best_excess=float(out.means[i]), n_models=n,
-                        n_obs=self.n_obs, block_size=self.block, reps=self.reps)
-        sm = StepMResult(superior=[labels[j] for j in out.superior], size=self.size,
-                         mean_excess=pd.Series(out.means, index=cols), n_models=n,
-                         n_obs=self.n_obs, block_size=self.block, reps=self.reps)
-        dsr = self._dsr(parts, labels)
-        pbo = self._pbo(parts, notes, n)
+        tests = {v: self._snoop_results(v, parts, labels, notes) for v in self.plans}
+        dsr = {v: self._dsr(v, parts, labels) for v in self.plans}
+        pbo = self._pbo(parts, notes, len(labels))
         split = self._split(parts, labels)
         wf = self._walk_forward(parts, labels)
         if wf is None:
             notes.append(f"no walk-forward: {self.n_obs} days do not exceed one training "
                          f"window of {self.train}")
-        return SweepEvidence(spa, sm, dsr, pbo, split, wf, tuple(notes), self.metric)
+        extra: dict[str, Any] = {}
+        if "capm" in tests:
+            extra = {"spa_capm": tests["capm"][0], "stepm_capm": tests["capm"][1],
+                     "dsr_capm": dsr["capm"], "spa_buy_and_hold": tests["buy_and_hold"][0],
+                     "stepm_buy_and_hold": tests["buy_and_hold"][1],
+                     "dsr_vs_zero": dsr["buy_and_hold"]}
+        expo = pd.Series(np.concatenate([p.exposure for p in parts]), index=labels,
+                         name="exposure")
+        spa, sm = tests["primary"]
+        return SweepEvidence(spa, sm, dsr["primary"], pbo, split, wf, tuple(notes),
+                             self.metric, exposure=expo, cash=self.cash_label, **extra)
 
-    def _dsr(self, parts: list[StreamChunk], labels: list[str]) -> DsrResult:
+    def _snoop_results(self, view: str, parts: list[StreamChunk], labels: list[str],
+                       notes: list[str]) -> tuple[SpaResult, StepMResult]:
+        top = self._top[view]
+        merged = ChunkSummary(0, np.concatenate([p.snoop[view].means for p in parts]),
+                              np.concatenate([p.snoop[view].variances for p in parts]),
+                              top.max_sim, top.top_values, top.top_sets)
+        out = snoop_outcome(merged, self.size)
+        if not out.exact:
+            notes.append(f"StepM rejected more than {self.top_k} sets: its list is incomplete "
+                         "(raise top_k)")
+        n = len(labels)
+        i = int(np.argmax(out.means))
+        label = _VIEW_LABELS[view]
+        spa = SpaResult(pvalue=out.pvalues["consistent"], pvalues=pd.Series(out.pvalues),
+                        best=labels[i], best_excess=float(out.means[i]), n_models=n,
+                        n_obs=self.n_obs, block_size=self.block, reps=self.reps,
+                        benchmark=label)
+        sm = StepMResult(superior=[labels[j] for j in out.superior], size=self.size,
+                         mean_excess=pd.Series(out.means, index=pd.Index(labels)), n_models=n,
+                         n_obs=self.n_obs, block_size=self.block, reps=self.reps,
+                         benchmark=label)
+        return spa, sm
+
+    def _dsr(self, view: str, parts: list[StreamChunk], labels: list[str]) -> DsrResult:
         from scipy import stats
 
-        sr = np.concatenate([p.sharpe for p in parts])
-        has = np.concatenate([p.has_sd for p in parts])
+        sr = np.concatenate([p.dsr[view].sharpe for p in parts])
+        has = np.concatenate([p.dsr[view].has_sd for p in parts])
         n = len(sr)
         if not has.any():
             raise ValueError("every returns column is constant (no trial ever traded); "
                              "the Sharpe ratios are undefined")
         i = int(np.argmax(np.where(has, sr, -np.inf)))
-        row = next(p.best_row for p in parts
+        row = next(p.dsr[view].best_row for p in parts
                    if p.start <= i < p.start + len(p.labels))
         assert row is not None
         var_sr = float(sr.var(ddof=1)) if n >= 2 else 0.0
@@ -335,7 +428,6 @@ class EvidenceStream:
             notes.append("PBO needs at least two parameter sets and four days")
             return None
         sums = [p.pbo_sums for p in parts]
-        assert all(s is not None for s in sums)
         s = np.concatenate([t[0] for t in sums if t is not None], axis=1)
         q = np.concatenate([t[1] for t in sums if t is not None], axis=1)
         rows = self.n_obs // self.S
@@ -379,12 +471,12 @@ class EvidenceStream:
             for p in parts[1:]:
                 if p.windows[w][0] > best[0]:  # ties keep the first set
                     best = p.windows[w]
-            score, j, oos, b = best
+            score, j, oos, b, ex = best
             s0 = w * self.test
             t1 = min(t0 + self.test, self.n_obs)
             pieces.append(oos)
             bpieces.append(b)
-            oos_metric = (float(_window_scores(oos[None, :], 0, len(oos), self.metric)[0])
+            oos_metric = (float(_window_scores(ex[None, :], 0, len(ex), self.metric)[0])
                           if t1 - t0 > 1 else float("nan"))
             rows.append({
                 "train_start": idx[s0], "train_end": idx[t0 - 1], "test_start": idx[t0],
@@ -426,8 +518,8 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
         (:mod:`backtest.evidence.cluster`); the result is the same.
     **evidence
         :class:`EvidenceStream` arguments (``reps``, ``seed``, ``size``,
-        ``metric``, ``split``, ``train``, ``test``, ``n_partitions``,
-        ``differentials`` ...).
+        ``metric``, ``split``, ``train``, ``test``, ``n_partitions``, ``cash``
+        (a Series is aligned to the run span), ``cash_label``, ``views`` ...).
 
     Returns
     -------

@@ -35,7 +35,7 @@ def test_chunked_stream_equals_the_in_memory_evidence_bit_for_bit(metric: str) -
     x, bm = r.to_numpy().T, b.to_numpy().T
     parts = [(lo, min(lo + 6, r.shape[1])) for lo in range(0, r.shape[1], 6)]
     for lo, hi in reversed(parts):  # any order
-        stream.add(lo, x[lo:hi], bm[lo:hi], list(r.columns[lo:hi]))
+        stream.add(lo, x[lo:hi], bm[lo:hi], list(r.columns[lo:hi]), np.ones(hi - lo))
     chunked = stream.result()
     pd.testing.assert_frame_equal(whole.to_frame(), chunked.to_frame())
     assert whole.pbo is not None and chunked.pbo is not None
@@ -48,24 +48,25 @@ def test_chunked_stream_equals_the_in_memory_evidence_bit_for_bit(metric: str) -
 
 def test_stream_equals_the_matrix_functions() -> None:
     r, b = _sweep(1)
+    # with exposure 1 and no cash, the primary excess is r - b
     ev = sweep_evidence(r, b, reps=100, n_partitions=8, train=400, test=150)
-    ref_pbo = pbo_cscv(r, 8)
+    ref_pbo = pbo_cscv(r - b.to_numpy(), 8)
     assert ev.pbo is not None
     np.testing.assert_allclose(ev.pbo.logits, ref_pbo.logits, rtol=1e-12)
     assert ev.pbo.pbo == ref_pbo.pbo
     np.testing.assert_allclose(ev.pbo.is_best, ref_pbo.is_best, rtol=1e-10)
-    sp = split_is_oos(r, b, 0.5)
+    sp = split_is_oos(r, b, 0.5, select_on="excess")
     assert ev.split is not None and ev.split.chosen == sp.chosen
     assert ev.split.oos_metric == pytest.approx(sp.oos_metric, rel=1e-9)
     assert ev.split.oos_percentile == sp.oos_percentile
     assert ev.split.benchmark_oos_return == pytest.approx(sp.benchmark_oos_return, rel=1e-12)
-    wf = walk_forward(r, b, train=400, test=150)
+    wf = walk_forward(r, b, train=400, test=150, select_on="excess")
     assert ev.walk_forward is not None
     assert ev.walk_forward.windows.chosen.tolist() == wf.windows.chosen.tolist()
     np.testing.assert_allclose(ev.walk_forward.oos_returns, wf.oos_returns, rtol=0, atol=0)
     np.testing.assert_allclose(ev.walk_forward.windows.is_metric, wf.windows.is_metric,
                                rtol=1e-9)
-    dsr = deflated_sharpe(r)
+    dsr = deflated_sharpe(r - b.to_numpy())
     assert ev.dsr.best == dsr.best
     assert ev.dsr.dsr == pytest.approx(dsr.dsr, rel=1e-9)
     assert ev.dsr.var_sharpe == pytest.approx(dsr.var_sharpe, rel=1e-12)

@@ -90,10 +90,16 @@ def run(args: argparse.Namespace) -> int:
             parse_cluster(args.cluster)
         except ValueError as exc:
             raise CliError(f"--cluster: {exc}") from None
+    from backtest.evidence.benchmarks import cash_from_dtb3
+
+    # cash at the T-bill rate where the data have it, else 0
+    has_cash = "dtb3" in table.frame.columns and table.frame["dtb3"].notna().any()
+    cash = cash_from_dtb3(table.frame["dtb3"]) if has_cash else None
     result, evidence = stream_sweep(sweep, table.frame, progress=not args.quiet,
                                     reps=args.n_boot, seed=args.seed,
                                     metric=_selection_metric(args.metric),
-                                    cluster=args.cluster)
+                                    cluster=args.cluster, cash=cash,
+                                    cash_label="dtb3" if has_cash else "none")
 
     from backtest.report.sweep_report import sweep_report
 
