@@ -36,7 +36,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-import statsmodels.api as sm
 
 __all__ = [
     "BootstrapInterval",
@@ -142,8 +141,11 @@ def hac_dummy_test(y: npt.ArrayLike, signal: npt.ArrayLike, lags: int) -> HacTes
     n1 = int(d.sum())
     if n1 < 2 or yy.size - n1 < 2:
         return _NAN_TEST
-    X = sm.add_constant(d.astype(float), has_constant="add")
-    res = sm.OLS(yy, X).fit(cov_type="HAC", cov_kwds={"maxlags": int(lags)})
+    # the regression module only (not statsmodels.api, which loads every model)
+    from statsmodels.regression.linear_model import OLS
+
+    X = np.column_stack([np.ones(yy.size), d.astype(float)])
+    res = OLS(yy, X).fit(cov_type="HAC", cov_kwds={"maxlags": int(lags)})
     return HacTest(
         beta=float(res.params[1]),
         se=float(res.bse[1]),

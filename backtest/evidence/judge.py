@@ -95,7 +95,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
+from scipy.special import ndtr, ndtri  # the normal cdf and its inverse (lighter than scipy.stats)
 
 from backtest.evidence.multiple import adjust_pvalues
 
@@ -197,7 +197,7 @@ def minimum_detectable_effect(se: float | npt.ArrayLike, level: float | npt.Arra
 
     ``(Phi^-1(1 - level) + Phi^-1(power)) * se``.
     """
-    z = stats.norm.isf(np.asarray(level, dtype=float)) + stats.norm.ppf(power)
+    z = -ndtri(np.asarray(level, dtype=float)) + ndtri(power)
     out = z * np.asarray(se, dtype=float)
     return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=float)
 
@@ -211,8 +211,8 @@ def power_at(effect: float | npt.ArrayLike, se: float | npt.ArrayLike,
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (np.asarray(effect, dtype=float) / np.asarray(se, dtype=float)
-             - stats.norm.isf(np.asarray(level, dtype=float)))
-    out = stats.norm.cdf(z)
+             + ndtri(np.asarray(level, dtype=float)))
+    out = ndtr(z)
     return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=float)
 
 
@@ -227,8 +227,8 @@ def tost_pvalue(effect: float | npt.ArrayLike, se: float | npt.ArrayLike,
     s = np.asarray(se, dtype=float)
     d = np.asarray(delta, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lower = stats.norm.sf((b + d) / s)
-        upper = stats.norm.cdf((b - d) / s)
+        lower = ndtr(-(b + d) / s)
+        upper = ndtr((b - d) / s)
     out = np.maximum(lower, upper)
     return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=float)
 
