@@ -234,6 +234,9 @@ class EvidenceStream:
         self.starts = list(range(self.train, T, self.test)) if self.train < T else []
         self._parts: list[StreamChunk] = []
         self._top: dict[str, ChunkSummary] = {}
+        self._dsr_rows: dict[str, tuple[tuple[float, int], FloatArray]] = {}
+        self._pick: tuple[tuple[float, int], tuple[FloatArray, FloatArray]] | None = None
+        self._windows: list[tuple[float, int, FloatArray, FloatArray, FloatArray] | None] = []
 
     # -- per chunk -------------------------------------------------------------------
 
@@ -327,6 +330,7 @@ class EvidenceStream:
         The chunk's per-replicate top lists are merged into the running ones at
         once, so memory does not grow with the number of chunks.
         """
+        self._fold_rows(part)
         slim: dict[str, ChunkSummary] = {}
         for view, snoop in part.snoop.items():
             running = self._top.get(view)
@@ -335,7 +339,37 @@ class EvidenceStream:
             slim[view] = ChunkSummary(snoop.start, snoop.means, snoop.variances,
                                       np.empty((0, 3)), np.empty((0, 0)),
                                       np.empty((0, 0), dtype=np.int64))
-        self._parts.append(dataclasses.replace(part, snoop=slim))
+        self._parts.append(dataclasses.replace(
+            part, snoop=slim, split_pick=None, windows=[],
+            dsr={v: _DsrPart(d.sharpe, d.has_sd, None) for v, d in part.dsr.items()}))
+
+    @staticmethod
+    def _better(score: float, index: int, best: tuple[float, int] | None) -> bool:
+        """Higher score wins; a tie goes to the lower set number (the first set)."""
+        return best is None or score > best[0] or (score == best[0] and index < best[1])
+
+    def _fold_rows(self, part: StreamChunk) -> None:
+        """Keep only the rows that can still be the sweep's best (memory O(T), not
+        O(chunks x T))."""
+        for view, d in part.dsr.items():
+            if d.best_row is None:
+                continue
+            j = int(np.argmax(np.where(d.has_sd, d.sharpe, -np.inf)))
+            key = (float(d.sharpe[j]), part.start + j)
+            held = self._dsr_rows.get(view)
+            if self._better(*key, None if held is None else held[0]):
+                self._dsr_rows[view] = (key, d.best_row)
+        if part.is_scores is not None and part.split_pick is not None:
+            j = int(np.argmax(part.is_scores))
+            key = (float(part.is_scores[j]), part.start + j)
+            if self._better(*key, None if self._pick is None else self._pick[0]):
+                self._pick = (key, part.split_pick)
+        if not self._windows:
+            self._windows = [None] * len(part.windows)
+        for w, win in enumerate(part.windows):
+            held_w = self._windows[w]
+            if self._better(win[0], win[1], None if held_w is None else (held_w[0], held_w[1])):
+                self._windows[w] = win
 
     def add(self, start: int, returns: FloatArray, market: FloatArray,
             labels: Sequence[str], exposure: npt.ArrayLike | None = None) -> None:
@@ -412,9 +446,8 @@ class EvidenceStream:
             raise ValueError("every returns column is constant (no trial ever traded); "
                              "the Sharpe ratios are undefined")
         i = int(np.argmax(np.where(has, sr, -np.inf)))
-        row = next(p.dsr[view].best_row for p in parts
-                   if p.start <= i < p.start + len(p.labels))
-        assert row is not None
+        (_, held), row = self._dsr_rows[view]
+        assert held == i
         var_sr = float(sr.var(ddof=1)) if n >= 2 else 0.0
         sk = float(stats.skew(row))
         ku = float(stats.kurtosis(row, fisher=False))
@@ -441,9 +474,8 @@ class EvidenceStream:
         is_sc = np.concatenate([p.is_scores for p in parts if p.is_scores is not None])
         oos_sc = np.concatenate([p.oos_scores for p in parts if p.oos_scores is not None])
         i = int(np.argmax(is_sc))
-        owner = next(p for p in parts if p.start <= i < p.start + len(p.labels))
-        assert owner.split_pick is not None
-        x, b = owner.split_pick
+        assert self._pick is not None and self._pick[0][1] == i
+        x, b = self._pick[1]
         both = np.stack([x, b])
         bis = _window_scores(both, 0, k, self.metric)
         boos = _window_scores(both, k, self.n_obs, self.metric)
@@ -467,10 +499,8 @@ class EvidenceStream:
         pieces: list[FloatArray] = []
         bpieces: list[FloatArray] = []
         for w, t0 in enumerate(self.starts):
-            best = parts[0].windows[w]
-            for p in parts[1:]:
-                if p.windows[w][0] > best[0]:  # ties keep the first set
-                    best = p.windows[w]
+            best = self._windows[w]  # the best set (ties: the first) over all chunks
+            assert best is not None
             score, j, oos, b, ex = best
             s0 = w * self.test
             t1 = min(t0 + self.test, self.n_obs)
