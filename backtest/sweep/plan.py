@@ -96,7 +96,7 @@ def _duration(s: float) -> str:
 def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_days: int, *,
                n_rows: int | None = None, reps: int = 1000, block_size: int | None = None,
                n_partitions: int = 16, memory_budget: int = DEFAULT_MEMORY_BUDGET,
-               cores: int = 2) -> SweepPlan:
+               cores: int = 2, views: int = 3) -> SweepPlan:
     """Count a sweep's work and estimate its time and memory, from the grid alone.
 
     Parameters
@@ -116,6 +116,8 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
     memory_budget : int, default DEFAULT_MEMORY_BUDGET
         Bytes a chunk may use.
     cores : int, default 2
+    views : int, default 3
+        Loss measures bootstrapped (exposure-matched, CAPM alpha, buy-and-hold).
 
     Returns
     -------
@@ -133,11 +135,11 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
     segments = T / block
     splits = math.comb(n_partitions, n_partitions // 2)
     cpu = (k * T * (KERNEL_SECONDS_PER_CELL + EVIDENCE_SECONDS_PER_CELL)
-           + k * reps * segments * BOOTSTRAP_SECONDS_PER_SEGMENT
+           + views * k * reps * segments * BOOTSTRAP_SECONDS_PER_SEGMENT
            + k * splits * PBO_SECONDS_PER_SPLIT)
     chunk_bytes = width * (rows * BYTES_PER_SIGNAL_CELL
                            + T * n_var * (BYTES_PER_RETURN_CELL + BYTES_PER_EVIDENCE_CELL))
-    boot_bytes = 2 * reps * min(k, 1024) * 16 + reps * width * n_var * 8 * 2
+    boot_bytes = views * 2 * reps * min(k, 1024) * 16 + reps * width * n_var * 8 * 2
     peak = BASE_BYTES + chunk_bytes + boot_bytes + k * BYTES_PER_COMBINATION
     return SweepPlan(n_sets=n_sets, n_variants=n_var, n_combinations=k, n_days=T,
                      reps=int(reps), chunk_sets=width, n_chunks=n_chunks,
