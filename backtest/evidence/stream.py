@@ -44,7 +44,6 @@ from backtest.evidence.snoop_stats import (
     BootstrapKind,
     BootstrapPlan,
     ChunkSummary,
-    merge_summaries,
     snoop_outcome,
     summarise_chunk,
 )
@@ -59,6 +58,17 @@ if TYPE_CHECKING:
 __all__ = ["EvidenceStream", "StreamChunk", "stream_sweep"]
 
 FloatArray = npt.NDArray[np.float64]
+
+def _top_merge(values: list[FloatArray], sets: list[npt.NDArray[np.int64]], k: int,
+               ) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """Each replicate's ``k`` largest simulated values over several top lists."""
+    tv = np.concatenate(values, axis=1)
+    ts = np.concatenate(sets, axis=1)
+    if tv.shape[1] <= k:
+        return tv, ts
+    part = np.argpartition(tv, tv.shape[1] - k, axis=1)[:, tv.shape[1] - k:]
+    return np.take_along_axis(tv, part, axis=1), np.take_along_axis(ts, part, axis=1)
+
 
 def _window_scores(x: FloatArray, lo: int, hi: int, metric: str) -> FloatArray:
     """Each row's metric over columns ``lo:hi`` (as
@@ -234,6 +244,7 @@ class EvidenceStream:
         self.starts = list(range(self.train, T, self.test)) if self.train < T else []
         self._parts: list[StreamChunk] = []
         self._top: dict[str, ChunkSummary] = {}
+        self._pending: dict[str, list[ChunkSummary]] = {}
         self._dsr_rows: dict[str, tuple[tuple[float, int], FloatArray]] = {}
         self._pick: tuple[tuple[float, int], tuple[FloatArray, FloatArray]] | None = None
         self._windows: list[tuple[float, int, FloatArray, FloatArray, FloatArray] | None] = []
@@ -333,15 +344,31 @@ class EvidenceStream:
         self._fold_rows(part)
         slim: dict[str, ChunkSummary] = {}
         for view, snoop in part.snoop.items():
-            running = self._top.get(view)
-            self._top[view] = (snoop if running is None
-                               else merge_summaries([running, snoop], self.top_k))
+            pending = self._pending.setdefault(view, [])
+            pending.append(snoop)
+            if sum(p.top_values.shape[1] for p in pending) > 4 * self.top_k:
+                self._fold_top(view)
             slim[view] = ChunkSummary(snoop.start, snoop.means, snoop.variances,
                                       np.empty((0, 3)), np.empty((0, 0)),
                                       np.empty((0, 0), dtype=np.int64))
         self._parts.append(dataclasses.replace(
             part, snoop=slim, split_pick=None, windows=[],
             dsr={v: _DsrPart(d.sharpe, d.has_sd, None) for v, d in part.dsr.items()}))
+
+    def _fold_top(self, view: str) -> None:
+        """Merge a view's pending per-replicate maxima and top lists into the running ones
+        (in batches: one partition per several chunks)."""
+        pending = self._pending.pop(view, [])
+        if not pending:
+            return
+        running = self._top.get(view)
+        items = pending if running is None else [running, *pending]
+        tv, ts = _top_merge([p.top_values for p in items], [p.top_sets for p in items],
+                            self.top_k)
+        max_sim = items[0].max_sim.copy()
+        for p in items[1:]:
+            np.maximum(max_sim, p.max_sim, out=max_sim)
+        self._top[view] = ChunkSummary(0, np.empty(0), np.empty(0), max_sim, tv, ts)
 
     @staticmethod
     def _better(score: float, index: int, best: tuple[float, int] | None) -> bool:
@@ -415,6 +442,7 @@ class EvidenceStream:
 
     def _snoop_results(self, view: str, parts: list[StreamChunk], labels: list[str],
                        notes: list[str]) -> tuple[SpaResult, StepMResult]:
+        self._fold_top(view)
         top = self._top[view]
         merged = ChunkSummary(0, np.concatenate([p.snoop[view].means for p in parts]),
                               np.concatenate([p.snoop[view].variances for p in parts]),
