@@ -227,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=int, default=1000, metavar="N",
                    help="bootstrap replications of SPA/StepM (default: 1000)")
     p.add_argument("--seed", type=_seed, default=0, help="bootstrap seed (default: 0)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the planned work (sets x days x replicates) with its time and "
+                        "memory estimate, and stop")
+    p.add_argument("--cluster", metavar="local:N|tcp://HOST:PORT",
+                   help="run the chunks on a Dask cluster: N local worker processes, or a "
+                        "running scheduler (workers receive the data from this process)")
     _execution_options(p)
 
     p = sub.add_parser("study", parents=[data_out, files], formatter_class=_Formatter,

@@ -10,16 +10,16 @@ Every document of a command that trades or studies has ``basis``: the one
 line stating the return basis, cash rate, costs, fill rule and the share of
 fills that fell back to the close (:func:`backtest.execution.basis.describe_basis`).
 
-``vixbt.report/1`` (``vixbt report``)
+``vixbt.report/2`` (``vixbt report``)
     ``report`` (folder or null), ``data`` (see below), ``execution``,
     ``verdicts`` (the verdict table document, schema of
     :mod:`backtest.evidence.verdict`), ``strategies`` (list of strategy
     objects), ``skipped`` (list of ``{strategy, reason}``).
-``vixbt.run/1`` (``vixbt run``)
+``vixbt.run/2`` (``vixbt run``)
     ``report``, ``data``, ``execution`` (the Execution settings),
     ``fallback_share`` (share of the run's fills taken at the close for want of
     a real open), ``strategy`` (one strategy object).
-``vixbt.sweep/1`` (``vixbt sweep``)
+``vixbt.sweep/2`` (``vixbt sweep``)
     ``report``, ``data``, ``strategy``, ``grid`` (name -> values), ``execution``,
     ``metric``, ``n_combinations``, ``period`` (first and last day), ``best``
     (``{params, stats}`` of the best row), ``spa`` (``{pvalue_consistent,
@@ -36,19 +36,28 @@ fills that fell back to the close (:func:`backtest.execution.basis.describe_basi
     benchmark_total_return, windows: [{train_start, train_end, test_start,
     test_end, chosen, is_metric, oos_metric, oos_return, benchmark_return}]}``
     or null), ``notes``, ``rows`` (one object per combination: parameters then
-    statistics).  SPA and StepM compare each set with buy-and-hold under its
-    own costs; a set label is its parameter values joined by ``", "``.
-``vixbt.study/1`` (``vixbt study STRATEGY``)
+    statistics), ``benchmark`` (``{primary, cash, mean_exposure, description}``),
+    ``capm_alpha`` (``{spa, stepm, dsr}``) and ``buy_and_hold`` (secondary:
+    ``{spa, stepm, dsr_vs_zero}``).  ``spa``, ``stepm``, ``dsr``, ``split``,
+    ``walk_forward`` and ``pbo`` are on returns in excess of each set's
+    exposure-matched benchmark (its own average exposure to buy-and-hold under
+    its own costs, the rest in cash at the T-bill rate when the data have a
+    ``dtb3`` column); the ``benchmark_*`` figures of ``split`` and
+    ``walk_forward`` are that benchmark's.  A set label is its parameter values
+    joined by ``", "``.
+``vixbt.study/2`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``fallback_share`` (side ->
-    share of its signal days whose entry fill fell back to the close), ``rows``
-    (one object per side and horizon with the event-study columns), ``eras``
-    (or null).
-``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
+    share of its signal days whose entry fill fell back to the close), ``rows`` (one object per side
+    and horizon: the strategy's rows of the verdict table it is judged in, columns
+    of :data:`backtest.evidence.verdict.VERDICT_COLUMNS` without ``strategy``),
+    ``eras`` (or null; raw figures, no verdict words).
+``vixbt.verdict_table/2`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
-    (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
-    ``report``.
+    (``settings``, ``headline``, ``data``, ``strategies``, ``skipped``,
+    ``rows``), plus ``report``.
 ``vixbt.list/1`` (``vixbt list``)
-    ``strategies``: list of ``{name, title, idea, sides, required_columns,
+    ``strategies``: list of ``{name, title, idea, sides, primary_horizon (side ->
+    trading days), required_columns,
     params: [{name, default, allowed, doc}]}``.
 ``vixbt.check/1`` (``vixbt check``)
     ``passed`` (every check of every strategy), ``strategies``: list of
@@ -80,6 +89,14 @@ __all__ = ["SCHEMA_KEYS", "schema_id"]
 
 VERSION = 1
 
+#: Kinds whose layout changed since version 1: the event-study rows of ``study``,
+#: ``run`` and ``report`` (and the verdict table) carry ``signal_days`` / ``episodes``,
+#: the signal-minus-other-days effect and the verdict words of
+#: :mod:`backtest.evidence.judge`.
+#: ``sweep``: SPA, StepM, DSR, split and walk-forward on returns in excess of the
+#: exposure-matched benchmark (:mod:`backtest.evidence.sweep`).
+VERSIONS: dict[str, int] = {"verdict_table": 2, "study": 2, "run": 2, "report": 2, "sweep": 2}
+
 #: Top-level keys of each command's JSON document (the contract tests hold them to).
 SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "report": frozenset({"schema", "report", "data", "execution", "basis", "verdicts",
@@ -89,10 +106,11 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "sweep": frozenset({"schema", "report", "data", "basis", "strategy", "grid", "execution",
                         "metric",
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
-                        "split", "walk_forward", "notes", "rows"}),
+                        "split", "walk_forward", "notes", "rows", "benchmark", "capm_alpha",
+                        "buy_and_hold"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "basis",
                         "fallback_share", "rows", "eras"}),
-    "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
+    "verdict_table": frozenset({"schema", "report", "settings", "headline", "data", "strategies",
                                 "skipped", "rows", "basis"}),
     "list": frozenset({"schema", "strategies"}),
     "check": frozenset({"schema", "passed", "strategies", "skipped", "data"}),
@@ -106,4 +124,4 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
 
 def schema_id(kind: str) -> str:
     """Schema identifier of a command's JSON document, e.g. ``"vixbt.run/1"``."""
-    return f"vixbt.{kind}/{VERSION}"
+    return f"vixbt.{kind}/{VERSIONS.get(kind, VERSION)}"

@@ -18,7 +18,6 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 __all__ = ["Adjustment", "add_adjusted", "adjust_pvalues"]
 
@@ -51,6 +50,8 @@ def adjust_pvalues(pvalues: npt.ArrayLike, method: Adjustment = "holm") -> npt.N
     if ((flat[ok] < 0) | (flat[ok] > 1)).any():
         raise ValueError("p-values must lie in [0, 1]")
     if ok.any():
+        from statsmodels.stats.multitest import multipletests
+
         adj = multipletests(flat[ok], method=_METHODS[method])[1]
         res = out.ravel()
         res[ok] = adj

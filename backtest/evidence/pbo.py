@@ -11,8 +11,12 @@ out-of-sample):
    turned into the logit ``lambda = log(w / (1 - w))``.
 
 PBO is the share of splits with ``lambda <= 0``: how often the in-sample winner
-ranks no better than the median out of sample.  Per-block sums make every
-split a matrix product, so the whole computation is vectorised.
+ranks no better than the median out of sample.  Only per-block sums of the
+returns and of their squares enter the built-in metrics, so the ``(T, n)``
+matrix is reduced once (:func:`block_sums`, chunk by chunk if need be) and
+every split is scored from the ``(S, n)`` sums by a compiled loop over splits
+and sets (:func:`pbo_from_block_sums`) that holds one row of ``n`` scores per
+thread, whatever ``n``.
 """
 
 from __future__ import annotations
@@ -25,13 +29,13 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from numba import njit, prange
 
 from backtest.evidence.metrics import Metric
 
-__all__ = ["PboResult", "pbo_cscv"]
+__all__ = ["PboResult", "block_sums", "pbo_cscv", "pbo_from_block_sums"]
 
 FloatArray = npt.NDArray[np.float64]
-_CHUNK = 2048
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,20 +85,143 @@ class PboResult:
                 f"is below 0 in {self.prob_oos_loss:.0%} of splits.")
 
 
-def _block_moments(x: FloatArray, S: int) -> tuple[FloatArray, FloatArray, float]:
-    T = x.shape[0] // S
-    blocks = x.reshape(S, T, -1)
-    return blocks.sum(axis=1), (blocks**2).sum(axis=1), float(T)
+def block_sums(rows: FloatArray, n_partitions: int) -> tuple[FloatArray, FloatArray]:
+    """Per-block sums of returns and of squared returns of each set.
+
+    Parameters
+    ----------
+    rows : numpy.ndarray, shape (c, T)
+        One row of daily returns per set.
+    n_partitions : int
+        ``S``; the ``T mod S`` oldest days are dropped, as :func:`pbo_cscv` does.
+
+    Returns
+    -------
+    tuple of numpy.ndarray, each of shape (S, c)
+    """
+    x = np.asarray(rows, dtype=np.float64)
+    S = int(n_partitions)
+    c, t = x.shape
+    blocks = x[:, t % S:].reshape(c, S, t // S)
+    return (np.ascontiguousarray(blocks.sum(axis=2).T),
+            np.ascontiguousarray((blocks * blocks).sum(axis=2).T))
 
 
-def _score(s: FloatArray, q: FloatArray, c: float, metric: str) -> FloatArray:
+@njit(cache=True)
+def _split_score(s: float, q: float, c: float, sharpe: bool) -> float:
     mean = s / c
-    if metric == "mean":
+    if not sharpe:
         return mean
-    var = np.maximum(q - s * s / c, 0.0) / (c - 1.0)
-    sd = np.sqrt(var)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(sd > 0, mean / np.where(sd > 0, sd, 1.0), 0.0)
+    var = q - s * s / c
+    if var < 0.0:
+        var = 0.0
+    sd = np.sqrt(var / (c - 1.0))
+    return mean / sd if sd > 0.0 else 0.0
+
+
+@njit(cache=True)
+def _one_split(s: FloatArray, q: FloatArray, mask: npt.NDArray[np.bool_], half: float,
+               sharpe: bool, buf: FloatArray) -> tuple[float, float, float, float]:
+    """In-sample best's metric, its out-of-sample metric, and its OOS rank counts."""
+    n = s.shape[0]
+    S = s.shape[1] - 1  # the last column holds each set's total
+    best = 0
+    best_is = -np.inf
+    for i in range(n):
+        si = 0.0
+        qi = 0.0
+        for k in range(S):
+            if mask[k]:
+                si += s[i, k]
+                qi += q[i, k]
+        v = _split_score(si, qi, half, sharpe)
+        if v > best_is or i == 0:
+            best_is = v
+            best = i
+        # out of sample: the set's total minus its in-sample sums
+        buf[i] = _split_score(s[i, S] - si, q[i, S] - qi, half, sharpe)
+    star = buf[best]
+    below = 0.0
+    ties = 0.0
+    for i in range(n):
+        if buf[i] < star:
+            below += 1.0
+        elif buf[i] == star:
+            ties += 1.0
+    return best_is, star, below, ties
+
+
+@njit(cache=True, parallel=True)
+def _splits_parallel(s: FloatArray, q: FloatArray, masks: npt.NDArray[np.bool_],
+                     half: float, sharpe: bool, out: FloatArray) -> None:
+    for k in prange(masks.shape[0]):
+        buf = np.empty(s.shape[0])
+        a, b, c, d = _one_split(s, q, masks[k], half, sharpe, buf)
+        out[k, 0] = a
+        out[k, 1] = b
+        out[k, 2] = c
+        out[k, 3] = d
+
+
+@njit(cache=True)
+def _splits_serial(s: FloatArray, q: FloatArray, masks: npt.NDArray[np.bool_],
+                   half: float, sharpe: bool, out: FloatArray) -> None:
+    buf = np.empty(s.shape[0])
+    for k in range(masks.shape[0]):
+        a, b, c, d = _one_split(s, q, masks[k], half, sharpe, buf)
+        out[k, 0] = a
+        out[k, 1] = b
+        out[k, 2] = c
+        out[k, 3] = d
+
+
+def _split_masks(S: int) -> npt.NDArray[np.bool_]:
+    """In-sample blocks of every split, plus a last always-False column."""
+    combos = np.array(list(itertools.combinations(range(S), S // 2)), dtype=np.int64)
+    assert len(combos) == comb(S, S // 2)
+    masks = np.zeros((len(combos), S + 1), dtype=np.bool_)
+    masks[np.arange(len(combos))[:, None], combos] = True
+    return masks
+
+
+def pbo_from_block_sums(sums: FloatArray, squares: FloatArray, rows_per_block: int,
+                        metric: Metric = "sharpe", *, parallel: bool = True) -> PboResult:
+    """PBO (CSCV) from per-block sums (see :func:`block_sums`).
+
+    Parameters
+    ----------
+    sums, squares : numpy.ndarray, shape (S, n)
+        Per-block sums of returns and of squared returns, one column per set.
+    rows_per_block : int
+        Days per block.
+    metric : {"sharpe", "mean"}, default "sharpe"
+    parallel : bool, default True
+        Spread the splits over the cores (identical numbers).
+
+    Returns
+    -------
+    PboResult
+    """
+    if metric not in ("sharpe", "mean"):
+        raise ValueError(f"metric must be 'sharpe' or 'mean', got {metric!r}")
+    s0 = np.asarray(sums, dtype=np.float64).T
+    q0 = np.asarray(squares, dtype=np.float64).T
+    n, S = s0.shape
+    # a last column with each set's total over all blocks
+    s = np.ascontiguousarray(np.concatenate([s0, s0.sum(axis=1, keepdims=True)], axis=1))
+    q = np.ascontiguousarray(np.concatenate([q0, q0.sum(axis=1, keepdims=True)], axis=1))
+    masks = _split_masks(S)
+    out = np.empty((len(masks), 4))
+    half = float(rows_per_block) * (S // 2)
+    (_splits_parallel if parallel else _splits_serial)(s, q, masks, half, metric == "sharpe",
+                                                       out)
+    rank = out[:, 2] + (out[:, 3] + 1) / 2.0
+    w = rank / (n + 1.0)
+    logits = np.log(w / (1.0 - w))
+    return PboResult(pbo=float((logits <= 0).mean()), logits=logits, is_best=out[:, 0],
+                     oos_of_best=out[:, 1], prob_oos_loss=float((out[:, 1] < 0).mean()),
+                     n_partitions=S, n_splits=len(masks), n_models=n,
+                     n_obs=int(rows_per_block) * S, metric=str(metric))
 
 
 def pbo_cscv(returns: pd.DataFrame | FloatArray, n_partitions: int = 16,
@@ -127,35 +254,23 @@ def pbo_cscv(returns: pd.DataFrame | FloatArray, n_partitions: int = 16,
     if x.shape[0] < 2 * S:
         raise ValueError(f"need at least 2 rows per block: {x.shape[0]} rows for "
                          f"n_partitions={S}")
-    x = x[x.shape[0] % S:]
-    n = x.shape[1]
-    combos = np.array(list(itertools.combinations(range(S), S // 2)), dtype=np.int64)
-    assert len(combos) == comb(S, S // 2)
-    A = np.zeros((len(combos), S))
-    A[np.arange(len(combos))[:, None], combos] = 1.0
-    if callable(metric):
-        name = getattr(metric, "__name__", "custom")
-        blocks = x.reshape(S, -1, n)
-        is_sc = np.empty((len(combos), n))
-        oos_sc = np.empty((len(combos), n))
-        for k, row in enumerate(A.astype(bool)):
-            is_sc[k] = metric(blocks[row].reshape(-1, n))
-            oos_sc[k] = metric(blocks[~row].reshape(-1, n))
-    else:
+    if not callable(metric):
         if metric not in ("sharpe", "mean"):
             raise ValueError(f"metric must be 'sharpe', 'mean' or a callable, got {metric!r}")
-        name = metric
-        s, q, c = _block_moments(x, S)
-        half = c * (S // 2)
-        is_sc = np.empty((len(combos), n))
-        oos_sc = np.empty((len(combos), n))
-        for lo in range(0, len(combos), _CHUNK):
-            a = A[lo:lo + _CHUNK]
-            b = 1.0 - a
-            is_sc[lo:lo + _CHUNK] = _score(a @ s, a @ q, half, metric)
-            oos_sc[lo:lo + _CHUNK] = _score(b @ s, b @ q, half, metric)
+        sums, squares = block_sums(x.T, S)
+        return pbo_from_block_sums(sums, squares, x.shape[0] // S, metric)
+    x = x[x.shape[0] % S:]
+    n = x.shape[1]
+    A = _split_masks(S)[:, :S]
+    name = getattr(metric, "__name__", "custom")
+    blocks = x.reshape(S, -1, n)
+    is_sc = np.empty((len(A), n))
+    oos_sc = np.empty((len(A), n))
+    for k, row in enumerate(A):
+        is_sc[k] = metric(blocks[row].reshape(-1, n))
+        oos_sc[k] = metric(blocks[~row].reshape(-1, n))
     best = np.argmax(is_sc, axis=1)
-    rows = np.arange(len(combos))
+    rows = np.arange(len(A))
     oos_star = oos_sc[rows, best]
     below = (oos_sc < oos_star[:, None]).sum(axis=1)
     ties = (oos_sc == oos_star[:, None]).sum(axis=1)
@@ -165,4 +280,4 @@ def pbo_cscv(returns: pd.DataFrame | FloatArray, n_partitions: int = 16,
     return PboResult(pbo=float((logits <= 0).mean()), logits=logits,
                      is_best=is_sc[rows, best], oos_of_best=oos_star,
                      prob_oos_loss=float((oos_star < 0).mean()), n_partitions=S,
-                     n_splits=len(combos), n_models=n, n_obs=x.shape[0], metric=name)
+                     n_splits=len(A), n_models=n, n_obs=x.shape[0], metric=name)

@@ -1,34 +1,52 @@
-"""Data-snooping tests for sweeps: Hansen's SPA and Romano-Wolf StepM.
+"""Data-snooping tests for sweeps: Hansen's SPA, White's Reality Check, Romano-Wolf StepM.
 
 A sweep that keeps the best of many parameter sets will find one that beat
-buy-and-hold by luck.  Both tests here ask the honest question with a block
-bootstrap of the whole set of strategies at once (:mod:`arch.bootstrap`):
+buy-and-hold by luck.  These tests ask the honest question with a block
+bootstrap of the whole set of strategies at once:
 
 * :func:`spa_test` -- Hansen's (2005) Superior Predictive Ability test.  Null:
   *no* parameter set beats the benchmark.  Losses are negative daily returns
-  (``loss = -return``), so a model with lower loss earns more.  arch reports
-  three p-values: ``lower`` (liberal, recentres only models that look
-  good), ``consistent`` (Hansen's recommended one) and ``upper`` (White's
+  (``loss = -return``), so a model with lower loss earns more.  Three
+  p-values: ``lower`` (liberal, recentres only models that look good),
+  ``consistent`` (Hansen's recommended one) and ``upper`` (White's (2000)
   Reality Check, conservative).  :attr:`SpaResult.pvalue` is the
   **consistent** p-value; all three are kept.
 * :func:`stepm` -- Romano and Wolf's (2005) StepM: the set of parameter sets
   that beat the benchmark, controlling the family-wise error rate at ``size``.
+* :func:`spa_stepm` -- both from one bootstrap pass (StepM's steps reuse the
+  SPA's simulated values, as arch's StepM does).
+
+The numbers are those of :class:`arch.bootstrap.SPA` and
+:class:`arch.bootstrap.StepM` (arch 8) given the same bootstrap indices;
+the arithmetic (prefix sums over shared segments, FFT variances, streaming
+over chunks of sets) is in :mod:`backtest.evidence.snoop_stats`, and arch is
+the reference the tests compare with.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-from arch.bootstrap import SPA, StepM
 
 from backtest.evidence.event_study import make_rng
+from backtest.evidence.snoop_stats import (
+    BootstrapKind,
+    BootstrapPlan,
+    SnoopOutcome,
+    merge_summaries,
+    snoop_outcome,
+    summarise_chunk,
+)
 
-__all__ = ["SnoopBootstrap", "SpaResult", "StepMResult", "spa_test", "stepm"]
+__all__ = ["SnoopBootstrap", "SpaResult", "StepMResult", "snoop_block_size", "spa_stepm",
+           "spa_test", "stepm"]
 
-SnoopBootstrap = Literal["stationary", "circular", "moving block"]
+SnoopBootstrap = BootstrapKind
+
+#: Sets per chunk when a loss matrix is reduced in memory (bounds the temporaries).
+_CHUNK_SETS = 2048
 
 
 def _losses(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series,
@@ -60,7 +78,8 @@ def _label(c: object) -> str:
     return ", ".join(str(x) for x in c) if isinstance(c, tuple) else str(c)
 
 
-def _block(block_size: int | None, n: int) -> int:
+def snoop_block_size(block_size: int | None, n: int) -> int:
+    """Bootstrap block length: ``block_size``, or ``round(n ** (1/3))`` (at least 1)."""
     if block_size is None:
         return max(1, int(np.round(n ** (1 / 3))))
     if int(block_size) < 1:
@@ -84,6 +103,8 @@ class SpaResult:
         Its mean daily return minus the benchmark's.
     n_models, n_obs, block_size, reps : int
         Sizes of the test.
+    benchmark : str
+        What the sets were compared with (for the summary).
     """
 
     pvalue: float
@@ -94,6 +115,7 @@ class SpaResult:
     n_obs: int
     block_size: int
     reps: int
+    benchmark: str = "buy-and-hold"
 
     def to_frame(self) -> pd.DataFrame:
         """One row with every figure."""
@@ -106,11 +128,11 @@ class SpaResult:
 
     def summary(self) -> str:
         """One paragraph in words."""
-        return (f"Hansen SPA vs buy-and-hold over {self.n_models} parameter sets, "
+        return (f"Hansen SPA vs {self.benchmark} over {self.n_models} parameter sets, "
                 f"{self.n_obs} days (block {self.block_size}, {self.reps} reps): consistent "
                 f"p = {self.pvalue:.3f} (lower {self.pvalues['lower']:.3f}, upper "
                 f"{self.pvalues['upper']:.3f}).  Best set {self.best}: mean excess "
-                f"{self.best_excess:.3e}/day.  Null: no set beats buy-and-hold.")
+                f"{self.best_excess:.3e}/day.  Null: no set beats {self.benchmark}.")
 
 
 def spa_test(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,
@@ -132,7 +154,8 @@ def spa_test(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,
     bootstrap : {"stationary", "circular", "moving block"}, default "stationary"
         Bootstrap scheme (arch's names).
     studentize : bool, default True
-        Studentize the loss differentials.
+        Accepted for arch's signature; as in arch 8 it changes nothing (the
+        variances only select the sets the consistent p-value recentres).
     seed : int, numpy.random.Generator or None
         Randomness of the bootstrap.
 
@@ -141,16 +164,36 @@ def spa_test(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,
     SpaResult
     """
     models, bench = _losses(strategy_returns, benchmark_returns)
-    b = _block(block_size, len(models))
-    spa = SPA(bench, models, block_size=b, reps=int(reps), bootstrap=bootstrap,
-              studentize=studentize, seed=make_rng(seed))
-    spa.compute()
-    excess = (strategy_returns.astype(float).sub(benchmark_returns.astype(float), axis=0)).mean()
-    i = int(np.argmax(excess.to_numpy()))
-    pv = pd.Series(spa.pvalues, dtype=float)
+    b = snoop_block_size(block_size, len(models))
+    out = _outcome(models, bench, b, int(reps), bootstrap, make_rng(seed), 0.05)
+    return _spa_result(out, models, b, int(reps))
+
+
+def _outcome(models: pd.DataFrame, bench: pd.Series, block: int, reps: int,
+             bootstrap: SnoopBootstrap, rng: np.random.Generator, size: float) -> SnoopOutcome:
+    """One bootstrap pass over the loss differentials ``bench - models``."""
+    plan = BootstrapPlan.draw(len(models), block, reps, rng, bootstrap)
+    diffs = (bench.to_numpy(dtype=float)[:, None] - models.to_numpy(dtype=float)).T
+    n = diffs.shape[0]
+    parts = [summarise_chunk(diffs[lo:lo + _CHUNK_SETS], plan, lo, top_k=n)
+             for lo in range(0, n, _CHUNK_SETS)]
+    return snoop_outcome(merge_summaries(parts, top_k=n), size)
+
+
+def _spa_result(out: SnoopOutcome, models: pd.DataFrame, block: int, reps: int) -> SpaResult:
+    i = int(np.argmax(out.means))
+    pv = pd.Series(out.pvalues, dtype=float)
     return SpaResult(pvalue=float(pv["consistent"]), pvalues=pv, best=str(models.columns[i]),
-                     best_excess=float(excess.iloc[i]), n_models=models.shape[1],
-                     n_obs=len(models), block_size=b, reps=int(reps))
+                     best_excess=float(out.means[i]), n_models=models.shape[1],
+                     n_obs=len(models), block_size=block, reps=reps)
+
+
+def _stepm_result(out: SnoopOutcome, models: pd.DataFrame, size: float, block: int,
+                  reps: int) -> StepMResult:
+    excess = pd.Series(out.means, index=models.columns)
+    return StepMResult(superior=[str(models.columns[i]) for i in out.superior],
+                       size=float(size), mean_excess=excess, n_models=models.shape[1],
+                       n_obs=len(models), block_size=block, reps=reps)
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,6 +210,8 @@ class StepMResult:
         Mean daily return minus the benchmark's, per parameter set.
     n_models, n_obs, block_size, reps : int
         Sizes of the test.
+    benchmark : str
+        What the sets were compared with (for the summary).
     """
 
     superior: list[str]
@@ -176,6 +221,7 @@ class StepMResult:
     n_obs: int
     block_size: int
     reps: int
+    benchmark: str = "buy-and-hold"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per parameter set: mean excess and whether it is superior."""
@@ -185,7 +231,7 @@ class StepMResult:
     def summary(self) -> str:
         """One paragraph in words."""
         names = ", ".join(self.superior[:10]) + (" ..." if len(self.superior) > 10 else "")
-        return (f"Romano-Wolf StepM vs buy-and-hold, FWER {self.size:g}: "
+        return (f"Romano-Wolf StepM vs {self.benchmark}, FWER {self.size:g}: "
                 f"{len(self.superior)} of {self.n_models} parameter sets superior"
                 + (f" ({names})." if self.superior else "."))
 
@@ -212,12 +258,30 @@ def stepm(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,
     if not 0.0 < size < 1.0:
         raise ValueError(f"size must lie in (0, 1), got {size!r}")
     models, bench = _losses(strategy_returns, benchmark_returns)
-    b = _block(block_size, len(models))
-    sm_ = StepM(bench, models, size=size, block_size=b, reps=int(reps), bootstrap=bootstrap,
-                studentize=studentize, seed=make_rng(seed))
-    sm_.compute()
-    excess = strategy_returns.astype(float).sub(benchmark_returns.astype(float), axis=0).mean()
-    excess.index = models.columns
-    return StepMResult(superior=[str(s) for s in sm_.superior_models], size=float(size),
-                       mean_excess=excess, n_models=models.shape[1], n_obs=len(models),
-                       block_size=b, reps=int(reps))
+    b = snoop_block_size(block_size, len(models))
+    out = _outcome(models, bench, b, int(reps), bootstrap, make_rng(seed), size)
+    return _stepm_result(out, models, size, b, int(reps))
+
+
+def spa_stepm(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,
+              size: float = 0.05, block_size: int | None = None, reps: int = 1000,
+              bootstrap: SnoopBootstrap = "stationary",
+              seed: int | np.random.Generator | None = None,
+              ) -> tuple[SpaResult, StepMResult]:
+    """SPA (with the Reality Check) and StepM from one bootstrap pass.
+
+    Parameters
+    ----------
+    strategy_returns, benchmark_returns, size, block_size, reps, bootstrap, seed
+        As in :func:`stepm`.
+
+    Returns
+    -------
+    tuple of SpaResult and StepMResult
+    """
+    if not 0.0 < size < 1.0:
+        raise ValueError(f"size must lie in (0, 1), got {size!r}")
+    models, bench = _losses(strategy_returns, benchmark_returns)
+    b = snoop_block_size(block_size, len(models))
+    out = _outcome(models, bench, b, int(reps), bootstrap, make_rng(seed), size)
+    return _spa_result(out, models, b, int(reps)), _stepm_result(out, models, size, b, int(reps))

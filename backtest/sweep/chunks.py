@@ -8,7 +8,8 @@ budget into a chunk width from a per-cell cost model of the signal stage.
 
 from __future__ import annotations
 
-__all__ = ["BYTES_PER_SIGNAL_CELL", "DEFAULT_MEMORY_BUDGET", "chunk_columns"]
+__all__ = ["BYTES_PER_EVIDENCE_CELL", "BYTES_PER_SIGNAL_CELL", "DEFAULT_MEMORY_BUDGET",
+           "chunk_columns"]
 
 #: Default budget for the arrays of one chunk (256 MiB).
 DEFAULT_MEMORY_BUDGET: int = 256 * 2**20
@@ -22,10 +23,15 @@ BYTES_PER_SIGNAL_CELL: int = 64
 #: Bytes per (bar, combination) cell of a kept daily-return matrix.
 BYTES_PER_RETURN_CELL: int = 8
 
+#: Bytes per (bar, combination) cell while a chunk's returns feed the streamed
+#: evidence: the per-set benchmark rows, the loss differentials, a contiguous
+#: copy and the window slices (about five float64 arrays).
+BYTES_PER_EVIDENCE_CELL: int = 40
+
 
 def chunk_columns(n_bars: int, n_variants: int, n_sets: int,
                   memory_budget: int = DEFAULT_MEMORY_BUDGET, *,
-                  keep_returns: bool = False) -> int:
+                  keep_returns: bool = False, evidence: bool = False) -> int:
     """Signal columns (parameter sets) per chunk that fit a memory budget.
 
     Parameters
@@ -41,6 +47,8 @@ def chunk_columns(n_bars: int, n_variants: int, n_sets: int,
     keep_returns : bool, default False
         Whether each chunk also materialises its ``(T, sets * variants)``
         daily-return matrix.
+    evidence : bool, default False
+        Whether each chunk's returns also feed the streamed evidence.
 
     Returns
     -------
@@ -58,6 +66,8 @@ def chunk_columns(n_bars: int, n_variants: int, n_sets: int,
         if isinstance(v, bool) or int(v) != v or v < 1:
             raise ValueError(f"chunk_columns: {name}={v!r} must be a positive integer")
     per_column = n_bars * BYTES_PER_SIGNAL_CELL
-    if keep_returns:
+    if keep_returns or evidence:
         per_column += n_bars * n_variants * BYTES_PER_RETURN_CELL
+    if evidence:
+        per_column += n_bars * n_variants * BYTES_PER_EVIDENCE_CELL
     return int(max(1, min(n_sets, memory_budget // per_column)))

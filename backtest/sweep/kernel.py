@@ -347,59 +347,77 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     out[20] = std_x
 
 
-def _kernel_impl(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
+@njit(cache=True, parallel=True)
+def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                  price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
                  risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
                  exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
                  slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
                  keep_returns: bool) -> np.ndarray:
+    """Parallel kernel (``prange`` over combinations).
+
+    Parameters
+    ----------
+    le, lx, se, sx : ndarray of bool, shape (T, m)
+        Long entries/exits and short entries/exits on the fill day, one column per
+        signal set (Fortran order is fastest).
+    price : ndarray of float, shape (T,)
+        Fill price of each bar (in total mode the adjusted ``P * F / B``).
+    close : ndarray of float, shape (T,)
+        SPX close of each bar (valuation; adjusted like ``price``).
+    cash_index : ndarray of float, shape (T,)
+        ``B``: the account's value is ``B`` times its value in the traded
+        instrument's units (all 1 in price mode).
+    risk_free : ndarray of float, shape (T,)
+        Daily cash return subtracted for Sharpe/Sortino (all 0 in price mode).
+    sig_col : ndarray of int64, shape (k,)
+        Signal column of each combination.
+    side : ndarray of int64, shape (k,)
+        :data:`SIDE_LONG`, :data:`SIDE_SHORT` or :data:`SIDE_BOTH`.
+    exit_on_signal : ndarray of bool, shape (k,)
+    holding : ndarray of int64, shape (k,)
+        Holding period in bars, 0 for none.
+    fees, slippage : ndarray of float, shape (k,)
+    init_cash : float
+    returns_out : ndarray of float, shape (k, T) or (0, T)
+        Row ``j`` is filled with combination ``j``'s daily returns when
+        ``keep_returns`` (C order, so each row is contiguous).
+    keep_returns : bool
+
+    Returns
+    -------
+    ndarray of float, shape (k, len(RAW_FIELDS))
+    """
     k = sig_col.shape[0]
     out = np.empty((k, _NF), dtype=np.float64)
     for j in prange(k):
         c = sig_col[j]
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
         _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
-                      risk_free, side[j],
-                      exit_on_signal[j], holding[j], fees[j], slippage[j], init_cash,
-                      buf, out[j])
+                      risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
+                      init_cash, buf, out[j])
     return out
 
 
-sweep_kernel = njit(cache=True, parallel=True)(_kernel_impl)
-"""Parallel kernel (``prange`` over combinations).
+@njit(cache=True)
+def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
+                        price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                        risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
+                        exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
+                        slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
+                        keep_returns: bool) -> np.ndarray:
+    """Single-threaded build of :func:`sweep_kernel` (same arguments).
 
-Parameters
-----------
-le, lx, se, sx : ndarray of bool, shape (T, m)
-    Long entries/exits and short entries/exits on the fill day, one column per
-    signal set (Fortran order is fastest).
-price : ndarray of float, shape (T,)
-    Fill price of each bar (in total mode the adjusted ``P * F / B``).
-close : ndarray of float, shape (T,)
-    SPX close of each bar (valuation; adjusted like ``price``).
-cash_index : ndarray of float, shape (T,)
-    ``B``: the account's value is ``B`` times its value in the traded
-    instrument's units (all 1 in price mode).
-risk_free : ndarray of float, shape (T,)
-    Daily cash return subtracted for Sharpe/Sortino (all 0 in price mode).
-sig_col : ndarray of int64, shape (k,)
-    Signal column of each combination.
-side : ndarray of int64, shape (k,)
-    :data:`SIDE_LONG`, :data:`SIDE_SHORT` or :data:`SIDE_BOTH`.
-exit_on_signal : ndarray of bool, shape (k,)
-holding : ndarray of int64, shape (k,)
-    Holding period in bars, 0 for none.
-fees, slippage : ndarray of float, shape (k,)
-init_cash : float
-returns_out : ndarray of float, shape (k, T) or (0, T)
-    Row ``j`` is filled with combination ``j``'s daily returns when
-    ``keep_returns`` (C order, so each row is contiguous).
-keep_returns : bool
-
-Returns
--------
-ndarray of float, shape (k, len(RAW_FIELDS))
-"""
-
-sweep_kernel_serial = njit(cache=True)(_kernel_impl)
-"""Single-threaded build of :data:`sweep_kernel` (same arguments)."""
+    A separate function, not a second ``njit`` of the same one: numba's disk
+    cache is keyed by the function, so two builds of one function would share
+    a cache entry and the second would silently load the first's build.
+    """
+    k = sig_col.shape[0]
+    out = np.empty((k, _NF), dtype=np.float64)
+    for j in range(k):
+        c = sig_col[j]
+        buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
+        _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
+                      risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
+                      init_cash, buf, out[j])
+    return out

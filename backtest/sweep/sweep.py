@@ -18,7 +18,7 @@ vectorbt run of that parameter set.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +45,15 @@ from backtest.sweep.spec import EXEC_PARAMS, execution_variants, split_grid
 from backtest.sweep.stats import derive_stats
 from strategies.base import Strategy
 
-__all__ = ["Sweep"]
+__all__ = ["ReturnsSink", "Sweep"]
+
+#: ``(start, returns (c, T), benchmark (c, T), labels) -> None``: see :meth:`Sweep.run`.
+ReturnsSink = Callable[[int, npt.NDArray[np.float64], npt.NDArray[np.float64], list[str]], None]
+
+
+def _label(c: object) -> str:
+    """A combination's label: its index values joined by ", "."""
+    return ", ".join(str(x) for x in c) if isinstance(c, tuple) else str(c)
 
 _SIDE_CODE = {("long",): SIDE_LONG, ("short",): SIDE_SHORT, ("long", "short"): SIDE_BOTH}
 _NAN_ORDERS = RAW_FIELDS.index("nan_price_orders")
@@ -245,13 +253,13 @@ class Sweep:
         )
 
     def _chunk_width(self, prep: _Prepared, chunk_size: int | None, memory_budget: int,
-                     keep_returns: bool) -> int:
+                     keep_returns: bool, evidence: bool = False) -> int:
         if chunk_size is not None:
             if isinstance(chunk_size, bool) or int(chunk_size) != chunk_size or chunk_size < 1:
                 raise ValueError(f"chunk_size={chunk_size!r} must be a positive integer")
             return min(int(chunk_size), self.n_sets)
         return chunk_columns(len(prep.frame), len(prep.side), self.n_sets, memory_budget,
-                             keep_returns=keep_returns)
+                             keep_returns=keep_returns, evidence=evidence)
 
     def _run_chunk(self, prep: _Prepared, sets: Sequence[Strategy], keep_returns: bool,
                    parallel: bool) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -303,7 +311,8 @@ class Sweep:
 
     def run(self, data: Any, *, chunk_size: int | None = None,
             memory_budget: int = DEFAULT_MEMORY_BUDGET, keep_returns: bool = False,
-            progress: bool = True, parallel: bool = True) -> SweepResult:
+            progress: bool = True, parallel: bool = True,
+            on_returns: ReturnsSink | None = None) -> SweepResult:
         """Run every combination and collect its statistics.
 
         Parameters
@@ -324,6 +333,14 @@ class Sweep:
             Show a progress bar (tqdm) over combinations.
         parallel : bool, default True
             Run the kernel's combinations on all cores.
+        on_returns : callable or None, default None
+            Called once per chunk, in order, with ``(start, returns, benchmark,
+            labels)``: the number of the chunk's first combination, its
+            ``(c, T)`` daily returns (flat days 0), each combination's
+            ``(c, T)`` buy-and-hold returns under its own execution variant, and
+            the combinations' labels.  This streams the returns to a consumer
+            (the data-snooping evidence) without keeping them; the arrays are
+            reused afterwards, so copy what must outlive the call.
 
         Returns
         -------
@@ -342,8 +359,14 @@ class Sweep:
             (rules 2 and 4 of :mod:`backtest.execution.config`).
         """
         prep = self._prepare(data)
-        width = self._chunk_width(prep, chunk_size, memory_budget, keep_returns)
+        stream = on_returns is not None
+        width = self._chunk_width(prep, chunk_size, memory_budget, keep_returns or stream,
+                                  evidence=stream)
         n_var = len(prep.side)
+        bench, bench_returns = self._benchmark(prep, parallel)
+        bench_rows = np.ascontiguousarray(bench_returns.to_numpy(dtype=np.float64).T)
+        index = self.index()
+        labels = [_label(c) for c in index] if stream else []
         raw_all = np.empty((self.n_combinations, len(RAW_FIELDS)), dtype=np.float64)
         rets_all = (np.empty((len(prep.index), self.n_combinations), dtype=np.float64)
                     if keep_returns else None)
@@ -352,16 +375,18 @@ class Sweep:
         with tqdm(total=self.n_combinations, disable=not progress, unit="comb",
                   desc=f"sweep {self.strategy.name or self.strategy.__name__}") as bar:
             for start, sets in self._chunks(width):
-                raw, rets = self._run_chunk(prep, sets, keep_returns, parallel)
+                raw, rets = self._run_chunk(prep, sets, keep_returns or stream, parallel)
                 lo, hi = start * n_var, (start + len(sets)) * n_var
                 raw_all[lo:hi] = raw
                 if rets_all is not None:
                     rets_all[:, lo:hi] = rets.T
+                if on_returns is not None:
+                    np.nan_to_num(rets, copy=False, nan=0.0)
+                    on_returns(lo, rets, bench_rows[np.tile(np.arange(n_var), len(sets))],
+                               labels[lo:hi])
                 bar.update(hi - lo)
         table = derive_stats(raw_all)
-        index = self.index()
         table.index = index
-        bench, bench_returns = self._benchmark(prep, parallel)
         returns = (pd.DataFrame(rets_all, index=prep.index, columns=index)
                    if rets_all is not None else None)
         return SweepResult(strategy=self.strategy, execution=self.execution,
@@ -370,6 +395,69 @@ class Sweep:
                            variant_of=np.tile(np.arange(n_var), self.n_sets),
                            period=(prep.index[0], prep.index[-1]),
                            n_bars=len(prep.index), chunk_size=width, daily_returns=returns)
+
+    def run_chunk(self, data: Any, start: int, stop: int, *, parallel: bool = True,
+                  ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
+                             npt.NDArray[np.float64], list[str]]:
+        """Run parameter sets ``start:stop`` alone (a pure function: runs on any process).
+
+        Parameters
+        ----------
+        data : MarketTable or pandas.DataFrame
+        start, stop : int
+            Range of parameter sets (not combinations).
+        parallel : bool, default True
+
+        Returns
+        -------
+        raw : numpy.ndarray, shape (c, len(RAW_FIELDS))
+            The kernel's rows of the chunk's ``c`` combinations.
+        returns, benchmark : numpy.ndarray, shape (c, T)
+            Their daily returns (flat days 0) and buy-and-hold returns under
+            each one's execution variant.
+        labels : list of str
+        """
+        if not 0 <= start < stop <= self.n_sets:
+            raise ValueError(f"chunk {start}:{stop} is outside the {self.n_sets} parameter sets")
+        prep = self._prepare(data)
+        n_var = len(prep.side)
+        _, bench_returns = self._benchmark(prep, parallel)
+        raw, rets = self._run_chunk(prep, self._sets[start:stop], True, parallel)
+        np.nan_to_num(rets, copy=False, nan=0.0)
+        bench = np.ascontiguousarray(bench_returns.to_numpy(dtype=np.float64).T)
+        bench = bench[np.tile(np.arange(n_var), stop - start)]
+        labels = [_label(c) for c in self.index()[start * n_var:stop * n_var]]
+        return raw, rets, bench, labels
+
+    def result_from_raw(self, data: Any, raw: npt.NDArray[np.float64], chunk_size: int,
+                        parallel: bool = True) -> SweepResult:
+        """The :class:`SweepResult` of kernel rows gathered chunk by chunk
+        (:meth:`run_chunk`), in combination order."""
+        prep = self._prepare(data)
+        n_var = len(prep.side)
+        if raw.shape != (self.n_combinations, len(RAW_FIELDS)):
+            raise ValueError(f"raw must be ({self.n_combinations}, {len(RAW_FIELDS)}), "
+                             f"got {raw.shape}")
+        bench, bench_returns = self._benchmark(prep, parallel)
+        table = derive_stats(raw)
+        table.index = self.index()
+        return SweepResult(strategy=self.strategy, execution=self.execution,
+                           grid={**self._own, **self._exec},
+                           table=table, benchmark=bench, benchmark_returns=bench_returns,
+                           variant_of=np.tile(np.arange(n_var), self.n_sets),
+                           period=(prep.index[0], prep.index[-1]),
+                           n_bars=len(prep.index), chunk_size=int(chunk_size),
+                           daily_returns=None)
+
+    def chunk_width(self, data: Any, *, chunk_size: int | None = None,
+                    memory_budget: int = DEFAULT_MEMORY_BUDGET, evidence: bool = True) -> int:
+        """Parameter sets per chunk for this data and budget (as :meth:`run` picks)."""
+        return self._chunk_width(self._prepare(data), chunk_size, memory_budget, evidence,
+                                 evidence=evidence)
+
+    def trading_days(self, data: Any) -> pd.DatetimeIndex:
+        """The run span's days: the ``T`` columns of every chunk's returns."""
+        return self._prepare(data).index
 
     def iter_returns(self, data: Any, *, chunk_size: int | None = None,
                      memory_budget: int = DEFAULT_MEMORY_BUDGET, parallel: bool = True

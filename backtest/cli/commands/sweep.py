@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from typing import Any, Literal
 
 from backtest.cli.common import (
@@ -29,6 +30,20 @@ def _selection_metric(metric: str) -> Literal["sharpe", "total"]:
     return "total" if metric in ("total_return", "annualized_return") else "sharpe"
 
 
+def _plan(cls: Any, grid: Any, frame: Any, reps: int) -> Any:
+    """The sweep's planned work, counted from the grid without building it."""
+    import os
+
+    from backtest.execution.portfolio import run_span
+    from backtest.sweep.plan import plan_sweep
+
+    span = run_span(frame, list(cls().columns_needed()))
+    n_days = len(frame.index[span])
+    return plan_sweep(cls, grid, n_days, n_rows=len(frame), reps=reps,
+                      cores=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else (os.cpu_count() or 1))
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the sweep, test it, report."""
     from backtest.sweep import Sweep, load_experiment, parse_grid
@@ -49,23 +64,46 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("give at least one --grid name=v1,v2,... or name=start:stop:step")
         grid = parse_grid(cls, args.grid)
         execution = make_execution(args)
-    sweep = Sweep(cls, grid, execution)
     for axis in (args.x, args.y):
         if axis is not None and axis not in grid:
             raise CliError(f"--x/--y {axis!r} is not a swept parameter; swept: {', '.join(grid)}")
     table = load_table(args)
+    plan = _plan(cls, grid, table.frame, args.n_boot)
+    if args.dry_run:
+        print(plan.summary())
+        return 0
+    if not args.quiet:
+        print(plan.summary(), file=sys.stderr, flush=True)
+    sweep = Sweep(cls, grid, execution)
     for s in {tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values():
         require_columns(args, table, s)
-    result = sweep.run(table.frame, keep_returns=True, progress=not args.quiet)
-    if args.metric not in result.table.columns:
-        raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
-                       f"{', '.join(map(str, result.table.columns))}")
+    from backtest.sweep.stats import STAT_NAMES
 
-    from backtest.evidence.sweep import evidence_of_sweep
+    if args.metric not in STAT_NAMES:
+        raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
+                       f"{', '.join(STAT_NAMES)}")
+    from backtest.evidence.stream import stream_sweep
+
+    if args.cluster is not None:
+        from backtest.evidence.cluster import parse_cluster
+
+        try:
+            parse_cluster(args.cluster)
+        except ValueError as exc:
+            raise CliError(f"--cluster: {exc}") from None
+    from backtest.evidence.benchmarks import cash_from_dtb3
+
+    # cash at the T-bill rate where the data have it, else 0
+    has_cash = "dtb3" in table.frame.columns and table.frame["dtb3"].notna().any()
+    cash = cash_from_dtb3(table.frame["dtb3"]) if has_cash else None
+    result, evidence = stream_sweep(sweep, table.frame, progress=not args.quiet,
+                                    reps=args.n_boot, seed=args.seed,
+                                    metric=_selection_metric(args.metric),
+                                    cluster=args.cluster, cash=cash,
+                                    cash_label="dtb3" if has_cash else "none")
+
     from backtest.report.sweep_report import sweep_report
 
-    evidence = evidence_of_sweep(result, reps=args.n_boot, seed=args.seed,
-                                 metric=_selection_metric(args.metric))
     best = result.best(args.metric)
     period = table.frame.loc[result.period[0]:result.period[1]]
     basis = basis_line(period, returns=execution.returns, fill=execution.fill,

@@ -1,0 +1,147 @@
+"""What a sweep will cost, said before it starts.
+
+:func:`plan_sweep` counts the work of ``vixbt sweep`` (parameter sets x
+execution variants x days x bootstrap replicates) from the grid alone -- no
+strategy instance, no signal, so a grid of millions of sets is planned in
+milliseconds -- and estimates its wall time and peak memory from per-unit
+costs measured on the reference machine (``benchmarks/README.md``; two cores,
+numbers of 2026).  The estimate is a guide, not a promise: it scales with the
+machine and its load.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from backtest.sweep.chunks import (
+    BYTES_PER_EVIDENCE_CELL,
+    BYTES_PER_RETURN_CELL,
+    BYTES_PER_SIGNAL_CELL,
+    DEFAULT_MEMORY_BUDGET,
+    chunk_columns,
+)
+from backtest.sweep.spec import split_grid
+from strategies.base import Strategy
+
+__all__ = ["SweepPlan", "plan_sweep"]
+
+#: Seconds of one core per (combination x day) in the kernel and the signals.
+KERNEL_SECONDS_PER_CELL: float = 6e-9
+#: Seconds of one core per (combination x replicate x bootstrap segment).
+BOOTSTRAP_SECONDS_PER_SEGMENT: float = 1.2e-9
+#: Seconds of one core per (combination x day) of the per-set statistics
+#: (variances, PBO block sums, split and walk-forward windows).
+EVIDENCE_SECONDS_PER_CELL: float = 2.5e-8
+#: Seconds of one core per (combination x CSCV split) of PBO.
+PBO_SECONDS_PER_SPLIT: float = 3e-8
+#: Bytes kept per combination for the whole run (statistics table, index,
+#: labels, strategy instance, per-set evidence summaries).
+BYTES_PER_COMBINATION: int = 2500
+#: Bytes of the interpreter, NumPy, pandas, numba and the market data.
+BASE_BYTES: int = 350 * 2**20
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """The planned work of a sweep and its estimated cost.
+
+    Attributes
+    ----------
+    n_sets, n_variants, n_combinations : int
+        Parameter sets, execution variants, and their product.
+    n_days : int
+        Days of the run span (``T``).
+    reps : int
+        Bootstrap replicates of SPA/StepM.
+    chunk_sets, n_chunks : int
+        Parameter sets per chunk and the number of chunks.
+    seconds : float
+        Estimated wall time on ``cores`` cores.
+    peak_bytes : int
+        Estimated peak memory.
+    cores : int
+    """
+
+    n_sets: int
+    n_variants: int
+    n_combinations: int
+    n_days: int
+    reps: int
+    chunk_sets: int
+    n_chunks: int
+    seconds: float
+    peak_bytes: int
+    cores: int
+
+    def summary(self) -> str:
+        """One line: the work and its estimate."""
+        return (f"plan: {self.n_sets:,} parameter sets x {self.n_variants} execution "
+                f"variant(s) = {self.n_combinations:,} combinations x {self.n_days:,} days x "
+                f"{self.reps:,} bootstrap replicates, in {self.n_chunks:,} chunk(s) of "
+                f"{self.chunk_sets:,} set(s); estimated {_duration(self.seconds)} on "
+                f"{self.cores} core(s), peak memory about {self.peak_bytes / 2**20:,.0f} MiB")
+
+
+def _duration(s: float) -> str:
+    if s < 60:
+        return f"{s:.0f} s" if s >= 10 else f"{s:.1f} s"
+    if s < 3600:
+        return f"{s / 60:.1f} min"
+    return f"{s / 3600:.1f} h"
+
+
+def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_days: int, *,
+               n_rows: int | None = None, reps: int = 1000, block_size: int | None = None,
+               n_partitions: int = 16, memory_budget: int = DEFAULT_MEMORY_BUDGET,
+               cores: int = 2, views: int = 3) -> SweepPlan:
+    """Count a sweep's work and estimate its time and memory, from the grid alone.
+
+    Parameters
+    ----------
+    strategy : type[Strategy]
+    grid : Mapping[str, Sequence]
+        Strategy and execution parameters, as :class:`~backtest.sweep.sweep.Sweep`.
+    n_days : int
+        Days of the run span (``T``).
+    n_rows : int or None, default None
+        Rows the signals are computed on (default ``n_days``).
+    reps : int, default 1000
+    block_size : int or None, default None
+        Bootstrap block length (``None``: ``round(T ** (1/3))``).
+    n_partitions : int, default 16
+        CSCV blocks of PBO.
+    memory_budget : int, default DEFAULT_MEMORY_BUDGET
+        Bytes a chunk may use.
+    cores : int, default 2
+    views : int, default 3
+        Loss measures bootstrapped (exposure-matched, CAPM alpha, buy-and-hold).
+
+    Returns
+    -------
+    SweepPlan
+    """
+    own, ex = split_grid(strategy, grid)
+    n_sets = math.prod(len(v) for v in own.values()) if own else 1
+    n_var = math.prod(len(v) for v in ex.values()) if ex else 1
+    T = int(n_days)
+    rows = T if n_rows is None else int(n_rows)
+    k = n_sets * n_var
+    width = chunk_columns(rows, n_var, n_sets, memory_budget, evidence=True)
+    n_chunks = -(-n_sets // width)
+    block = block_size or max(1, round(T ** (1 / 3)))
+    segments = T / block
+    splits = math.comb(n_partitions, n_partitions // 2)
+    cpu = (k * T * (KERNEL_SECONDS_PER_CELL + EVIDENCE_SECONDS_PER_CELL)
+           + views * k * reps * segments * BOOTSTRAP_SECONDS_PER_SEGMENT
+           + k * splits * PBO_SECONDS_PER_SPLIT)
+    chunk_bytes = width * (rows * BYTES_PER_SIGNAL_CELL
+                           + T * n_var * (BYTES_PER_RETURN_CELL + BYTES_PER_EVIDENCE_CELL))
+    boot_bytes = views * 2 * reps * min(k, 1024) * 16 + reps * width * n_var * 8 * 2
+    peak = BASE_BYTES + chunk_bytes + boot_bytes + k * BYTES_PER_COMBINATION
+    return SweepPlan(n_sets=n_sets, n_variants=n_var, n_combinations=k, n_days=T,
+                     reps=int(reps), chunk_sets=width, n_chunks=n_chunks,
+                     seconds=cpu / max(1, int(cores)), peak_bytes=int(peak),
+                     cores=int(cores))
