@@ -119,7 +119,7 @@ def test_vixbt_list_shows_an_installed_plugin(site: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
     out = subprocess.run([sys.executable, "-m", "backtest.cli.main", "list"], env=env,
                          capture_output=True, text=True, timeout=300, check=True).stdout
-    assert "plugin_jump  [long; needs vix_close]" in out
+    assert "plugin_jump  [long; needs vix_close; primary horizon long 21 days]" in out
     assert "rise=0.3" in out
 
 
