@@ -23,8 +23,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["count", "is_missing", "money", "ordinal", "percentile", "price", "pct", "pval",
-           "ratio"]
+__all__ = [
+    "count",
+    "is_missing",
+    "money",
+    "ordinal",
+    "pct",
+    "percentile",
+    "price",
+    "pval",
+    "ratio",
+]
 
 
 def is_missing(value: Any) -> bool:
@@ -90,7 +99,9 @@ def ordinal(n: int) -> str:
     TypeError
         For a non-integer (a fractional rank is a percentile: :func:`percentile`).
     """
-    if isinstance(n, bool) or not isinstance(n, int):
+    if isinstance(n, bool):
+        raise TypeError(f"ordinal needs a whole number, got {n!r}")
+    if not isinstance(n, int):
         if isinstance(n, float) and n.is_integer():
             n = int(n)
         else:

@@ -80,7 +80,6 @@ from backtest.evidence.event_study import (
     DEFAULT_HORIZONS,
     DEFAULT_MIN_EPISODES,
     fmt,
-    make_rng,
 )
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.multiple import adjust_pvalues
@@ -291,7 +290,8 @@ def verdict_table(
     horizons, fill, n_boot, alpha, conf, bootstrap, min_block
         As in :func:`backtest.evidence.event_study.event_study`.
     seed : int, default 0
-        Seed of the bootstrap intervals (one Generator, strategies in order).
+        Seed of the bootstrap intervals; every strategy's study starts from it
+        (so a row's interval equals the one-strategy study's with the same seed).
     min_episodes : int, default 10
         Fewest independent episodes a row needs to enter the family of tests
         and get a verdict; rows below it read ``"too few"`` (module docstring).
@@ -308,14 +308,16 @@ def verdict_table(
         chosen = list(strategies)
     if not chosen:
         raise ValueError("verdict_table needs at least one strategy")
-    rng = make_rng(int(seed))
     studies: dict[str, StrategyStudy] = {}
     skipped: list[tuple[str, str]] = []
     for item in chosen:
         strat = resolve_strategy(item)
         key = strat.name if strat.name not in studies else f"{strat.name}#{len(studies)}"
         try:
-            studies[key] = study_strategy(strat, data, horizons, fill, n_boot=n_boot, seed=rng,
+            # each strategy from the seed itself: its intervals are the same as in
+            # `vixbt run` / `vixbt study STRATEGY` with that seed, whatever comes before it
+            studies[key] = study_strategy(strat, data, horizons, fill, n_boot=n_boot,
+                                          seed=int(seed),
                                           alpha=alpha, conf=conf, bootstrap=bootstrap,
                                           min_block=min_block, min_episodes=min_episodes)
         except MissingDataError as exc:

@@ -13,6 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from backtest.numbers import pct, pval
+from backtest.report.answer import (
+    EMBEDDED_WARNING,
+    answer_frame,
+    headline,
+    is_embedded,
+    sample_text,
+    strategy_samples,
+)
 from backtest.report.strategy_report import (
     StrategyEvaluation,
     add_strategy_section,
@@ -26,7 +35,8 @@ if TYPE_CHECKING:
     from backtest.execution.config import Execution
     from strategies.base import Strategy
 
-__all__ = ["era_matrix", "headline_report", "overview_table", "verdict_matrix"]
+__all__ = ["add_answer_section", "era_matrix", "headline_report", "overview_table",
+           "samples_display", "verdict_display", "verdict_matrix"]
 
 _OVERVIEW = ("total_return", "annualized_return", "annualized_volatility", "sharpe",
              "max_drawdown", "trades", "win_rate", "time_in_market")
@@ -42,7 +52,7 @@ def verdict_matrix(vt: VerdictTable) -> pd.DataFrame:
 
 
 def _effect_matrix(vt: VerdictTable) -> pd.DataFrame:
-    t = vt.table.assign(effect_pct=vt.table["effect"] * 100)
+    t = vt.table.assign(effect_pct=vt.table["effect"].map(pct))
     m = t.pivot_table(index=["strategy", "side"], columns="horizon", values="effect_pct",
                       aggfunc="first", sort=False)
     m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]
@@ -66,6 +76,66 @@ def _answer(vt: VerdictTable) -> dict[str, str]:
                       f"({rows['strategy'].nunique()} strategies x "
                       f"{rows['horizon'].nunique()} horizons)")
     return out
+
+
+def samples_display(samples: pd.DataFrame) -> pd.DataFrame:
+    """The per-strategy samples as page text (dates, day counts)."""
+    out = pd.DataFrame({
+        "first signal-eligible day": [f"{d:%Y-%m-%d}" if pd.notna(d) else "no data"
+                                      for d in samples["first"]],
+        "last": [f"{d:%Y-%m-%d}" if pd.notna(d) else "" for d in samples["last"]],
+        "days": [f"{int(n):,}" for n in samples["days"]],
+    }, index=samples.index)
+    return out
+
+
+def verdict_display(t: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table as page text: ten columns, percentages and p-values in one
+    convention each, so the verdict stays on screen."""
+    return pd.DataFrame({
+        "strategy": t["strategy"], "side": t["side"], "h": t["horizon"].astype(int),
+        "days": t["n_signal"].map(lambda v: f"{int(v):,}"),
+        "episodes": t["n_episodes"].map(lambda v: f"{int(v):,}"),
+        "effect": t["effect"].map(pct),
+        "interval": [f"{pct(a)} .. {pct(b)}" if pd.notna(a) else ""
+                     for a, b in zip(t["ci_low"], t["ci_high"], strict=True)],
+        "p raw": t["p_raw"].map(pval),
+        "p Holm": t["p_holm"].map(pval),
+        "p opp. Holm": t["p_opposite_holm"].map(pval),
+        "verdict": t["verdict"],
+    })
+
+
+def add_answer_section(report: Report, vt: VerdictTable, *, charts: bool = True) -> None:
+    """The answer first: one sentence per side, then the forest plot of each side."""
+    from backtest.report.answer import SIDE_WORDS
+
+    page = report.page
+    answer = answer_frame(vt)
+    page.heading("The answer")
+    lines = headline(answer)
+    for h in lines:
+        page.paragraph(h.sentence, css="answer")
+    if not lines:
+        page.callout("No strategy could be studied on this data.")
+    page.key_values(_answer(vt))
+    page.paragraph(
+        "Primary horizon: one pre-specified horizon per strategy side (21 trading days unless "
+        "the strategy declares its own); the other horizons are exploratory. 'Could detect': "
+        "the minimum detectable effect at 80% power of the one-sided test at alpha, "
+        "Bonferroni over the primary rows, from each row's HAC standard error.", css="note")
+    if not charts:
+        return
+    from backtest.report.charts import forest_chart
+
+    for side, word in SIDE_WORDS.items():
+        if (answer["side"] == side).any():
+            report.add_chart(
+                forest_chart(answer, side), f"forest-{word}",
+                alt=f"forest plot of the effects after {word} extremes",
+                caption="Each strategy and horizon: the effect (point) and its 95% bootstrap "
+                        "interval (line), coloured by its verdict; diamonds mark the primary "
+                        "horizon; the vertical line is no difference from all days.")
 
 
 def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
@@ -117,13 +187,18 @@ _PCT = ("total_return", "annualized_return", "annualized_volatility", "max_drawd
 
 
 def _overview_display(overview: pd.DataFrame) -> pd.DataFrame:
-    out = overview.copy()
-    for c in _PCT:
-        if c in out.columns:
-            out[c] = out[c] * 100
-    out = out.rename(columns={c: f"{c.replace('_', ' ')} (%)" if c in _PCT
-                              else c.replace("_", " ") for c in out.columns})
-    return out.round(2)
+    out = pd.DataFrame(index=overview.index)
+    for c in overview.columns:
+        label = c.replace("_", " ").replace("annualized", "annualised")
+        if c in _PCT:
+            signed = c in ("total_return", "annualized_return", "max_drawdown")
+            out[label] = [pct(v, sign=signed) for v in overview[c]]
+        elif c == "trades":
+            out[label] = overview[c].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+        else:
+            out[label + (" (annualised)" if c == "sharpe" else "")] = overview[c].map(
+                lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    return out
 
 
 def headline_report(table: MarketTable, strategies: Sequence[Strategy], execution: Execution,
@@ -169,44 +244,47 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
             continue
         evaluations.append(evaluate(s, frame, execution, study=vt.studies.get(s.name)))
 
-    vix = frame["vix_close"].dropna() if "vix_close" in frame.columns else pd.Series(dtype=float)
-    span = (f"{vix.index[0]:%Y-%m-%d} .. {vix.index[-1]:%Y-%m-%d}" if len(vix)
-            else f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}")
+    samples = strategy_samples(list(strategies), frame)
     rep = Report(
         title="When the VIX hits an extreme, does the S&P 500 reverse?",
         name="report",
-        subtitle=f"Every registered VIX signal with its default parameters, VIX data "
-                 f"{span}. Signals use only each day's close; trades fill at the "
-                 f"{execution.fill.replace('_', ' ')}.")
+        subtitle=f"Every registered VIX signal with its default parameters; each strategy is "
+                 f"judged on its own sample, {sample_text(samples)}. Signals use only each "
+                 f"day's close; trades fill at the {execution.fill.replace('_', ' ')}.")
     page = rep.page
+    if is_embedded(table):
+        page.callout(EMBEDDED_WARNING)
+    add_answer_section(rep, vt, charts=charts)
     page.heading("Verdicts")
     page.paragraph(
         "For each strategy side and horizon: does the mean SPX forward return after signal "
         "days differ from the unconditional mean in the direction the idea expects (higher "
         "after fear, lower after complacency)? One-sided HAC (Newey-West) test at alpha "
-        f"{vt.settings['alpha']:g}. A row needs at least {vt.settings['min_episodes']} "
-        "independent episodes (signal days closer than the horizon count as one); with fewer "
-        "it reads 'too few': a test on a handful of market moves says nothing repeatable, so "
-        "no direction is claimed and the row stays out of the multiple-testing family (its "
-        "raw p-value is still listed). Every other row enters the family with both of its "
-        "directions; Holm adjusts them together, so 'supports' means p_holm < alpha and "
-        "'contradicts' means the opposite direction's p_opposite_holm < alpha, both in the "
-        f"same family of {2 * int(vt.table['p_holm'].notna().sum())} one-sided tests.")
-    page.key_values(_answer(vt))
+        f"{vt.settings['alpha']:g}.")
+    page.paragraph(
+        f"A row needs at least {vt.settings['min_episodes']} independent episodes (signal days "
+        "closer than the horizon count as one); with fewer it reads 'too few': a test on a "
+        "handful of market moves says nothing repeatable, so no direction is claimed and the "
+        "row stays out of the multiple-testing family (its raw p-value is still listed). Every "
+        "other row enters the family with both of its directions; Holm adjusts them together, "
+        "so 'supports' means p_holm < alpha and 'contradicts' means the opposite direction's "
+        f"p_opposite_holm < alpha, both in the same family of "
+        f"{2 * int(vt.table['p_holm'].notna().sum())} one-sided tests.", css="note")
     page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                verdict_column="*")
     page.table(_effect_matrix(vt), caption="Effect: mean forward return after signals minus "
-                                           "unconditional, in percent",
-               float_format="{:+.2f}")
+                                           "unconditional")
     for name, reason in vt.skipped:
         page.callout(f"{name} skipped: {reason}")
-    cols = ["strategy", "side", "horizon", "n_signal", "n_episodes", "effect", "ci_low",
-            "ci_high", "p_raw", "p_holm", "p_by", "p_opposite_holm", "verdict"]
+    page.table(samples_display(samples), caption="The sample of each strategy: first and last "
+                                                 "signal-eligible day (its data present, its "
+                                                 "warm-up passed)")
     page.heading("Verdict table in full", 3, toc=False)
-    page.table(vt.table[[c for c in cols if c in vt.table.columns]], index=False,
-               caption="Effects and interval bounds are fractions (0.01 = 1%); p_raw, p_holm "
-                       "and p_by one-sided in the expected direction; p_opposite_holm is the "
-                       "opposite direction's, the p-value behind 'contradicts'",
+    page.table(verdict_display(vt.table), index=False,
+               caption="p raw, p Holm: one-sided in the expected direction (raw = before "
+                       "adjustment, never a verdict on its own); p opp. Holm: the opposite "
+                       "direction's, the p-value behind 'contradicts'; interval: 95% "
+                       "block-bootstrap interval of the effect",
                verdict_column="verdict")
     page.heading("Stability by era", 3, toc=False)
     page.paragraph(

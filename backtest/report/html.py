@@ -27,7 +27,9 @@ background:#fafafa;line-height:1.45}
 main{max-width:1180px;margin:0 auto;padding:24px 28px 60px;background:#fff}
 h1{font-size:1.7em;margin:0.2em 0 0.3em}h2{font-size:1.35em;margin-top:2em;
 border-bottom:2px solid #1f4e9c;padding-bottom:4px}h3{font-size:1.1em;margin-top:1.5em}
-p.lead{color:#444;font-size:1.02em}p.note{color:#555;font-size:0.9em}
+p.lead{color:#444;font-size:1.02em}
+p.answer{font-size:1.12em;border-left:4px solid #1f4e9c;padding:2px 0 2px 12px;margin:10px 0}
+footer{margin-top:3em;font-size:0.85em;color:#555}p.note{color:#555;font-size:0.9em}
 nav{background:#f0f3f8;padding:10px 16px;border-radius:6px;font-size:0.92em}
 nav a{margin-right:14px;text-decoration:none;color:#1f4e9c;white-space:nowrap}
 table{border-collapse:collapse;margin:10px 0 18px;font-size:0.86em}
@@ -36,7 +38,7 @@ th{background:#eef1f6}td.t,th.t{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
 tr:nth-child(even) td{background:#fafbfd}
 td.supports{background:#d9f0d3 !important}td.contradicts{background:#f8d5d0 !important}
-figure{margin:14px 0 26px}figure img{max-width:100%;border:1px solid #e3e3e3}
+figure{margin:14px 0 26px}figure img{max-width:100%;height:auto;border:1px solid #e3e3e3}
 figcaption{font-size:0.88em;color:#444;margin-top:4px}
 dl.kv{display:grid;grid-template-columns:max-content auto;gap:2px 14px;font-size:0.9em}
 dl.kv dt{font-weight:600;color:#333}dl.kv dd{margin:0;word-break:break-all}
@@ -176,27 +178,52 @@ class HtmlPage:
         self._parts.append(f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead>'
                            f'<tbody>{"".join(body)}</tbody></table></div>')
 
-    def image(self, png: bytes, *, alt: str, caption: str = "") -> None:
-        """Embed a PNG as a base64 data URI with alt text and a caption."""
+    def image(self, png: bytes, *, alt: str, caption: str = "", scale: int = 2) -> None:
+        """Embed a PNG as a base64 data URI with alt text and a caption.
+
+        ``scale``: the PNG's pixels per CSS pixel (charts are rendered at 2x and
+        sized back, so they stay sharp on high-density screens)."""
         if not png.startswith(b"\x89PNG"):
             raise ValueError("image expects PNG bytes")
         data = base64.b64encode(png).decode("ascii")
         cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        # rendered at `scale` x: shown at 1/scale of its pixel width (max: the column)
+        width = int.from_bytes(png[16:20], "big") // max(1, scale)
         self._parts.append(f'<figure><img src="data:image/png;base64,{data}" '
-                           f'alt="{html.escape(alt)}">{cap}</figure>')
+                           f'style="width:{width}px" alt="{html.escape(alt)}">{cap}</figure>')
 
-    def render(self, *, subtitle: str = "") -> str:
-        """The complete HTML document."""
+    def render(self, *, subtitle: str = "", provenance: Mapping[str, str] | None = None,
+               head: str = "", tail: str = "") -> str:
+        """The complete HTML document.
+
+        Parameters
+        ----------
+        subtitle : str, default ""
+            Lead paragraph under the title.
+        provenance : mapping or None, default None
+            "How this page was made" lines (run date, command, version, git
+            commit, data hash), shown in the page's footer.
+        head, tail : str, default ""
+            Trusted markup added to ``<head>`` and before ``</body>`` (the
+            interactive report's scripts); never user text.
+        """
         nav = ""
         if self._toc:
             links = "\n".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in self._toc)
             nav = f"<nav>{links}</nav>"
         sub = f'<p class="lead">{html.escape(subtitle)}</p>' if subtitle else ""
+        foot = ""
+        if provenance:
+            rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>"
+                           for k, v in provenance.items())
+            foot = (f'<footer id="provenance"><h2>How this page was made</h2>'
+                    f'<dl class="kv">{rows}</dl></footer>')
         return (
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head>"
+            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style>{head}</head>"
             f"<body><main><h1>{html.escape(self.title)}</h1>{sub}{nav}"
             + "\n".join(self._parts)
-            + "</main></body></html>\n"
+            + foot
+            + f"</main>{tail}</body></html>\n"
         )

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from strategies.base import Signals, Strategy
 
 __all__ = ["StrategyEvaluation", "add_strategy_section", "evaluate", "forward_table",
-           "stats_table", "strategy_summary"]
+           "sentence", "stats_table", "strategy_summary", "study_display"]
 
 
 @dataclass(frozen=True)
@@ -145,23 +145,21 @@ def _display_stats(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def forward_table(study: StrategyStudy) -> pd.DataFrame:
-    """Per side and horizon: mean forward return after signals with its interval,
-    and the unconditional mean (input of the forward-return chart).
-
-    The interval is the bootstrap interval of the difference from the
-    unconditional mean, shifted by that mean.
-    """
+    """Per side and horizon: the effect (mean forward return after signals minus
+    the unconditional mean) with the interval of that difference, signal days,
+    episodes and the verdict (input of the forward-return chart)."""
     parts = []
     for side, res in study.sides.items():
         f = res.to_frame()
         parts.append(pd.DataFrame({
             "side": side,
             "horizon": f.index.to_numpy(),
-            "mean": f["mean_signal"].to_numpy(dtype=float),
-            "ci_low": (f["mean_uncond"] + f["ci_low"]).to_numpy(dtype=float),
-            "ci_high": (f["mean_uncond"] + f["ci_high"]).to_numpy(dtype=float),
-            "unconditional": f["mean_uncond"].to_numpy(dtype=float),
-            "n": f["n_signal"].to_numpy(dtype=float),
+            "effect": f["effect"].to_numpy(dtype=float),
+            "ci_low": f["ci_low"].to_numpy(dtype=float),
+            "ci_high": f["ci_high"].to_numpy(dtype=float),
+            "n_signal": f["n_signal"].to_numpy(dtype=float),
+            "n_episodes": f["n_episodes"].to_numpy(dtype=float),
+            "verdict": f["verdict"].astype(str).to_numpy(),
         }))
     return pd.concat(parts, ignore_index=True)
 
@@ -197,10 +195,6 @@ def _zoom_panes(panes: SignalPanes, index: pd.Index) -> SignalPanes:
 
 def _param_text(strategy: Strategy) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in strategy.params().items()) or "no parameters"
-
-
-_STUDY_COLUMNS = ("n_signal", "n_episodes", "mean_signal", "mean_uncond", "effect", "ci_low",
-                  "ci_high", "t_hac", "p_one_sided", "verdict")
 
 
 def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
@@ -263,7 +257,7 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     title = f"{s.title or s.name} ({s.name})"
     page.heading(title, heading_level)
     if s.idea:
-        page.paragraph(s.idea, css="lead")
+        page.paragraph(sentence(s.idea), css="lead")
     page.paragraph(f"Parameters: {_param_text(s)}.", css="note")
     out = strategy_summary(ev)
     if ev.skipped is not None or ev.result is None or ev.signals is None:
@@ -278,12 +272,44 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     if charts:
         _add_charts(report, ev, frame, key, min(heading_level + 1, 4))
     if ev.study is not None:
-        table = ev.study.to_frame()
-        show = [c for c in _STUDY_COLUMNS if c in table.columns]
-        page.table(table[show], caption="Event study by side and horizon (returns as "
-                                        "fractions; one-sided HAC p-value in the expected "
-                                        "direction)", verdict_column="verdict")
+        page.table(study_display(ev.study.to_frame()),
+                   caption="Event study by side and horizon (p raw: one-sided HAC p-value in "
+                           "the expected direction, before any adjustment)",
+                   verdict_column="verdict")
     return out
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in one full stop (so two sentences never run together)."""
+    t = text.strip()
+    return t if not t or t[-1] in ".!?" else t + "."
+
+
+def study_display(table: pd.DataFrame) -> pd.DataFrame:
+    """An event-study table (index ``(side, horizon)`` or ``(side, era, horizon)``) as
+    page text: at most eleven columns, percentages with fixed decimals, the verdict
+    last."""
+    from backtest.numbers import pct, pval
+
+    t = table.reset_index()
+    na = pd.Series(np.nan, index=t.index)
+    cols: dict[str, Any] = {"side": t["side"]}
+    if "era" in t.columns:
+        cols["era"] = t["era"]
+    cols.update({
+        "h": t["horizon"].astype(int),
+        "days": t["n_signal"].map(lambda v: f"{int(v):,}"),
+        "episodes": t["n_episodes"].map(lambda v: f"{int(v):,}"),
+        "after signals": t.get("mean_signal", na).map(pct),
+        "all days": t.get("mean_uncond", na).map(pct),
+        "effect": t["effect"].map(pct),
+        "interval": [f"{pct(a)} .. {pct(b)}" if pd.notna(a) else ""
+                     for a, b in zip(t.get("ci_low", na), t.get("ci_high", na), strict=True)],
+        "p raw": t["p_one_sided"].map(pval),
+        "verdict": t["verdict"],
+    })
+    keys = [k for k in ("side", "era", "h") if k in cols]
+    return pd.DataFrame(cols).set_index(keys)
 
 
 def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key: str,
@@ -342,9 +368,28 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
         fwd = forward_table(ev.study)
         page.heading(f"{s.name}: SPX forward returns after signals", sub, toc=False)
         report.add_chart(
-            forward_returns_chart(fwd, title=f"{s.name}: mean SPX return after signal days"),
+            forward_returns_chart(fwd, title=f"{s.name}: SPX after signal days minus all days"),
             f"{key}-forward-returns", alt=f"{s.name} forward returns by horizon",
-            caption="Bars: mean forward return from the next day's fill over h trading days "
-                    "after signal days; whiskers: 95% block-bootstrap interval of the "
-                    "difference from the unconditional mean, shifted by that mean; grey: "
-                    "mean over all days of the same sample.")
+            caption="Points: mean forward return from the next day's fill over h trading "
+                    "days after signal days minus the mean over all days of the same sample; "
+                    "lines: the 95% block-bootstrap interval of that difference; a line "
+                    "crossing zero cannot be told from no difference.")
+        from backtest.evidence.strategy_study import strategy_sample
+        from backtest.report.charts import event_path_chart
+        from backtest.report.event_paths import event_paths
+
+        sample = strategy_sample(s, frame)
+        page.heading(f"{s.name}: SPX around the fill", sub, toc=False)
+        for side in ev.study.sides:
+            entries = sig.long_entries if side == "long" else sig.short_entries
+            paths = event_paths(entries, frame, sample=sample, fill=res.execution.fill)
+            word = "fear" if side == "long" else "complacency"
+            report.add_chart(
+                event_path_chart(paths, title=f"{s.name}, {word} side ({side}): SPX around "
+                                              "the fill"),
+                f"{key}-path-{side}", alt=f"{s.name} {side} event path",
+                caption="Mean cumulative SPX return from the fill price, 10 trading days "
+                        "before to 63 after: solid, one path per episode start (signals "
+                        "more than 10 trading days after the previous one), with its 95% "
+                        "band; dashed, one path per signal day; grey, every day of the "
+                        "strategy's sample.")

@@ -6,7 +6,8 @@ creates a new results folder (:func:`~backtest.report.folder.new_run_folder`)
 and writes, each atomically:
 
 ``index.html``
-    the self-contained page (charts embedded; no script, no network);
+    the self-contained page (charts embedded; no network), ending with its
+    provenance: run date, command, version, git commit, data hash;
 ``<chart>.png``
     every chart as a separate image;
 ``stats.csv``
@@ -34,10 +35,32 @@ from backtest.report.metadata import dumps
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["REPORT_FILES", "Report"]
+__all__ = ["REPORT_FILES", "Report", "provenance"]
 
 #: Files every results folder contains (besides the chart PNGs).
 REPORT_FILES: tuple[str, ...] = ("index.html", "stats.csv", "summary.json", "metadata.json")
+
+
+def provenance(metadata: Mapping[str, Any]) -> dict[str, str]:
+    """The page's provenance lines from ``metadata.json``: run date, command,
+    version, git commit and data hash."""
+    git = metadata.get("git") or {}
+    data = metadata.get("data") or {}
+    versions = metadata.get("versions") or {}
+    cmd = metadata.get("command")
+    commit = "not a git checkout"
+    if isinstance(git, Mapping) and git.get("commit"):
+        commit = str(git["commit"])[:12] + (" (uncommitted changes)" if git.get("dirty") else "")
+    out = {
+        "run (UTC)": str(metadata.get("created_utc", "")),
+        "command": " ".join(map(str, cmd)) if isinstance(cmd, list | tuple) else str(cmd or ""),
+        "vixbt version": str(versions.get("vixbt") or ""),
+        "git commit": commit,
+    }
+    if isinstance(data, Mapping) and data.get("content_hash"):
+        out["data"] = (f"{data.get('start')} .. {data.get('end')}, {data.get('rows'):,} rows, "
+                       f"content hash {data['content_hash']}")
+    return out
 
 
 @dataclass
@@ -106,5 +129,6 @@ class Report:
             summary["report"] = str(folder)
         atomic_write_bytes(folder / "summary.json", (dumps(summary) + "\n").encode("utf-8"))
         atomic_write_bytes(folder / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
-        atomic_write_bytes(folder / "index.html", self.html().encode("utf-8"))
+        html = self.page.render(subtitle=self.subtitle, provenance=provenance(meta))
+        atomic_write_bytes(folder / "index.html", html.encode("utf-8"))
         return folder

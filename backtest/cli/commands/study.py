@@ -19,6 +19,7 @@ from backtest.cli.common import (
     write_report,
 )
 from backtest.cli.schema import schema_id
+from backtest.cli.tables import study_text, verdict_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,30 +44,48 @@ def _era_text(eras: pd.DataFrame) -> str:
 
 def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
     from backtest.evidence.verdict import verdict_table
-    from backtest.report.combined import verdict_matrix
+    from backtest.report.answer import (
+        EMBEDDED_WARNING,
+        is_embedded,
+        sample_text,
+        strategy_samples,
+    )
+    from backtest.report.combined import (
+        add_answer_section,
+        samples_display,
+        verdict_display,
+        verdict_matrix,
+    )
     from backtest.report.writer import Report
+    from strategies.registry import REGISTRY
 
     table = load_table(args)
     status(args, f"event studies of every registered strategy ({args.n_boot} bootstrap "
                  "replications each) ...")
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
                        seed=args.seed)
+    samples = strategy_samples([cls() for cls in REGISTRY.values()], table.frame)
     doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
                      name="study-verdicts",
-                     subtitle=f"Every registered strategy with defaults, data "
-                              f"{vt.data_span[0]} .. {vt.data_span[1]}, fills at the "
+                     subtitle=f"Every registered strategy with defaults, each on its own "
+                              f"sample, {sample_text(samples)}; fills at the "
                               f"{args.fill.replace('_', ' ')}.")
+        if is_embedded(table):
+            rep.page.callout(EMBEDDED_WARNING)
+        add_answer_section(rep, vt)
         rep.page.heading("Verdicts")
         rep.page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                        verdict_column="*")
         for name, reason in vt.skipped:
             rep.page.callout(f"{name} skipped: {reason}")
+        rep.page.table(samples_display(samples), caption="The sample of each strategy")
         rep.page.heading("Full table")
-        rep.page.table(vt.table, index=False, verdict_column="verdict",
-                       caption="One row per strategy, side and horizon")
+        rep.page.table(verdict_display(vt.table), index=False, verdict_column="verdict",
+                       caption="One row per strategy, side and horizon; every column is in "
+                               "verdicts.csv")
         from backtest.report.data_section import add_data_section
 
         add_data_section(rep, table)
@@ -78,8 +97,8 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
             vt.to_csv(folder / "verdicts.csv")
             vt.to_json(folder / "verdicts.json")
         doc["report"] = str(folder) if folder else None
-    emit(args, doc, vt.summary(), vt.to_frame().set_index(["strategy", "side", "horizon"]),
-         folder)
+    emit(args, doc, verdict_text(vt, samples),
+         vt.to_frame().set_index(["strategy", "side", "horizon"]), folder)
     return 0
 
 
@@ -102,55 +121,97 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from backtest.evidence.strategy_study import study_strategy
+    from backtest.report.answer import (
+        EMBEDDED_WARNING,
+        is_embedded,
+        sample_text,
+        strategy_samples,
+        study_sentences,
+    )
     from backtest.report.strategy_report import forward_table
     from backtest.report.writer import Report
 
     st = study_strategy(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
                         seed=args.seed)
     frame = st.to_frame()
-    # per decade and before/after 2008, HAC only: cheap, so always shown
-    eras = st.era_table()
+    # per decade and before/after 2008, HAC only: with --eras
+    eras = st.era_table() if args.eras else None
+    samples = strategy_samples([strategy], table.frame)
+    sample = sample_text(samples)
     doc: dict[str, Any] = {"schema": schema_id("study"), "report": None,
                            "data": data_doc(table), "strategy": strategy.name,
                            "params": strategy.params(), "rows": frame, "eras": eras}
     folder = None
     if not args.no_report:
-        from backtest.report.charts import forward_returns_chart
+        from backtest.report.charts import event_path_chart, forward_returns_chart
+        from backtest.report.event_paths import event_paths
+        from backtest.report.strategy_report import sentence, study_display
 
         rep = Report(title=f"Event study: {strategy.title or strategy.name}",
                      name=f"study-{strategy.name}",
-                     subtitle=f"{strategy.idea} Forward SPX returns from the "
-                              f"{args.fill.replace('_', ' ')} fill after signal days.")
+                     subtitle=f"{sentence(strategy.idea)} Forward SPX returns from the "
+                              f"{args.fill.replace('_', ' ')} fill after signal days; sample "
+                              f"{sample} (first and last signal-eligible day).")
+        if is_embedded(table):
+            rep.page.callout(EMBEDDED_WARNING)
+        rep.page.heading("The answer")
+        for line in study_sentences(st):
+            rep.page.paragraph(line, css="answer")
         rep.page.heading("Forward returns by horizon")
         rep.add_chart(forward_returns_chart(forward_table(st),
-                                            title=f"{strategy.name}: SPX after signal days"),
-                      f"{strategy.name}-forward-returns", alt="forward returns by horizon")
-        rep.page.table(frame, caption="Event study by side and horizon (fractions)",
+                                            title=f"{strategy.name}: SPX after signal days "
+                                                  "minus all days"),
+                      f"{strategy.name}-forward-returns", alt="forward returns by horizon",
+                      caption="Points: the effect (after signal days minus all days); lines: "
+                              "its 95% block-bootstrap interval; labels: signal days and "
+                              "independent episodes.")
+        rep.page.table(study_display(frame), caption="Event study by side and horizon (p raw: "
+                                                     "one-sided HAC p-value in the expected "
+                                                     "direction, before any adjustment)",
                        verdict_column="verdict")
-        rep.page.heading("By era")
-        rep.page.table(eras, caption="Each era on its own (per decade, then before/after "
-                                     "2008): HAC test only, raw one-sided p-values not "
-                                     "adjusted for the number of eras; fewer than "
-                                     f"{st.sides[next(iter(st.sides))].config.min_episodes} "
-                                     "episodes reads 'too few'",
-                       verdict_column="verdict")
+        from backtest.evidence.strategy_study import strategy_sample
+
+        smp = strategy_sample(strategy, table.frame)
+        sig = strategy.signals(table.frame)
+        rep.page.heading("SPX around the fill")
+        for side in st.sides:
+            entries = sig.long_entries if side == "long" else sig.short_entries
+            rep.add_chart(event_path_chart(event_paths(entries, table.frame, sample=smp,
+                                                       fill=args.fill),
+                                           title=f"{strategy.name}, {side} side: SPX around "
+                                                 "the fill"),
+                          f"{strategy.name}-path-{side}", alt=f"{side} event path",
+                          caption="Mean cumulative SPX return from the fill price: solid, per "
+                                  "episode start with its 95% band; dashed, per signal day; "
+                                  "grey, every day of the sample.")
+        if eras is not None:
+            rep.page.heading("By era")
+            rep.page.table(study_display(eras),
+                           caption="Each era on its own (per decade, then before/after "
+                                   "2008): HAC test only, raw one-sided p-values not "
+                                   "adjusted for the number of eras; fewer than "
+                                   f"{st.sides[next(iter(st.sides))].config.min_episodes} "
+                                   "episodes reads 'too few'",
+                           verdict_column="verdict")
         from backtest.report.data_section import add_data_section
 
-        add_data_section(rep, table)
+        add_data_section(rep, table, term_structure_note=False)
         rep.stats = frame
         rep.summary = doc
         folder = write_report(rep, args, {"strategy": strategy.name,
                                           "params": strategy.params(), "horizons": horizons,
                                           "fill": args.fill, "n_boot": args.n_boot,
-                                          "seed": args.seed}, table)
-        if folder is not None:
+                                          "seed": args.seed, "eras": bool(args.eras)}, table)
+        if folder is not None and eras is not None:
             eras.to_csv(folder / "eras.csv")
         doc["report"] = str(folder) if folder else None
-    text = st.summary() + "\n\n" + _era_text(eras)
+    text = f"Sample {sample} (first and last signal-eligible day)\n\n" + study_text(st)
+    if eras is not None:
+        text += "\n\n" + _era_text(eras)
     # --format csv: the full-sample rows, and with --eras the era rows below them (era "all")
     csv_frame = (pd.concat([frame.assign(era="all").set_index("era", append=True)
                             .reorder_levels(["side", "era", "horizon"]),
                             eras.reindex(columns=frame.columns)])
-                 if args.eras else frame)
+                 if eras is not None else frame)
     emit(args, doc, text, csv_frame, folder)
     return 0
