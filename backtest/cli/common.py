@@ -87,7 +87,7 @@ def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None, *
     table = load_market_data(getattr(args, "data_dir", None), columns=columns)
     log = getattr(args, "repair_log", None)
     if summarise_repairs and log is not None:
-        log.flush()
+        log.flush({str(src.path) for src in table.sources.values() if src.path})
     args.full_spans = {c: (src.first, src.last) for c, src in table.sources.items()}
     span = f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}"
     if start is not None and start > table.end:

@@ -56,11 +56,36 @@ _EPILOG_COMMON = (
 )
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
+#: Widest help line (terminals narrower than this wrap to their own width).
+HELP_WIDTH = 100
 
 
-def _common(data: bool = True, out: bool = True, fmt: bool = True) -> argparse.ArgumentParser:
+class _Formatter(argparse.HelpFormatter):
+    """Help wrapped to the terminal (at most :data:`HELP_WIDTH` columns); example
+    lines (indented) are kept as written, prose paragraphs are wrapped."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 30,
+                 width: int | None = None) -> None:
+        import shutil
+
+        cols = width or min(HELP_WIDTH, shutil.get_terminal_size((HELP_WIDTH, 24)).columns)
+        super().__init__(prog, indent_increment, max_help_position, max(40, cols - 2))
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        out = []
+        for line in text.splitlines():
+            if line.startswith("  ") or len(line) <= width:
+                out.append(indent + line)
+            else:
+                out.extend(textwrap.wrap(line, width, initial_indent=indent,
+                                         subsequent_indent=indent))
+        return "\n".join(out)
+
+
+def _common(data: bool = True, out: bool = True, fmt: bool = True,
+            repairs: bool = True, quiet: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("common options")
     if data:
@@ -78,11 +103,14 @@ def _common(data: bool = True, out: bool = True, fmt: bool = True) -> argparse.A
     if fmt:
         g.add_argument("--format", choices=("table", "json", "csv"), default="table",
                        help="output on stdout (default: table)")
-    g.add_argument("--quiet", action="store_true",
-                   help="no progress bar, no summary of data repairs")
-    g.add_argument("--verbose", action="store_true",
-                   help="one line per data file repaired while loading, instead of the "
-                        "one-line summary (also with --quiet)")
+    if quiet:
+        g.add_argument("--quiet", action="store_true",
+                       help="no progress bar" + (", no summary of data repairs" if repairs
+                                                 else ""))
+    if repairs:
+        g.add_argument("--verbose", action="store_true",
+                       help="one line per data file repaired while loading, instead of the "
+                            "one-line summary (also with --quiet)")
     g.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return p
 
@@ -91,8 +119,11 @@ def _execution_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("execution")
     g.add_argument("--fill", choices=("next_open", "next_close"), default="next_open",
                    help="fill timing (default: next_open; never the signal day)")
-    g.add_argument("--fees", type=float, default=0.0, help="fraction of value per fill")
-    g.add_argument("--slippage", type=float, default=0.0, help="adverse fraction per fill")
+    g.add_argument("--fees", type=float, default=0.0, metavar="FRACTION",
+                   help="fees as a fraction of the traded value per fill, e.g. 0.0005 = "
+                        "5 bp (default: 0)")
+    g.add_argument("--slippage", type=float, default=0.0, metavar="FRACTION",
+                   help="adverse price move as a fraction per fill (default: 0)")
     g.add_argument("--side", choices=("long", "short", "both"), default=None,
                    help="sides to trade (default: the strategy's own)")
     g.add_argument("--holding-period", type=int, default=None, metavar="DAYS",
@@ -108,8 +139,9 @@ def _study_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
 
 
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "\n".join(f"  {ln}" for ln in lines) + "\n\n" + _EPILOG_COMMON
+def _examples(*lines: str, reports: bool = True) -> str:
+    tail = _EPILOG_COMMON if reports else _EPILOG_COMMON.split(" Reports go to")[0]
+    return "examples:\n" + "\n".join(f"  {ln}" for ln in lines) + "\n\n" + tail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,7 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", action="append", default=[], metavar="NAME=VALUES",
                    help="values of one parameter: a,b,c or start:stop:step (repeatable)")
     p.add_argument("--experiment", metavar="FILE.toml", help="read the sweep from a TOML file")
-    p.add_argument("--metric", default="sharpe", help="statistic to rank by (default: sharpe)")
+    p.add_argument("--metric", default="sharpe",
+                   help="statistic to rank by (default: sharpe, the annualised Sharpe ratio)")
     p.add_argument("--x", metavar="PARAM", help="heatmap x parameter (default: first swept)")
     p.add_argument("--y", metavar="PARAM", help="heatmap y parameter (default: second swept)")
     p.add_argument("--n-boot", type=int, default=1000, metavar="N",
@@ -204,30 +237,38 @@ def build_parser() -> argparse.ArgumentParser:
                    help="set a parameter (repeatable; needs STRATEGY)")
     p.add_argument("--fill", choices=("next_open", "next_close"), default="next_open",
                    help="fill timing the forward returns start from (default: next_open)")
-    p.add_argument("--eras", action="store_true", help="add per-decade results (one strategy)")
+    p.add_argument("--eras", action="store_true",
+                   help="with STRATEGY: add the per-era results (each decade, before/after "
+                        "2008) to the output, the JSON (eras), the CSV and the report")
     _study_options(p)
 
-    p = sub.add_parser("list", parents=[_common(data=False, out=False)],
+    p = sub.add_parser("list", parents=[_common(data=False, out=False, repairs=False,
+                                                quiet=False)],
                        formatter_class=_Formatter,
                        help="strategies with their parameters, defaults and ideas",
                        description="Every registered strategy: name, sides, one-line idea, "
                                    "and each parameter with its default and allowed values.",
-                       epilog=_examples("vixbt list", "vixbt list --format json"))
+                       epilog=_examples("vixbt list", "vixbt list --format json",
+                                        reports=False))
 
     p = sub.add_parser("data", formatter_class=_Formatter, help="market data: info, import, update",
                        description="Inspect the market data and manage a data directory.",
                        epilog=_examples("vixbt data info", "vixbt data info --data-dir ~/vixdata",
                                         "vixbt data import ~/Downloads/VIX_History.csv "
                                         "--data-dir ~/vixdata",
-                                        "vixbt data update --data-dir ~/vixdata --symbols VIX,SPX"))
+                                        "vixbt data update --data-dir ~/vixdata --symbols VIX,SPX",
+                                        reports=False))
     dsub = p.add_subparsers(dest="data_command", metavar="SUBCOMMAND")
     dsub.required = True
-    d = dsub.add_parser("info", parents=[_common(out=False)], formatter_class=_Formatter,
+    d = dsub.add_parser("info", parents=[_common(out=False, quiet=False)],
+                        formatter_class=_Formatter,
                         help="every column's source, span, rows, gaps and repairs",
                         description="Show every column of the aligned market table with its "
                                     "source, span, rows, gaps and repairs.",
-                        epilog=_examples("vixbt data info", "vixbt data info --format json"))
-    d = dsub.add_parser("import", parents=[_common(data=False, out=False)],
+                        epilog=_examples("vixbt data info", "vixbt data info --format json",
+                                         reports=False))
+    d = dsub.add_parser("import", parents=[_common(data=False, out=False, repairs=False,
+                                                  quiet=False)],
                         formatter_class=_Formatter,
                         help="bring a data file into a data directory",
                         description="Validate a data file (format detected from its header) "
@@ -235,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "manifest.",
                         epilog=_examples("vixbt data import VIX_History.csv --data-dir ~/vixdata",
                                          "vixbt data import prices.csv --symbol SPX "
-                                         "--data-dir ~/vixdata"))
+                                         "--data-dir ~/vixdata", reports=False))
     d.add_argument("path", help="file to import")
     d.add_argument("--data-dir", metavar="DIR",
                    help="data directory (default: $VIXBT_DATA_DIR; created if absent)")
@@ -243,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "VVIX, VX); default: from the file name")
     d.add_argument("--file-format", metavar="LAYOUT",
                    help="reader layout (default: detected from the header)")
-    d = dsub.add_parser("update", parents=[_common(data=False, out=False)],
+    d = dsub.add_parser("update", parents=[_common(data=False, out=False, repairs=False)],
                         formatter_class=_Formatter,
                         help="download or refresh the public data files",
                         description="Download CBOE index histories, VIX futures contract "
@@ -251,7 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
                                     "Incremental and resumable; a failed download keeps the "
                                     "previous copy.",
                         epilog=_examples("vixbt data update --data-dir ~/vixdata",
-                                         "vixbt data update --data-dir ~/vixdata --symbols VIX,VX"))
+                                         "vixbt data update --data-dir ~/vixdata --symbols VIX,VX",
+                                         reports=False))
     d.add_argument("--data-dir", metavar="DIR",
                    help="data directory (default: $VIXBT_DATA_DIR; created if absent)")
     d.add_argument("--symbols", metavar="SYM,SYM",

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from backtest.evidence.strategy_study import StrategyStudy
+    from backtest.evidence.sweep import SweepEvidence
     from backtest.evidence.verdict import VerdictTable
+    from backtest.sweep.result import SweepResult
 
-__all__ = ["WIDTH", "fit", "samples_text", "study_text", "verdict_text"]
+__all__ = ["WIDTH", "evidence_text", "fit", "samples_text", "study_text", "sweep_text", "verdict_text"]
 
 #: Widest line the commands print (a terminal of 100 columns).
 WIDTH = 100
@@ -74,3 +76,64 @@ def verdict_text(vt: VerdictTable, samples: pd.DataFrame | None = None) -> str:
 def study_text(study: StrategyStudy) -> str:
     """One strategy's event study in at most 100 columns."""
     return fit(study.summary())
+
+
+_SWEEP_SHOWN = ("total_return", "annualized_return", "sharpe", "max_drawdown", "trades",
+                "win_rate")
+
+
+def _stat_cell(name: str, value: object) -> str:
+    if name in ("total_return", "annualized_return", "max_drawdown"):
+        return pct(value, na="na")
+    if name == "win_rate":
+        return pct(value, 1, sign=False, na="na")
+    if name == "trades":
+        return "na" if value is None or value != value else f"{int(value):,}"  # type: ignore[call-overload]
+    return "na" if value is None or value != value else f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
+def sweep_text(result: SweepResult, metric: str, top: int = 5) -> str:
+    """The sweep's best rows and buy-and-hold in at most 100 columns (Sharpe annualised)."""
+    name = result.strategy.name or result.strategy.__name__
+    grid = ", ".join(f"{k}: {len(v)}" for k, v in result.grid.items()) or "defaults only"
+    params = list(result.parameters)
+    heads = ["total", "ann. ret.", "Sharpe", "max DD", "trades", "win rate"]
+    ranked = result.ranked(metric).head(top).reset_index()
+    pw = {p: max(len(p), *(len(f"{v}") for v in ranked[p])) for p in params}
+    lines = [f"Sweep of {name}: {len(result):,} combinations ({grid})",
+             f"Period {result.period[0]:%Y-%m-%d} .. {result.period[1]:%Y-%m-%d} "
+             f"({result.n_bars:,} days), fill {result.execution.fill}; Sharpe annualised "
+             "(252 days, no risk-free rate)",
+             f"Top {len(ranked)} by {metric}:",
+             "  ".join([*(f"{p:>{pw[p]}}" for p in params), *(f"{h:>9}" for h in heads)])]
+    for r in ranked.to_dict(orient="records"):
+        lines.append("  ".join([*(f"{r[p]!s:>{pw[p]}}" for p in params),
+                                *(f"{_stat_cell(k, r[k]):>9}" for k in _SWEEP_SHOWN)]))
+    b = result.benchmark.drop_duplicates(subset=list(_SWEEP_SHOWN)).iloc[0].to_dict()
+    label_w = max(16, sum(pw.values()) + 2 * (len(params) - 1))
+    lines.append("  ".join([f"{'buy-and-hold SPX':>{label_w}}",
+                            *(f"{_stat_cell(k, b[k]):>9}" for k in _SWEEP_SHOWN)]))
+    return fit("\n".join(lines))
+
+
+def evidence_text(evidence: SweepEvidence) -> str:
+    """The data-snooping paragraphs, with the in-sample/out-of-sample split's metric
+    shown as the report shows it (a Sharpe ratio annualised, and said so)."""
+    from backtest.report.sweep_report import metric_name, shown_metric
+
+    parts = [evidence.spa.summary(), evidence.stepm.summary(), evidence.dsr.summary()]
+    if evidence.pbo is not None:
+        parts.append(evidence.pbo.summary())
+    sp, m = evidence.split, evidence.metric
+    if sp is not None:
+        name = metric_name(m)
+        parts.append(
+            f"Chosen in sample (before {sp.split:%Y-%m-%d}): {sp.chosen}, {name} "
+            f"{shown_metric(m, sp.is_metric):.2f} (buy-and-hold "
+            f"{shown_metric(m, sp.benchmark_is):.2f}), total return {pct(sp.is_return)}.  Out "
+            f"of sample: {name} {shown_metric(m, sp.oos_metric):.2f} (buy-and-hold "
+            f"{shown_metric(m, sp.benchmark_oos):.2f}), total return {pct(sp.oos_return)}, "
+            f"better than {sp.oos_percentile:.0%} of the sets.")
+    if evidence.walk_forward is not None:
+        parts.append(evidence.walk_forward.summary())
+    return fit("\n".join([*parts, *evidence.notes]))

@@ -26,12 +26,12 @@ __all__ = ["sweep_report"]
 _YEAR = 252
 
 
-def _metric_name(metric: str) -> str:
+def metric_name(metric: str) -> str:
     return {"sharpe": "Sharpe (annualised)", "mean": "mean daily return",
             "total": "total return"}.get(metric, metric)
 
 
-def _shown_metric(metric: str, value: float) -> float:
+def shown_metric(metric: str, value: float) -> float:
     """Per-day Sharpe ratios shown annualised (x sqrt(252)); other metrics as they are."""
     return value * np.sqrt(_YEAR) if metric == "sharpe" else value
 
@@ -39,13 +39,13 @@ def _shown_metric(metric: str, value: float) -> float:
 def _split_table(sp: SplitResult, metric: str) -> pd.DataFrame:
     rows = {
         f"chosen set ({sp.chosen})": [sp.is_return, sp.oos_return,
-                                      _shown_metric(metric, sp.is_metric),
-                                      _shown_metric(metric, sp.oos_metric)],
+                                      shown_metric(metric, sp.is_metric),
+                                      shown_metric(metric, sp.oos_metric)],
         "buy-and-hold SPX": [sp.benchmark_is_return, sp.benchmark_oos_return,
-                             _shown_metric(metric, sp.benchmark_is),
-                             _shown_metric(metric, sp.benchmark_oos)],
+                             shown_metric(metric, sp.benchmark_is),
+                             shown_metric(metric, sp.benchmark_oos)],
     }
-    name = _metric_name(metric)
+    name = metric_name(metric)
     return pd.DataFrame.from_dict(
         rows, orient="index",
         columns=["in-sample total return", "out-of-sample total return",
@@ -54,14 +54,14 @@ def _split_table(sp: SplitResult, metric: str) -> pd.DataFrame:
 
 def _windows_table(wf: WalkForwardResult) -> pd.DataFrame:
     w = wf.windows
-    name = _metric_name(wf.metric)
+    name = metric_name(wf.metric)
     out = pd.DataFrame({
         "train from": [f"{d:%Y-%m-%d}" for d in w.train_start],
         "test from": [f"{d:%Y-%m-%d}" for d in w.test_start],
         "test to": [f"{d:%Y-%m-%d}" for d in w.test_end],
         "chosen set": w.chosen,
-        f"in-sample {name}": [_shown_metric(wf.metric, v) for v in w.is_metric],
-        f"out-of-sample {name}": [_shown_metric(wf.metric, v) for v in w.oos_metric],
+        f"in-sample {name}": [shown_metric(wf.metric, v) for v in w.is_metric],
+        f"out-of-sample {name}": [shown_metric(wf.metric, v) for v in w.oos_metric],
         "out-of-sample return": w.oos_return,
         "buy-and-hold return": w.benchmark_return,
     })
@@ -73,7 +73,7 @@ def _split_section(rep: Report, sp: SplitResult, metric: str, names: str) -> Non
     page = rep.page
     page.heading("In-sample / out-of-sample split")
     page.paragraph(
-        f"The parameter set with the best {_metric_name(metric)} in sample, from "
+        f"The parameter set with the best {metric_name(metric)} in sample, from "
         f"{sp.start:%Y-%m-%d} up to (not including) {sp.split:%Y-%m-%d}, is judged on the "
         f"untouched rest, {sp.split:%Y-%m-%d} .. {sp.end:%Y-%m-%d} (out of sample), against "
         f"buy-and-hold over the same days and with the same costs. Parameters: {names}.")
@@ -97,7 +97,7 @@ def _walk_forward_section(rep: Report, wf: WalkForwardResult, name: str, names: 
     beat = float((w.oos_return > w.benchmark_return).mean())
     years = len(wf.oos_returns) / _YEAR
     page.paragraph(
-        f"Each window chooses the set with the best {_metric_name(wf.metric)} on the training "
+        f"Each window chooses the set with the best {metric_name(wf.metric)} on the training "
         f"rows only, then holds it through the next, untouched test window; the test windows' "
         f"returns are stitched into one out-of-sample record. Parameters: {names}.")
     cagr = (1 + oos) ** (1 / years) - 1 if years > 0 and oos > -1 else float("nan")

@@ -108,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
     if args.strategy is None:
         if args.param:
             raise CliError("--param needs a STRATEGY")
+        if args.eras:
+            raise CliError("--eras needs a STRATEGY (the verdict table's eras: "
+                           "VerdictTable.by_era in Python)")
         return _verdicts(args, horizons)
     cls = resolve_strategy(args.strategy)
     own, ex = parse_params(cls, args.param)
