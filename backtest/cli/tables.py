@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from backtest.evidence.verdict import VerdictTable
     from backtest.sweep.result import SweepResult
 
-__all__ = ["WIDTH", "evidence_text", "fit", "samples_text", "study_text", "sweep_text", "verdict_text"]
+__all__ = ["WIDTH", "evidence_text", "fit", "samples_text", "study_text", "sweep_text",
+           "verdict_text"]
 
 #: Widest line the commands print (a terminal of 100 columns).
 WIDTH = 100
