@@ -238,7 +238,8 @@ def write_report(report: Report, args: argparse.Namespace, parameters: Mapping[s
         argv = getattr(args, "argv", None)
     command = ["vixbt", *(argv if argv is not None else sys.argv[1:])]
     meta = run_metadata(command, parameters, table)
-    return report.write(meta, Path(getattr(args, "out", None) or "results").resolve())
+    return report.write(meta, Path(getattr(args, "out", None) or "results").resolve(),
+                        interactive=bool(getattr(args, "interactive", False)))
 
 
 def emit(args: argparse.Namespace, doc: Mapping[str, Any], text: str,

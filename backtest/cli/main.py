@@ -100,6 +100,9 @@ def _common(data: bool = True, out: bool = True, fmt: bool = True,
                             "(default: results)")
         g.add_argument("--no-report", action="store_true",
                        help="print the results only; write no results folder")
+        g.add_argument("--interactive", action="store_true",
+                       help="report page with interactive (Plotly) charts for the dense time "
+                            "series and sortable tables; still one self-contained offline file")
     if fmt:
         g.add_argument("--format", choices=("table", "json", "csv"), default="table",
                        help="output on stdout (default: table)")

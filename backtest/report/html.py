@@ -1,10 +1,13 @@
 """A small builder for self-contained HTML report pages.
 
-The page has inline CSS, images embedded as base64 ``data:`` URIs, no script
-and no network reference, so it opens offline in any browser.  Every piece of
-text placed in the page -- headings, paragraphs, table cells, captions,
-alt text -- goes through :func:`html.escape`; the builder has no way to insert
-raw markup from a caller.
+The page has inline CSS, images embedded as base64 ``data:`` URIs and no
+network reference, so it opens offline in any browser.  The static page has no
+script.  The interactive page (``render(interactive=True)``) replaces the
+figures that have an interactive version with Plotly charts, carries plotly.js
+once inline and a few lines of script that make tables sortable.  Every piece
+of text placed in the page -- headings, paragraphs, table cells, captions, alt
+text -- goes through :func:`html.escape`; the only markup not built here is
+the Plotly chart markup made by :mod:`plotly` itself from a figure.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import base64
 import html
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +47,7 @@ dl.kv{display:grid;grid-template-columns:max-content auto;gap:2px 14px;font-size
 dl.kv dt{font-weight:600;color:#333}dl.kv dd{margin:0;word-break:break-all}
 .skip{background:#fff4e0;border-left:4px solid #e08214;padding:6px 12px;margin:8px 0}
 .scroll{overflow-x:auto}
+figure.plotly{width:100%}
 """
 
 
@@ -71,6 +75,31 @@ def format_value(value: Any, float_format: str = "{:,.4g}") -> str:
     return str(value)
 
 
+#: Sorts a table by the clicked column (numbers by value, text alphabetically).
+_SORT_JS = """
+document.querySelectorAll("table").forEach(function(t){
+ t.querySelectorAll("thead th").forEach(function(th,i){
+  th.style.cursor="pointer";th.title="sort";
+  th.addEventListener("click",function(){
+   var b=t.tBodies[0],rows=Array.from(b.rows),asc=th.dataset.asc!=="1";th.dataset.asc=asc?"1":"0";
+   function v(r){var x=r.cells[i]?r.cells[i].textContent.trim():"";
+    var n=parseFloat(x.replace(/[,%$+\u2212]/g,"").replace(/^<\\s*/,""));
+    if(/^[-\u2212]/.test(x)&&n>0)n=-n;return isNaN(n)?x.toLowerCase():n;}
+   rows.sort(function(a,c){var p=v(a),q=v(c);
+    if(typeof p==="number"&&typeof q==="number")return asc?p-q:q-p;
+    return asc?String(p).localeCompare(String(q)):String(q).localeCompare(String(p));});
+   rows.forEach(function(r){b.appendChild(r);});});});});
+"""
+
+
+def _interactive_assets() -> tuple[str, str]:
+    """plotly.js inline (once per page) and the table-sorting script."""
+    from plotly.offline import get_plotlyjs
+
+    return (f'<script type="text/javascript">{get_plotlyjs()}</script>',
+            f"<script>{_SORT_JS}</script>")
+
+
 def _slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s or "section"
@@ -87,7 +116,7 @@ class HtmlPage:
     """
 
     title: str
-    _parts: list[str] = field(default_factory=list)
+    _parts: list[str | tuple[str, Callable[[], str] | None]] = field(default_factory=list)
     _toc: list[tuple[str, str]] = field(default_factory=list)
     _ids: set[str] = field(default_factory=set)
 
@@ -178,22 +207,33 @@ class HtmlPage:
         self._parts.append(f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead>'
                            f'<tbody>{"".join(body)}</tbody></table></div>')
 
-    def image(self, png: bytes, *, alt: str, caption: str = "", scale: int = 2) -> None:
+    def image(self, png: bytes, *, alt: str, caption: str = "", scale: int = 2,
+              interactive: Callable[[], str] | None = None) -> None:
         """Embed a PNG as a base64 data URI with alt text and a caption.
 
         ``scale``: the PNG's pixels per CSS pixel (charts are rendered at 2x and
-        sized back, so they stay sharp on high-density screens)."""
+        sized back, so they stay sharp on high-density screens).  ``interactive``:
+        a function returning the Plotly markup of the same chart, used instead of
+        the image by ``render(interactive=True)``."""
         if not png.startswith(b"\x89PNG"):
             raise ValueError("image expects PNG bytes")
         data = base64.b64encode(png).decode("ascii")
         cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
         # rendered at `scale` x: shown at 1/scale of its pixel width (max: the column)
         width = int.from_bytes(png[16:20], "big") // max(1, scale)
-        self._parts.append(f'<figure><img src="data:image/png;base64,{data}" '
-                           f'style="width:{width}px" alt="{html.escape(alt)}">{cap}</figure>')
+        static = (f'<figure><img src="data:image/png;base64,{data}" '
+                  f'style="width:{width}px" alt="{html.escape(alt)}">{cap}</figure>')
+        if interactive is None:
+            self._parts.append(static)
+            return
+
+        def live() -> str:
+            return f'<figure class="plotly">{interactive()}{cap}</figure>'
+
+        self._parts.append((static, live))
 
     def render(self, *, subtitle: str = "", provenance: Mapping[str, str] | None = None,
-               head: str = "", tail: str = "") -> str:
+               interactive: bool = False) -> str:
         """The complete HTML document.
 
         Parameters
@@ -203,10 +243,20 @@ class HtmlPage:
         provenance : mapping or None, default None
             "How this page was made" lines (run date, command, version, git
             commit, data hash), shown in the page's footer.
-        head, tail : str, default ""
-            Trusted markup added to ``<head>`` and before ``</body>`` (the
-            interactive report's scripts); never user text.
+        interactive : bool, default False
+            Plotly charts where a figure has them, plotly.js inline once, and
+            sortable tables (click a column heading).
         """
+        head = tail = ""
+        parts = []
+        for part in self._parts:
+            if isinstance(part, tuple):
+                static, live = part
+                parts.append(live() if interactive and live is not None else static)
+            else:
+                parts.append(part)
+        if interactive:
+            head, tail = _interactive_assets()
         nav = ""
         if self._toc:
             links = "\n".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in self._toc)
@@ -223,7 +273,7 @@ class HtmlPage:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(self.title)}</title><style>{_CSS}</style>{head}</head>"
             f"<body><main><h1>{html.escape(self.title)}</h1>{sub}{nav}"
-            + "\n".join(self._parts)
+            + "\n".join(parts)
             + foot
             + f"</main>{tail}</body></html>\n"
         )

@@ -315,6 +315,7 @@ def study_display(table: pd.DataFrame) -> pd.DataFrame:
 def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key: str,
                 sub: int) -> None:
     """The section's charts, each under its own heading."""
+    from backtest.report import interactive
     from backtest.report.charts import (
         equity_chart,
         forward_returns_chart,
@@ -329,27 +330,31 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
     assert res is not None and sig is not None
     close = frame["spx_close"].loc[res.index[0]:res.index[-1]]
     page.heading(f"{s.name}: trades on the S&P 500", sub, toc=False)
+    le, lx = _trade_dates(res, "long", "entry"), _trade_dates(res, "long", "exit")
+    se, sx = _trade_dates(res, "short", "entry"), _trade_dates(res, "short", "exit")
+    trade_title = f"S&P 500 with {s.name} trades (fill days)"
     report.add_chart(
-        price_trades_chart(
-            close,
-            long_entries=_trade_dates(res, "long", "entry"),
-            long_exits=_trade_dates(res, "long", "exit"),
-            short_entries=_trade_dates(res, "short", "entry"),
-            short_exits=_trade_dates(res, "short", "exit"),
-            title=f"S&P 500 with {s.name} trades (fill days)"),
+        price_trades_chart(close, long_entries=le, long_exits=lx, short_entries=se,
+                           short_exits=sx, title=trade_title),
         f"{key}-spx-trades", alt=f"SPX with {s.name} entries and exits",
         caption="Markers sit on the fill day (the trading day after the signal), at that "
-                "day's SPX close.")
+                "day's SPX close.",
+        interactive=lambda: interactive.price_trades_figure(
+            close, long_entries=le, long_exits=lx, short_entries=se, short_exits=sx,
+            title=trade_title))
     panes = signal_panes(s, frame.loc[res.index[0]:res.index[-1]], sig)
     page.heading(f"{s.name}: the signal", sub, toc=False)
+    sig_title = f"{s.title or s.name}: signal days"
     if panes.ratio_band is not None:
         fig = ratio_chart(panes.main.series, name=panes.main.label, band=panes.ratio_band,
                           marks=panes.main.marks, title=panes.main.title)
     else:
-        fig = signal_chart(panes.main, panes.lower, title=f"{s.title or s.name}: signal days")
+        fig = signal_chart(panes.main, panes.lower, title=sig_title)
     report.add_chart(fig, f"{key}-signal", alt=f"{s.name} signal chart",
                      caption="Signal days are marked on the close that triggered them; the "
-                             "trade fills on the next trading day.")
+                             "trade fills on the next trading day.",
+                     interactive=lambda: interactive.signal_figure(panes.main, panes.lower,
+                                                                   title=sig_title))
     if len(res.index) > _ZOOM_DAYS * 2:
         zp = _zoom_panes(panes, res.index[-_ZOOM_DAYS:])
         if zp.ratio_band is not None:
@@ -361,9 +366,11 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
         report.add_chart(zfig, f"{key}-signal-recent", alt=f"{s.name} signal chart, recent",
                          caption="The same chart over the last three years of the run.")
     page.heading(f"{s.name}: equity and drawdown", sub, toc=False)
-    report.add_chart(equity_chart(res.equity, res.benchmark_equity,
-                                  title=f"{s.name}: growth of $1 and drawdown vs buy-and-hold"),
-                     f"{key}-equity", alt=f"{s.name} equity and drawdown")
+    eq_title = f"{s.name}: growth of $1 and drawdown vs buy-and-hold"
+    report.add_chart(equity_chart(res.equity, res.benchmark_equity, title=eq_title),
+                     f"{key}-equity", alt=f"{s.name} equity and drawdown",
+                     interactive=lambda: interactive.equity_figure(
+                         res.equity, res.benchmark_equity, title=eq_title))
     if ev.study is not None:
         fwd = forward_table(ev.study)
         page.heading(f"{s.name}: SPX forward returns after signals", sub, toc=False)

@@ -20,7 +20,7 @@ and writes, each atomically:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,7 @@ from backtest.report.metadata import dumps
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from plotly.graph_objects import Figure as PlotlyFigure
 
 __all__ = ["REPORT_FILES", "Report", "provenance"]
 
@@ -88,10 +89,13 @@ class Report:
     def __post_init__(self) -> None:
         self.page = HtmlPage(self.title)
 
-    def add_chart(self, fig: Figure, filename: str, *, alt: str, caption: str = "") -> str:
+    def add_chart(self, fig: Figure, filename: str, *, alt: str, caption: str = "",
+                  interactive: Callable[[], PlotlyFigure] | None = None) -> str:
         """Render ``fig`` to PNG, keep it as ``filename`` and embed it in the page.
 
-        Returns the (sanitised, unique) file name used.
+        ``interactive``: a function building the Plotly version of the chart,
+        called only when the interactive page is rendered.  Returns the
+        (sanitised, unique) file name used.
         """
         from backtest.report.charts import to_png
 
@@ -101,14 +105,25 @@ class Report:
             name, i = f"{stem}-{i}.png", i + 1
         png = to_png(fig)
         self.charts[name] = png
-        self.page.image(png, alt=alt, caption=caption)
+        live = None
+        if interactive is not None:
+            build = interactive
+            div = name.removesuffix(".png")
+
+            def live() -> str:
+                from backtest.report.interactive import to_div
+
+                return to_div(build(), div)
+
+        self.page.image(png, alt=alt, caption=caption, interactive=live)
         return name
 
-    def html(self) -> str:
-        """The rendered page."""
-        return self.page.render(subtitle=self.subtitle)
+    def html(self, *, interactive: bool = False) -> str:
+        """The rendered page (``interactive``: with Plotly charts and sortable tables)."""
+        return self.page.render(subtitle=self.subtitle, interactive=interactive)
 
-    def write(self, metadata: Mapping[str, Any], root: str | Path | None = None) -> Path:
+    def write(self, metadata: Mapping[str, Any], root: str | Path | None = None, *,
+              interactive: bool = False) -> Path:
         """Write the report into a new results folder and return the folder.
 
         Parameters
@@ -117,6 +132,10 @@ class Report:
             Contents of ``metadata.json`` (see :func:`~backtest.report.metadata.run_metadata`).
         root : str, Path or None, default None
             Results root (default ``results/``).
+        interactive : bool, default False
+            ``index.html`` with Plotly charts for the dense time series (zoom,
+            pan, hover), plotly.js inline once (one self-contained file that
+            works offline) and sortable tables; the PNGs are written as well.
         """
         folder = new_run_folder(self.name, root)
         for name, png in self.charts.items():
@@ -129,6 +148,7 @@ class Report:
             summary["report"] = str(folder)
         atomic_write_bytes(folder / "summary.json", (dumps(summary) + "\n").encode("utf-8"))
         atomic_write_bytes(folder / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
-        html = self.page.render(subtitle=self.subtitle, provenance=provenance(meta))
+        html = self.page.render(subtitle=self.subtitle, provenance=provenance(meta),
+                                interactive=interactive)
         atomic_write_bytes(folder / "index.html", html.encode("utf-8"))
         return folder
