@@ -63,7 +63,8 @@ window.__errors = [];
     document.querySelectorAll(".js-plotly-plot").forEach(function (p) {
       var d = p.data || [];
       r.plots.push({id: p.id, traces: d.length, svg: !!p.querySelector(".main-svg"),
-                    points: d.reduce(function (a, t) { return a + ((t.x && t.x.length) || 0); }, 0)});
+                    points: d.reduce(function (a, t) {
+                      return a + ((t.x && t.x.length) || 0); }, 0)});
     });
     document.querySelectorAll("body *").forEach(function (el) {
       var b = el.getBoundingClientRect();
