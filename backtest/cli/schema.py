@@ -6,12 +6,12 @@ is removed or changes meaning; new keys may be added within a version.
 Numbers are plain JSON numbers (returns and rates as fractions, not percent);
 missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
 
-``vixbt.report/1`` (``vixbt report``)
+``vixbt.report/2`` (``vixbt report``)
     ``report`` (folder or null), ``data`` (see below), ``execution``,
     ``verdicts`` (the verdict table document, schema of
     :mod:`backtest.evidence.verdict`), ``strategies`` (list of strategy
     objects), ``skipped`` (list of ``{strategy, reason}``).
-``vixbt.run/1`` (``vixbt run``)
+``vixbt.run/2`` (``vixbt run``)
     ``report``, ``data``, ``execution`` (the Execution settings), ``strategy``
     (one strategy object).
 ``vixbt.sweep/1`` (``vixbt sweep``)
@@ -33,15 +33,18 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     or null), ``notes``, ``rows`` (one object per combination: parameters then
     statistics).  SPA and StepM compare each set with buy-and-hold under its
     own costs; a set label is its parameter values joined by ``", "``.
-``vixbt.study/1`` (``vixbt study STRATEGY``)
+``vixbt.study/2`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
-    and horizon with the event-study columns), ``eras`` (or null).
-``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
+    and horizon: the strategy's rows of the verdict table it is judged in, columns
+    of :data:`backtest.evidence.verdict.VERDICT_COLUMNS` without ``strategy``),
+    ``eras`` (or null; raw figures, no verdict words).
+``vixbt.verdict_table/2`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
-    (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
-    ``report``.
+    (``settings``, ``headline``, ``data``, ``strategies``, ``skipped``,
+    ``rows``), plus ``report``.
 ``vixbt.list/1`` (``vixbt list``)
-    ``strategies``: list of ``{name, title, idea, sides, required_columns,
+    ``strategies``: list of ``{name, title, idea, sides, primary_horizon (side ->
+    trading days), required_columns,
     params: [{name, default, allowed, doc}]}``.
 ``vixbt.data-info/1`` (``vixbt data info``)
     ``start``, ``end``, ``rows``, ``content_hash``, ``columns``: list of
@@ -68,6 +71,12 @@ __all__ = ["SCHEMA_KEYS", "schema_id"]
 
 VERSION = 1
 
+#: Kinds whose layout changed since version 1: the event-study rows of ``study``,
+#: ``run`` and ``report`` (and the verdict table) carry ``signal_days`` / ``episodes``,
+#: the signal-minus-other-days effect and the verdict words of
+#: :mod:`backtest.evidence.judge`.
+VERSIONS: dict[str, int] = {"verdict_table": 2, "study": 2, "run": 2, "report": 2}
+
 #: Top-level keys of each command's JSON document (the contract tests hold them to).
 SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "report": frozenset({"schema", "report", "data", "execution", "verdicts", "strategies",
@@ -77,7 +86,7 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
                         "split", "walk_forward", "notes", "rows"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras"}),
-    "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
+    "verdict_table": frozenset({"schema", "report", "settings", "headline", "data", "strategies",
                                 "skipped", "rows"}),
     "list": frozenset({"schema", "strategies"}),
     "data-info": frozenset({"schema", "start", "end", "rows", "content_hash", "columns"}),
@@ -90,4 +99,4 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
 
 def schema_id(kind: str) -> str:
     """Schema identifier of a command's JSON document, e.g. ``"vixbt.run/1"``."""
-    return f"vixbt.{kind}/{VERSION}"
+    return f"vixbt.{kind}/{VERSIONS.get(kind, VERSION)}"

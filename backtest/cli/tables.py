@@ -55,28 +55,48 @@ def samples_text(samples: pd.DataFrame) -> str:
 def verdict_text(vt: VerdictTable, samples: pd.DataFrame | None = None) -> str:
     """The verdict table in at most 100 columns, each strategy's sample above it."""
     s = vt.settings
-    head = (f"Verdict table: fill {s['fill']}, one-sided alpha {s['alpha']:g} after Holm over "
-            f"both directions of {int(vt.table['p_holm'].notna().sum())} rows with >= "
-            f"{s.get('min_episodes', 0)} episodes")
     lines = [samples_text(samples), ""] if samples is not None else []
-    lines += [head,
-              f"{'strategy':<17} {'side':<5} {'h':>3} {'days':>5} {'epis':>4} {'effect':>7} "
-              f"{'ci_low':>7} {'ci_high':>7} {'p_raw':>6} {'p_holm':>6} {'p_opp':>6}  verdict"]
+    lines += [fit(vt.power_statement), "",
+              f"Verdicts: fill {s['fill']}, one-sided alpha {s['alpha']:g}; primary rows Holm "
+              "(P), exploratory BY (x); p_raw raw, p_adj adjusted; mde at 80% power",
+              f"{'strategy':<17} {'side':<5} {'h':>3} {'f':1} {'days':>5} {'epis':>4} "
+              f"{'effect':>7} {'ci_low':>7} {'ci_high':>7} {'mde':>6} {'p_raw':>6} "
+              f"{'p_adj':>6}  verdict"]
     for r in vt.table.to_dict(orient="records"):
+        fam = "P" if r.get("family") == "primary" else "x"
         lines.append(f"{str(r['strategy'])[:17]:<17} {r['side']:<5} {int(r['horizon']):>3} "
-                     f"{int(r['n_signal']):>5} {int(r['n_episodes']):>4} "
+                     f"{fam:1} {int(r['signal_days']):>5} {int(r['episodes']):>4} "
                      f"{pct(r['effect'], na='na'):>7} "
                      f"{pct(r['ci_low'], na='na'):>7} {pct(r['ci_high'], na='na'):>7} "
-                     f"{pval(r['p_raw'], na='na'):>6} {pval(r['p_holm'], na='na'):>6} "
-                     f"{pval(r['p_opposite_holm'], na='na'):>6}  {r['verdict']}")
+                     f"{pct(r['mde'], sign=False, na='na'):>6} "
+                     f"{pval(r['p_raw'], na='na'):>6} {pval(r['p_adj'], na='na'):>6}  "
+                     f"{r['verdict']}")
     for name, reason in vt.skipped:
         lines.append(f"skipped {name}: {reason}")
     return fit("\n".join(lines))
 
 
 def study_text(study: StrategyStudy) -> str:
-    """One strategy's event study in at most 100 columns."""
-    return fit(study.summary())
+    """One strategy's event study in at most 100 columns: its judged rows (the words
+    of its family) when it was judged, else the raw figures without words."""
+    rows = (study.judged if study.judged is not None else study.to_frame()).reset_index()
+    params = ", ".join(f"{k}={v!r}" for k, v in study.params.items())
+    lines = [fit(f"{study.strategy} ({params})"),
+             "effect = mean after signal days minus after the other days; p_raw raw, p_adj "
+             "adjusted in the family",
+             f"{'side':<5} {'h':>3} {'f':1} {'days':>5} {'epis':>4} {'signal':>7} {'other':>7} "
+             f"{'effect':>7} {'ci_low':>7} {'ci_high':>7} {'mde':>6} {'p_raw':>6} {'p_adj':>6}"
+             "  verdict"]
+    for r in rows.to_dict(orient="records"):
+        fam = "P" if r.get("family") == "primary" else "x" if "family" in r else " "
+        lines.append(f"{r['side']:<5} {int(r['horizon']):>3} {fam:1} {int(r['signal_days']):>5} "
+                     f"{int(r['episodes']):>4} {pct(r['mean_signal'], na='na'):>7} "
+                     f"{pct(r['mean_nonsignal'], na='na'):>7} {pct(r['effect'], na='na'):>7} "
+                     f"{pct(r['ci_low'], na='na'):>7} {pct(r['ci_high'], na='na'):>7} "
+                     f"{pct(r.get('mde'), sign=False, na='na'):>6} "
+                     f"{pval(r['p_raw'], na='na'):>6} {pval(r.get('p_adj'), na='na'):>6}  "
+                     f"{r.get('verdict', '')}")
+    return "\n".join(lines)
 
 
 _SWEEP_SHOWN = ("total_return", "annualized_return", "sharpe", "max_drawdown", "trades",

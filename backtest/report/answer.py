@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from backtest.evidence.judge import VERDICTS
 from backtest.numbers import pct
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["ANSWER_COLUMNS", "EMBEDDED_WARNING", "SIDE_WORDS", "Headline", "answer_frame",
            "headline", "is_embedded", "primary_horizon", "sample_text", "strategy_samples",
            "study_sentences"]
+
+SUPPORTS, CONTRADICTS, NO_EFFECT, INCONCLUSIVE, TOO_FEW = VERDICTS
 
 #: Default primary horizon (trading days) of a side that declares none.
 DEFAULT_PRIMARY = 21
@@ -101,8 +104,8 @@ def answer_frame(vt: VerdictTable) -> pd.DataFrame:
     out = pd.DataFrame({
         "strategy": t["strategy"].astype(str), "side": t["side"].astype(str),
         "horizon": t["horizon"].astype(int),
-        "n_signal": t.get("n_signal", t.get("signal_days", pd.Series(np.nan, index=t.index))),
-        "n_episodes": t.get("n_episodes", t.get("episodes", pd.Series(np.nan, index=t.index))),
+        "n_signal": t.get("signal_days", t.get("n_signal", pd.Series(np.nan, index=t.index))),
+        "n_episodes": t.get("episodes", t.get("n_episodes", pd.Series(np.nan, index=t.index))),
         "effect": t["effect"].astype(float),
         "ci_low": t["ci_low"].astype(float), "ci_high": t["ci_high"].astype(float),
         "verdict": t["verdict"].astype(str),
@@ -124,7 +127,7 @@ def answer_frame(vt: VerdictTable) -> pd.DataFrame:
         out["mde"] = t["mde"].astype(float).to_numpy()
     else:
         alpha = float(vt.settings.get("alpha", 0.05))
-        m = max(1, int((out["primary"] & (out["verdict"] != "too few")).sum()))
+        m = max(1, int((out["primary"] & (out["verdict"] != TOO_FEW)).sum()))
         out["mde"] = (_z(1 - alpha / m) + _z(0.8)) * out["se"]
     return out.loc[:, list(ANSWER_COLUMNS)].reset_index(drop=True)
 
@@ -157,11 +160,12 @@ def _names(rows: pd.DataFrame) -> str:
 def headline(answer: pd.DataFrame) -> list[Headline]:
     """One sentence per side from the primary rows of :func:`answer_frame`.
 
-    The sentence says which way SPX went against its own average over the same
-    days (the expected direction is *above* it after fear, *below* it after
-    complacency), how many strategies support or contradict that at their
-    primary horizon, the smallest effect the tests could detect (median MDE of
-    the tested primaries), and the largest observed effect.
+    The sentence says which way SPX went against the other days (the expected
+    direction is *above* them after fear, *below* them after complacency), how
+    many strategies support or contradict that at their primary horizon, how
+    many show no effect (equivalence) or cannot tell, the smallest effect the
+    tests could detect (median MDE of the tested primaries), and the largest
+    observed effect.
     """
     out = []
     for side, word in SIDE_WORDS.items():
@@ -170,9 +174,10 @@ def headline(answer: pd.DataFrame) -> list[Headline]:
             continue
         expect = "beat" if side == "long" else "fall short of"
         n = rows["strategy"].nunique()
-        tested = rows[rows["verdict"] != "too few"]
-        sup = tested[tested["verdict"] == "supports"]
-        con = tested[tested["verdict"] == "contradicts"]
+        tested = rows[rows["verdict"] != TOO_FEW]
+        sup = tested[tested["verdict"] == SUPPORTS]
+        con = tested[tested["verdict"] == CONTRADICTS]
+        none = tested[tested["verdict"] == NO_EFFECT]
         eff = rows["effect"].astype(float)
         signed = eff if side == "long" else -eff
         big = rows.iloc[int(np.nanargmax(signed.to_numpy()))] if signed.notna().any() else None
@@ -187,8 +192,9 @@ def headline(answer: pd.DataFrame) -> list[Headline]:
                  f"or larger {at}" if len(mde) else "no primary row had enough episodes to "
                                                      "test")
         head = f"After {word} extremes ({n} strateg{'y' if n == 1 else 'ies'}, primary horizons)"
+        other = "the other days"
         if len(sup) and not len(con):
-            s = (f"{head}, SPX did {expect} its average in {len(sup)} of {len(tested)} tested: "
+            s = (f"{head}, SPX did {expect} {other} in {len(sup)} of {len(tested)} tested: "
                  f"{_names(sup)}; {power}.")
         elif len(con) and not len(sup):
             s = (f"{head}, SPX went the opposite way to the idea in {len(con)} of {len(tested)} "
@@ -196,14 +202,18 @@ def headline(answer: pd.DataFrame) -> list[Headline]:
         elif len(con) and len(sup):
             s = (f"{head}, the verdicts disagree: {len(sup)} support ({_names(sup)}) and "
                  f"{len(con)} contradict ({_names(con)}); {power}.")
+        elif len(none) and len(none) == len(tested):
+            s = (f"{head}, SPX did not {expect} {other}: in all {len(none)} tested the "
+                 f"effect is within the equivalence bound (no effect); {largest}.")
         elif len(tested):
-            s = (f"{head}, SPX did not {expect} its average by a detectable amount: {power}; "
-                 f"{largest}.")
+            extra = (f" ({len(none)} show no effect, {len(tested) - len(none)} cannot tell)"
+                     if len(none) else "")
+            s = (f"{head}, SPX did not {expect} {other} by a detectable amount{extra}: "
+                 f"{power}; {largest}.")
         else:
-            s = (f"{head}: too few independent episodes to test any of them; {largest}.")
+            s = f"{head}: too few independent episodes to test any of them; {largest}."
         out.append(Headline(side, s, rows.reset_index(drop=True)))
     return out
-
 
 
 def strategy_samples(strategies: Sequence[Strategy], frame: pd.DataFrame) -> pd.DataFrame:
@@ -277,25 +287,36 @@ EMBEDDED_WARNING = (
 
 
 def study_sentences(study: StrategyStudy) -> list[str]:
-    """One sentence per side of one strategy's study, at its primary horizon."""
+    """One sentence per side of one strategy's study, at its primary horizon, with the
+    verdict of its family (the judged rows) when it was judged."""
     from backtest.numbers import pct
 
+    rows = study.judged.reset_index() if study.judged is not None else study.to_frame() \
+        .reset_index()
     out = []
-    for side, res in study.sides.items():
-        t = res.to_frame()
-        hs = [int(h) for h in t.index]
-        h = primary_horizon(study.strategy, side, hs)
+    for side in study.sides:
+        t = rows[rows["side"] == side]
+        hs = [int(h) for h in t["horizon"]]
+        if "primary" in t.columns and t["primary"].astype(bool).any():
+            h = int(t.loc[t["primary"].astype(bool), "horizon"].iloc[0])
+        else:
+            h = primary_horizon(study.strategy, side, hs)
         if h not in hs:
             continue
-        r: dict[Any, Any] = t.loc[[h]].iloc[0].to_dict()
+        r: dict[Any, Any] = t[t["horizon"] == h].iloc[0].to_dict()
         word = SIDE_WORDS.get(side, side)
         expect = "above" if side == "long" else "below"
         eff = float(r["effect"])
         where = "above" if eff > 0 else "below" if eff < 0 else "level with"
+        days = int(r.get("signal_days", r.get("n_signal", 0)))
+        eps = int(r.get("episodes", r.get("n_episodes", 0)))
+        verdict = str(r.get("verdict", ""))
+        tail = ""
+        if verdict == INCONCLUSIVE and pd.notna(r.get("mde")):
+            tail = f" (the test could detect {pct(r['mde'], sign=False)} or more)"
         out.append(
-            f"After {word} signals ({side} side, expecting SPX {expect} its average), SPX "
-            f"ended the primary {h}-day horizon {pct(abs(eff))[1:] if eff else '0.00%'} "
-            f"{where} the average of all days (interval {pct(r['ci_low'])} .. "
-            f"{pct(r['ci_high'])}; {int(r['n_signal']):,} signal days in "
-            f"{int(r['n_episodes']):,} episodes): {r['verdict']}.")
+            f"After {word} signals ({side} side, expecting SPX {expect} the other days), SPX "
+            f"ended the primary {h}-day horizon {pct(abs(eff), sign=False)} {where} the other "
+            f"days' mean (interval {pct(r['ci_low'])} .. {pct(r['ci_high'])}; "
+            f"{days:,} signal days in {eps:,} episodes): {verdict}{tail}.")
     return out

@@ -21,6 +21,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
+from backtest.report.html import VERDICT_COLORS
+
 if TYPE_CHECKING:
     from backtest.payoff import PayoffResult
 
@@ -48,11 +50,6 @@ _MAIN = "#1f4e9c"
 _BAND_COLORS = ("#e08214", "#8073ac", "#35978f", "#b2182b", "#2166ac")
 #: CSS pixels per inch of a figure on the page; PNGs are rendered at :data:`SCALE`
 #: times this and shown at this size (sharp on high-density screens).
-#: Colours of the verdict words (forest plot, tables).
-VERDICT_COLORS: dict[str, str] = {
-    "supports": "#1a9850", "contradicts": "#d73027", "no effect": "#4575b4",
-    "no evidence": "#7f7f7f", "inconclusive": "#7f7f7f", "too few": "#c7c7c7",
-}
 
 _DPI = 96
 #: Rendering scale of the PNGs (the page sizes them back with CSS).
@@ -428,7 +425,7 @@ def forward_returns_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
         lo = t["ci_low"].to_numpy(dtype=float) * 100
         hi = t["ci_high"].to_numpy(dtype=float) * 100
         verdicts = (t["verdict"].astype(str).tolist() if "verdict" in t.columns
-                    else ["no evidence"] * len(t))
+                    else [""] * len(t))
         ax.axhline(0, color="black", lw=0.9, zorder=1)
         for xi, e, a, b, v in zip(x, eff, lo, hi, verdicts, strict=True):
             c = VERDICT_COLORS.get(v, _MAIN)

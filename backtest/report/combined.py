@@ -60,21 +60,21 @@ def _effect_matrix(vt: VerdictTable) -> pd.DataFrame:
 
 
 def _answer(vt: VerdictTable) -> dict[str, str]:
-    """The headline in numbers: verdict counts per side of the question."""
+    """The headline in numbers: verdict counts per side of the question, primaries first."""
+    from backtest.evidence.judge import VERDICTS
+
     t = vt.table
     out = {}
     for side, label in (("long", "after fear (VIX high, expect SPX up)"),
                         ("short", "after complacency (VIX low, expect SPX down)")):
-        rows = t[t["side"] == side]
-        if rows.empty:
-            continue
-        counts = rows["verdict"].value_counts()
-        out[label] = (f"{counts.get('supports', 0)} supports, "
-                      f"{counts.get('no evidence', 0)} no evidence, "
-                      f"{counts.get('contradicts', 0)} contradicts, "
-                      f"{counts.get('too few', 0)} too few "
-                      f"({rows['strategy'].nunique()} strategies x "
-                      f"{rows['horizon'].nunique()} horizons)")
+        for fam in ("primary", "exploratory"):
+            rows = t[(t["side"] == side) & (t["family"] == fam)]
+            if rows.empty:
+                continue
+            counts = rows["verdict"].value_counts()
+            out[f"{label}, {fam}"] = (", ".join(f"{int(counts.get(w, 0))} {w}"
+                                                for w in VERDICTS)
+                                      + f" ({len(rows)} rows)")
     return out
 
 
@@ -90,18 +90,19 @@ def samples_display(samples: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict_display(t: pd.DataFrame) -> pd.DataFrame:
-    """The verdict table as page text: ten columns, percentages and p-values in one
-    convention each, so the verdict stays on screen."""
+    """The verdict table as page text: twelve columns, percentages and p-values in one
+    convention each, so the verdict stays on screen (every column is in the CSV)."""
     return pd.DataFrame({
         "strategy": t["strategy"], "side": t["side"], "h": t["horizon"].astype(int),
-        "days": t["n_signal"].map(lambda v: f"{int(v):,}"),
-        "episodes": t["n_episodes"].map(lambda v: f"{int(v):,}"),
+        "family": t["family"] if "family" in t.columns else "",
+        "days": t["signal_days"].map(lambda v: f"{int(v):,}"),
+        "episodes": t["episodes"].map(lambda v: f"{int(v):,}"),
         "effect": t["effect"].map(pct),
         "interval": [f"{pct(a)} .. {pct(b)}" if pd.notna(a) else ""
                      for a, b in zip(t["ci_low"], t["ci_high"], strict=True)],
+        "mde": t["mde"].map(lambda v: pct(v, sign=False)),
         "p raw": t["p_raw"].map(pval),
-        "p Holm": t["p_holm"].map(pval),
-        "p opp. Holm": t["p_opposite_holm"].map(pval),
+        "p adj.": t["p_adj"].map(pval),
         "verdict": t["verdict"],
     })
 
@@ -120,10 +121,10 @@ def add_answer_section(report: Report, vt: VerdictTable, *, charts: bool = True)
         page.callout("No strategy could be studied on this data.")
     page.key_values(_answer(vt))
     page.paragraph(
-        "Primary horizon: one pre-specified horizon per strategy side (21 trading days unless "
-        "the strategy declares its own); the other horizons are exploratory. 'Could detect': "
-        "the minimum detectable effect at 80% power of the one-sided test at alpha, "
-        "Bonferroni over the primary rows, from each row's HAC standard error.", css="note")
+        "Primary horizon: one pre-specified horizon per strategy side (declared by the "
+        "strategy, shown by `vixbt list`); the other horizons are exploratory. 'Could "
+        "detect': the minimum detectable effect at 80% power of the one-sided test under the "
+        "family's adjustment. " + vt.power_statement, css="note")
     if not charts:
         return
     from backtest.report.charts import forest_chart
@@ -146,20 +147,21 @@ def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
     era_table : pandas.DataFrame
         :meth:`backtest.evidence.strategy_study.StrategyStudy.era_table`.
     min_episodes : int
-        Episodes a cell needs before its p-value is shown (else "too few").
+        Episodes a cell needs before its raw p-value is shown.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``(side, era)``; cells read ``"+0.40% (100 ep, p 0.006)"``:
-        effect in percent, independent episodes, raw one-sided HAC p-value.
+        Index ``(side, era)``; cells read ``"+0.40% (100 ep, raw p 0.006)"``:
+        effect in percent, episodes, raw one-sided HAC p-value.
     """
     t = era_table.reset_index()
-    eff = (t["effect"] * 100).map(lambda v: "n/a" if pd.isna(v) else f"{v:+.2f}%")
-    p = t["p_one_sided"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}")
-    tail = ["too few" if n < min_episodes else f"p {q}"
-            for n, q in zip(t["n_episodes"], p, strict=True)]
-    t["cell"] = [f"{e} ({n} ep, {x})" for e, n, x in zip(eff, t["n_episodes"], tail, strict=True)]
+    eff = t["effect"].map(lambda v: "n/a" if pd.isna(v) else pct(v))
+    p = t["p_raw"].map(lambda v: "n/a" if pd.isna(v) else pval(v))
+    # below min_episodes no p-value is shown (an era cell carries no verdict word)
+    tail = ["" if n < min_episodes else f", raw p {q}"
+            for n, q in zip(t["episodes"], p, strict=True)]
+    t["cell"] = [f"{e} ({n} ep{x})" for e, n, x in zip(eff, t["episodes"], tail, strict=True)]
     m = t.pivot_table(index=["side", "era"], columns="horizon", values="cell",
                       aggfunc="first", sort=False)
     m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]
@@ -256,24 +258,27 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
         page.callout(EMBEDDED_WARNING)
     add_answer_section(rep, vt, charts=charts)
     page.heading("Verdicts")
+    page.paragraph(vt.power_statement, css="lead")
     page.paragraph(
         "For each strategy side and horizon: does the mean SPX forward return after signal "
-        "days differ from the unconditional mean in the direction the idea expects (higher "
-        "after fear, lower after complacency)? One-sided HAC (Newey-West) test at alpha "
-        f"{vt.settings['alpha']:g}.")
+        "days differ from the mean after the other days in the direction the idea expects "
+        "(higher after fear, lower after complacency)? One-sided HAC (Newey-West) tests at "
+        f"alpha {vt.settings['alpha']:g}.")
     page.paragraph(
-        f"A row needs at least {vt.settings['min_episodes']} independent episodes (signal days "
-        "closer than the horizon count as one); with fewer it reads 'too few': a test on a "
-        "handful of market moves says nothing repeatable, so no direction is claimed and the "
-        "row stays out of the multiple-testing family (its raw p-value is still listed). Every "
-        "other row enters the family with both of its directions; Holm adjusts them together, "
-        "so 'supports' means p_holm < alpha and 'contradicts' means the opposite direction's "
-        f"p_opposite_holm < alpha, both in the same family of "
-        f"{2 * int(vt.table['p_holm'].notna().sum())} one-sided tests.", css="note")
+        "Each side's pre-specified primary horizon forms the headline family (Holm over both "
+        "directions); the other horizons are exploratory (Benjamini-Yekutieli). 'supports' / "
+        "'contradicts': the adjusted p-value of that direction is below alpha; 'no effect': an "
+        f"equivalence test (TOST) puts the effect within +-{vt.settings['delta_per_5d']:.2%} "
+        "per 5 trading days (scaled with the horizon); 'inconclusive': neither -- mde is the "
+        "smallest effect the test could have found with 80% power; 'too few': fewer than "
+        f"{vt.settings['min_episodes']} episodes (runs of signal days at most "
+        f"{vt.settings['max_gap']} trading days apart). Raw p-values are labelled raw and never "
+        "decide a word; p_rw (in the CSV) is the Romano-Wolf stepdown over the whole table.",
+        css="note")
     page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                verdict_column="*")
-    page.table(_effect_matrix(vt), caption="Effect: mean forward return after signals minus "
-                                           "unconditional")
+    page.table(_effect_matrix(vt), caption="Effect: mean forward return after signal days "
+                                           "minus after the other days")
     for name, reason in vt.skipped:
         page.callout(f"{name} skipped: {reason}")
     page.table(samples_display(samples), caption="The sample of each strategy: first and last "
@@ -281,10 +286,11 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
                                                  "warm-up passed)")
     page.heading("Verdict table in full", 3, toc=False)
     page.table(verdict_display(vt.table), index=False,
-               caption="p raw, p Holm: one-sided in the expected direction (raw = before "
-                       "adjustment, never a verdict on its own); p opp. Holm: the opposite "
-                       "direction's, the p-value behind 'contradicts'; interval: 95% "
-                       "block-bootstrap interval of the effect",
+               caption="effect = signal days minus other days; interval: its 95% "
+                       "block-bootstrap interval; mde: the smallest effect the test could "
+                       "detect (80% power); p raw (before adjustment, never a verdict on its "
+                       "own) and p adj. (Holm for primary rows, BY for exploratory) one-sided "
+                       "in the expected direction; every column is in the CSV",
                verdict_column="verdict")
     page.heading("Stability by era", 3, toc=False)
     page.paragraph(

@@ -22,7 +22,13 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["HtmlPage", "format_value"]
+__all__ = ["VERDICT_COLORS", "HtmlPage", "format_value"]
+
+#: Colours of the verdict words (tables, forest plot, forward-return chart).
+VERDICT_COLORS: dict[str, str] = {
+    "supports": "#1a9850", "contradicts": "#d73027", "no effect": "#4575b4",
+    "inconclusive": "#7f7f7f", "too few": "#c7c7c7",
+}
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1b1b1b;

@@ -78,11 +78,12 @@ def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
         Fill, costs, sides, exits.
     study : StrategyStudy or None, default None
         A study already computed (e.g. by the verdict table); computed here if
-        ``None``.
+        ``None``, judged inside the registry's family
+        (:func:`backtest.evidence.verdict.family_study`).
     n_boot, seed, horizons
         Event-study settings when the study is computed here.
     """
-    from backtest.evidence.strategy_study import study_strategy
+    from backtest.evidence.verdict import family_study
     from backtest.execution.portfolio import run
 
     if execution.side in ("long", "short") and execution.side not in strategy.sides:
@@ -93,8 +94,8 @@ def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
         signals = strategy.signals(frame)
         result = run(strategy, frame, execution)
         if study is None:
-            study = study_strategy(strategy, frame, horizons, execution.fill, n_boot=n_boot,
-                                   seed=seed)
+            study = family_study(strategy, frame, horizons, execution.fill, n_boot=n_boot,
+                                 seed=seed)[0]
     except MissingDataError as exc:
         return StrategyEvaluation(strategy, skipped=str(exc))
     return StrategyEvaluation(strategy, signals, result, study)
@@ -145,23 +146,26 @@ def _display_stats(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def forward_table(study: StrategyStudy) -> pd.DataFrame:
-    """Per side and horizon: the effect (mean forward return after signals minus
-    the unconditional mean) with the interval of that difference, signal days,
-    episodes and the verdict (input of the forward-return chart)."""
-    parts = []
-    for side, res in study.sides.items():
-        f = res.to_frame()
-        parts.append(pd.DataFrame({
-            "side": side,
-            "horizon": f.index.to_numpy(),
-            "effect": f["effect"].to_numpy(dtype=float),
-            "ci_low": f["ci_low"].to_numpy(dtype=float),
-            "ci_high": f["ci_high"].to_numpy(dtype=float),
-            "n_signal": f["n_signal"].to_numpy(dtype=float),
-            "n_episodes": f["n_episodes"].to_numpy(dtype=float),
-            "verdict": f["verdict"].astype(str).to_numpy(),
-        }))
-    return pd.concat(parts, ignore_index=True)
+    """Per side and horizon: the effect (mean forward return after signal days minus
+    after the other days) with the interval of that difference, signal days,
+    episodes and the verdict of the row's family (input of the forward-return chart)."""
+    rows = _study_rows(study).reset_index()
+    return pd.DataFrame({
+        "side": rows["side"].astype(str),
+        "horizon": rows["horizon"].astype(int),
+        "effect": rows["effect"].to_numpy(dtype=float),
+        "ci_low": rows["ci_low"].to_numpy(dtype=float),
+        "ci_high": rows["ci_high"].to_numpy(dtype=float),
+        "n_signal": rows["signal_days"].to_numpy(dtype=float),
+        "n_episodes": rows["episodes"].to_numpy(dtype=float),
+        "verdict": (rows["verdict"].astype(str) if "verdict" in rows.columns
+                    else pd.Series("", index=rows.index)).to_numpy(),
+    })
+
+
+def _study_rows(study: StrategyStudy) -> pd.DataFrame:
+    """The judged rows when the study was judged in a family, else the raw figures."""
+    return study.judged.copy() if study.judged is not None else study.to_frame()
 
 
 def _trade_dates(result: RunResult, side: str, which: str) -> pd.DatetimeIndex:
@@ -224,7 +228,7 @@ def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
     out["stats"] = stats["strategy"].to_dict()
     out["buy_and_hold"] = stats["buy_and_hold"].to_dict()
     if ev.study is not None:
-        out["event_study"] = ev.study.to_frame().reset_index().to_dict(orient="records")
+        out["event_study"] = _study_rows(ev.study).reset_index().to_dict(orient="records")
     return out
 
 
@@ -272,9 +276,11 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     if charts:
         _add_charts(report, ev, frame, key, min(heading_level + 1, 4))
     if ev.study is not None:
-        page.table(study_display(ev.study.to_frame()),
-                   caption="Event study by side and horizon (p raw: one-sided HAC p-value in "
-                           "the expected direction, before any adjustment)",
+        page.table(study_display(_study_rows(ev.study)),
+                   caption="Event study by side and horizon: effect = signal days minus other "
+                           "days; p raw: one-sided HAC p-value in the expected direction, "
+                           "before any adjustment; p adj.: adjusted in the row's family; the "
+                           "verdict comes from the family-adjusted tests",
                    verdict_column="verdict")
     return out
 
@@ -287,8 +293,8 @@ def sentence(text: str) -> str:
 
 def study_display(table: pd.DataFrame) -> pd.DataFrame:
     """An event-study table (index ``(side, horizon)`` or ``(side, era, horizon)``) as
-    page text: at most eleven columns, percentages with fixed decimals, the verdict
-    last."""
+    page text: at most twelve columns, percentages with fixed decimals, the verdict
+    last (era tables have no verdict words, only raw p-values)."""
     from backtest.numbers import pct, pval
 
     t = table.reset_index()
@@ -298,16 +304,22 @@ def study_display(table: pd.DataFrame) -> pd.DataFrame:
         cols["era"] = t["era"]
     cols.update({
         "h": t["horizon"].astype(int),
-        "days": t["n_signal"].map(lambda v: f"{int(v):,}"),
-        "episodes": t["n_episodes"].map(lambda v: f"{int(v):,}"),
+        "days": t["signal_days"].map(lambda v: f"{int(v):,}"),
+        "episodes": t["episodes"].map(lambda v: f"{int(v):,}"),
         "after signals": t.get("mean_signal", na).map(pct),
-        "all days": t.get("mean_uncond", na).map(pct),
+        "other days": t.get("mean_nonsignal", na).map(pct),
         "effect": t["effect"].map(pct),
-        "interval": [f"{pct(a)} .. {pct(b)}" if pd.notna(a) else ""
-                     for a, b in zip(t.get("ci_low", na), t.get("ci_high", na), strict=True)],
-        "p raw": t["p_one_sided"].map(pval),
-        "verdict": t["verdict"],
     })
+    if "ci_low" in t.columns:
+        cols["interval"] = [f"{pct(a)} .. {pct(b)}" if pd.notna(a) else ""
+                            for a, b in zip(t["ci_low"], t["ci_high"], strict=True)]
+    if "mde" in t.columns:
+        cols["mde"] = t["mde"].map(lambda v: pct(v, sign=False))
+    cols["p raw"] = t["p_raw"].map(pval)
+    if "p_adj" in t.columns:
+        cols["p adj."] = t["p_adj"].map(pval)
+    if "verdict" in t.columns:
+        cols["verdict"] = t["verdict"]
     keys = [k for k in ("side", "era", "h") if k in cols]
     return pd.DataFrame(cols).set_index(keys)
 

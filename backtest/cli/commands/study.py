@@ -9,17 +9,18 @@ from backtest.cli.common import (
     CliError,
     data_doc,
     emit,
+    load_family_table,
     load_table,
     parse_horizons,
     parse_params,
     require_columns,
     resolve_strategy,
     status,
-    strategy_columns,
     write_report,
 )
 from backtest.cli.schema import schema_id
 from backtest.cli.tables import study_text, verdict_text
+from backtest.numbers import pct, pval, ratio
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,18 +28,16 @@ if TYPE_CHECKING:
 
 def _era_text(eras: pd.DataFrame) -> str:
     """The era table in plain text: one line per side, era and horizon."""
-    from backtest.evidence.event_study import fmt
-
-    lines = ["By era (each era on its own; raw one-sided HAC p, not adjusted for the "
-             "number of eras)",
-             f"{'side':<5} {'era':<12} {'h':>3} {'days':>5} {'epis':>5} {'mean':>8} "
-             f"{'uncond':>8} {'effect':>8} {'t_hac':>6} {'p1':>6}  verdict"]
-    for (side, era, h), r in zip(eras.index.tolist(), eras.itertuples(index=False),
+    lines = ["By era (each era on its own; raw one-sided HAC p, not adjusted for the number",
+             "of eras, so no verdict words)",
+             f"{'side':<5} {'era':<12} {'h':>3} {'days':>5} {'epis':>5} {'signal':>8} "
+             f"{'other':>8} {'effect':>8} {'t_hac':>6} {'p_raw':>6}"]
+    for (side, era, h), r in zip(eras.index.tolist(), eras.to_dict(orient="records"),
                                  strict=True):
-        lines.append(f"{side:<5} {era:<12} {h:>3} {r.n_signal:>5} {r.n_episodes:>5} "
-                     f"{fmt(r.mean_signal, '.2%', 8)} {fmt(r.mean_uncond, '.2%', 8)} "
-                     f"{fmt(r.effect, '.2%', 8)} {fmt(r.t_hac, '.2f', 6)} "
-                     f"{fmt(r.p_one_sided, '.3f', 6)}  {r.verdict}")
+        lines.append(f"{side:<5} {era:<12} {h:>3} {int(r['signal_days']):>5} "
+                     f"{int(r['episodes']):>5} {pct(r['mean_signal'], na='na'):>8} "
+                     f"{pct(r['mean_nonsignal'], na='na'):>8} {pct(r['effect'], na='na'):>8} "
+                     f"{ratio(r['t_hac'], na='na'):>6} {pval(r['p_raw'], na='na'):>6}")
     return "\n".join(lines)
 
 
@@ -77,6 +76,7 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
             rep.page.callout(EMBEDDED_WARNING)
         add_answer_section(rep, vt)
         rep.page.heading("Verdicts")
+        rep.page.paragraph(vt.power_statement)
         rep.page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                        verdict_column="*")
         for name, reason in vt.skipped:
@@ -118,12 +118,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"study takes strategy parameters only; {', '.join(ex)} "
                        "belong to `vixbt run`")
     strategy = cls.from_params(**own)
-    table = load_table(args, strategy_columns(strategy))
+    table = load_family_table(args, strategy)
     require_columns(args, table, strategy)
 
     import pandas as pd
 
-    from backtest.evidence.strategy_study import study_strategy
+    from backtest.evidence.verdict import family_study
     from backtest.report.answer import (
         EMBEDDED_WARNING,
         is_embedded,
@@ -134,9 +134,10 @@ def run(args: argparse.Namespace) -> int:
     from backtest.report.strategy_report import forward_table
     from backtest.report.writer import Report
 
-    st = study_strategy(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
-                        seed=args.seed)
-    frame = st.to_frame()
+    st, _ = family_study(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
+                         seed=args.seed)
+    assert st.judged is not None
+    frame = st.judged  # the strategy's rows of its family's verdict table
     # per decade and before/after 2008, HAC only: with --eras
     eras = st.era_table() if args.eras else None
     samples = strategy_samples([strategy], table.frame)
@@ -192,10 +193,7 @@ def run(args: argparse.Namespace) -> int:
             rep.page.table(study_display(eras),
                            caption="Each era on its own (per decade, then before/after "
                                    "2008): HAC test only, raw one-sided p-values not "
-                                   "adjusted for the number of eras; fewer than "
-                                   f"{st.sides[next(iter(st.sides))].config.min_episodes} "
-                                   "episodes reads 'too few'",
-                           verdict_column="verdict")
+                                   "adjusted for the number of eras, so no verdict words")
         from backtest.report.data_section import add_data_section
 
         add_data_section(rep, table, term_structure_note=False)
