@@ -40,6 +40,22 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     the verdict table document of :mod:`backtest.evidence.verdict`
     (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
     ``report``.
+``vixbt.deciles/1`` (``vixbt deciles PREDICTOR``)
+    ``report``, ``data``, ``predictor`` (``{name, title, doc, unit, window, fear,
+    columns}``), ``settings`` (``{horizons, n_bins, min_history, fill, scale,
+    n_boot, seed, conf, min_block, hac_lags, monotonicity}``; ``scale`` is
+    ``"raw"`` or ``"vol"``), ``buckets`` (one object per horizon and bucket:
+    ``{horizon, bucket, n_days, x_low, x_high, mean, se_hac, ci_low, ci_high,
+    hit_rate}``: days in the bucket, the predictor's range there, mean forward
+    return with its HAC standard error and interval, share of positive
+    returns), ``spread`` (one object per horizon: ``{horizon, n_days, top,
+    bottom, spread, se_hac, t_hac, p_spread_raw, mr_stat, mr_p, mr_p_opposite,
+    block_size, n_boot}``: top-minus-bottom bucket mean, its HAC standard error
+    and t, the raw one-sided p of the direction the predictor's fear end
+    expects; the Patton-Timmermann MR statistic and its raw bootstrap p-values
+    for a monotonic rise in that direction and in the opposite one).  See
+    :mod:`backtest.information.deciles`.  The CSV holds the bucket rows with the
+    horizon's spread figures (prefixed ``spread_``).
 ``vixbt.list/1`` (``vixbt list``)
     ``strategies``: list of ``{name, title, idea, sides, required_columns,
     params: [{name, default, allowed, doc}]}``.
@@ -79,6 +95,8 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras"}),
     "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
                                 "skipped", "rows"}),
+    "deciles": frozenset({"schema", "report", "data", "predictor", "settings", "buckets",
+                          "spread"}),
     "list": frozenset({"schema", "strategies"}),
     "data-info": frozenset({"schema", "start", "end", "rows", "content_hash", "columns"}),
     "data-import": frozenset({"schema", "data_dir", "entry"}),

@@ -1,0 +1,1 @@
+"""Does the VIX tell us anything SPX does not already know?"""
