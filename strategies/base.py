@@ -28,6 +28,7 @@ import pandas as pd
 from backtest.errors import MissingDataError
 
 __all__ = [
+    "DEFAULT_PRIMARY_HORIZON",
     "GridSignals",
     "ParamArrays",
     "ParamSpec",
@@ -42,6 +43,9 @@ __all__ = [
 Side = Literal["long", "short"]
 """``"long"``: the signal expects SPX to rise (a fear extreme).
 ``"short"``: the signal expects SPX to fall (a complacency extreme)."""
+
+#: Primary horizon of a side whose strategy declares none: 21 trading days (a month).
+DEFAULT_PRIMARY_HORIZON = 21
 
 Reversal = Literal["fear", "complacency"]
 """Which extreme a side responds to: fear -> long, complacency -> short."""
@@ -251,6 +255,11 @@ class Strategy:
         Natural holding period (trading days) of the idea, used when a
         parameter set has no exit rule (see :attr:`default_holding_period`);
         ``None``: the idea always has one.
+    primary_horizon : mapping of side to int
+        The one pre-specified forward horizon (trading days) of each side whose
+        test is the side's primary hypothesis (the headline family of the
+        evidence); a side not listed uses :data:`DEFAULT_PRIMARY_HORIZON`.
+        Read it through :meth:`primary_horizons`.
     """
 
     name: ClassVar[str] = ""
@@ -259,6 +268,7 @@ class Strategy:
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("long",)
     holding_period: ClassVar[int | None] = None
+    primary_horizon: ClassVar[Mapping[str, int]] = {}
 
     # -- parameters ---------------------------------------------------------------
 
@@ -277,6 +287,22 @@ class Strategy:
 
     def validate(self) -> None:
         """Cross-field checks (override); raise ``ValueError`` naming the fields."""
+
+    @classmethod
+    def primary_horizons(cls) -> dict[Side, int]:
+        """Side -> its pre-specified primary horizon in trading days.
+
+        Every side of :attr:`sides`, from :attr:`primary_horizon` or else
+        :data:`DEFAULT_PRIMARY_HORIZON` (21 trading days, about a month).
+        """
+        out: dict[Side, int] = {}
+        for side in cls.sides:
+            h = int(cls.primary_horizon.get(side, DEFAULT_PRIMARY_HORIZON))
+            if h < 1:
+                raise ValueError(f"{cls.__name__}.primary_horizon[{side!r}] must be >= 1, "
+                                 f"got {h}")
+            out[side] = h
+        return out
 
     @classmethod
     def param_specs(cls) -> dict[str, ParamSpec]:

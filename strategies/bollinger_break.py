@@ -111,6 +111,9 @@ class BollingerBreak(Strategy):
                            "(expect SPX up), below = complacency (expect SPX down)")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("long", "short")
+    # The commentary states no forward horizon for this idea: each side's primary
+    # hypothesis is the month after the signal (21 trading days), fixed before any test.
+    primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
     holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "rolling window of the bands (trading days)", low=2, high=2520)

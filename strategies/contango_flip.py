@@ -97,6 +97,9 @@ class ContangoFlip(Strategy):
                            "(expect SPX up); flip into backwardation = expect weakness")
     required_columns: ClassVar[tuple[str, ...]] = PAIRS["vix_vix3m"]
     sides: ClassVar[tuple[Side, ...]] = ("long", "short")
+    # The commentary states no forward horizon for this idea: each side's primary
+    # hypothesis is the month after the signal (21 trading days), fixed before any test.
+    primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
 
     pair: str = param("vix_vix3m", "term-structure pair near/far", choices=tuple(PAIRS))
     band: float = param(0.0, "hysteresis half-width around a ratio of 1", low=0.0, high=0.5,

@@ -106,6 +106,9 @@ class Divergence(Strategy):
                            "a 5-day SPX slide, fear up 10% after an SPX high): expect SPX to fall")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close", "spx_close")
     sides: ClassVar[tuple[Side, ...]] = ("short",)
+    # The commentary states no forward horizon for this idea: each side's primary
+    # hypothesis is the month after the signal (21 trading days), fixed before any test.
+    primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
     holding_period: ClassVar[int | None] = 21
 
     variant: str = param("jump_no_drop", "which divergence", choices=DIVERGENCES)

@@ -48,6 +48,9 @@ class MaCross(Strategy):
                            "volatility regime, expect SPX to fall")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("short",)
+    # The commentary states no forward horizon for this idea: each side's primary
+    # hypothesis is the month after the signal (21 trading days), fixed before any test.
+    primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
 
     fast: int = param(50, "fast moving-average window, days", low=1, high=504)
     slow: int = param(200, "slow moving-average window, days", low=2, high=1260)

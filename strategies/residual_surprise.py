@@ -56,6 +56,9 @@ class ResidualSurprise(Strategy):
                            "(rolling 63-day regression): excess fear = long, excess calm = short")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close", "spx_close")
     sides: ClassVar[tuple[Side, ...]] = ("long", "short")
+    # The commentary states no forward horizon for this idea: each side's primary
+    # hypothesis is the month after the signal (21 trading days), fixed before any test.
+    primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
     holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "days in each rolling regression", low=10, high=2520)

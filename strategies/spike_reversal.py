@@ -103,6 +103,9 @@ class SpikeReversal(Strategy):
                            "variants): fear extreme, expect SPX to rise")
     required_columns: ClassVar[tuple[str, ...]] = ("vix_close",)
     sides: ClassVar[tuple[Side, ...]] = ("long",)
+    # The commentary states no forward horizon for this idea: each side's primary
+    # hypothesis is the month after the signal (21 trading days), fixed before any test.
+    primary_horizon: ClassVar[dict[str, int]] = {"long": 21}
 
     variant: str = param("pct_above_sma", "how a spike is called", choices=VARIANTS)
     window: int = param(10, "SMA window (pct_above_sma, zscore and the exit), days",

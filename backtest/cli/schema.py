@@ -57,7 +57,8 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     :mod:`backtest.information.deciles`.  The CSV holds the bucket rows with the
     horizon's spread figures (prefixed ``spread_``).
 ``vixbt.list/1`` (``vixbt list``)
-    ``strategies``: list of ``{name, title, idea, sides, required_columns,
+    ``strategies``: list of ``{name, title, idea, sides, primary_horizon (side ->
+    trading days), required_columns,
     params: [{name, default, allowed, doc}]}``.
 ``vixbt.data-info/1`` (``vixbt data info``)
     ``start``, ``end``, ``rows``, ``content_hash``, ``columns``: list of

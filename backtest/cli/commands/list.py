@@ -23,10 +23,13 @@ def run(args: argparse.Namespace) -> int:
         defaults = cls.defaults()
         params = [{"name": k, "default": defaults[k], "allowed": spec.describe(),
                    "doc": spec.doc} for k, spec in specs.items()]
+        primary = {str(k): int(v) for k, v in cls.primary_horizons().items()}
         strategies.append({"name": name, "title": cls.title, "idea": cls.idea,
-                           "sides": list(cls.sides),
+                           "sides": list(cls.sides), "primary_horizon": primary,
                            "required_columns": list(cls.required_columns), "params": params})
-        lines.append(f"{name}  [{', '.join(cls.sides)}; needs {', '.join(cls.required_columns)}]")
+        lines.append(f"{name}  [{', '.join(cls.sides)}; needs {', '.join(cls.required_columns)}; "
+                     "primary horizon "
+                     + ", ".join(f"{k} {v} days" for k, v in primary.items()) + "]")
         lines.append(f"    {cls.idea}")
         for prm in params:
             assign = f"{prm['name']}={prm['default']}"
