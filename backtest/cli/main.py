@@ -209,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--controls", nargs="?", const="default", default=None, metavar="NAME,NAME",
                    help="also regress forward returns on the entries with controls for what "
                         "SPX already tells (default set: spx_ret_1,spx_ret_5,spx_ret_21,"
-                        "spx_rv_21,vix_level,spx_above_200; one strategy)")
+                        "spx_rv_21,vix_level,spx_above_200); without STRATEGY, the set behind "
+                        "the 'adds information beyond SPX?' column")
     _study_options(p)
 
     p = sub.add_parser("deciles", parents=[data_out], formatter_class=_Formatter,

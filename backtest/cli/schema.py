@@ -35,11 +35,26 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     own costs; a set label is its parameter values joined by ``", "``.
 ``vixbt.study/1`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
-    and horizon with the event-study columns), ``eras`` (or null).
+    and horizon with the event-study columns), ``eras`` (or null), ``controls``
+    (null without ``--controls``; else ``{controls, hac_lags, fill, rows}``:
+    the control names, ``"horizon"``, the fill, and one object per side and
+    horizon with the columns of :mod:`backtest.information.regression` --
+    ``n_obs, signal_days, episodes, coef_alone, se_alone, t_alone, p_alone_raw,
+    coef_controlled, se_controlled, t_controlled, p_controlled_raw, partial_r2,
+    r2_controls, n_controls, hac_lags, expect``; p-values raw).
 ``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
     (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
-    ``report``.
+    ``report``.  Every object of ``rows`` also has ``adds_information``: on
+    the row of a strategy side's primary horizon, ``"yes"``, ``"no"`` or
+    ``"cannot tell"`` -- does the entry signal add information, in the
+    direction it claims, beyond SPX's past 1/5/21-day returns, 21-day realised
+    volatility, the VIX level and the 200-day trend (or the ``--controls``
+    given)?  Decided by :func:`backtest.information.answer.adds_information`
+    from the verdict of the controlled coefficient (Holm over the primary
+    rows): supports -> yes; no effect or contradicts -> no; inconclusive or
+    too few -> cannot tell.  ``null`` on the other rows.  The CSV has the same
+    column.
 ``vixbt.deciles/1`` (``vixbt deciles PREDICTOR``)
     ``report``, ``data``, ``predictor`` (``{name, title, doc, unit, window, fear,
     columns}``), ``settings`` (``{horizons, n_bins, min_history, fill, scale,
@@ -93,7 +108,8 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "sweep": frozenset({"schema", "report", "data", "strategy", "grid", "execution", "metric",
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
                         "split", "walk_forward", "notes", "rows"}),
-    "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras"}),
+    "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras",
+                        "controls"}),
     "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
                                 "skipped", "rows"}),
     "deciles": frozenset({"schema", "report", "data", "predictor", "settings", "buckets",

@@ -52,6 +52,9 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
                        seed=args.seed)
     doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
+    from backtest.cli.information import answers_column, headline_information
+
+    info = headline_information(args, table, vt.to_frame(), doc)  # "adds information?" column
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
@@ -64,6 +67,9 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
                        verdict_column="*")
         for name, reason in vt.skipped:
             rep.page.callout(f"{name} skipped: {reason}")
+        rep.page.heading("Adds information beyond SPX?")
+        rep.page.table(info.table, index=False, verdict_column="verdict_controlled",
+                       caption=info.settings["rule"])
         rep.page.heading("Full table")
         rep.page.table(vt.table, index=False, verdict_column="verdict",
                        caption="One row per strategy, side and horizon")
@@ -78,8 +84,8 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
             vt.to_csv(folder / "verdicts.csv")
             vt.to_json(folder / "verdicts.json")
         doc["report"] = str(folder) if folder else None
-    emit(args, doc, vt.summary(), vt.to_frame().set_index(["strategy", "side", "horizon"]),
-         folder)
+    emit(args, doc, vt.summary() + "\n\n" + info.summary(),
+         answers_column(vt.to_frame(), info).set_index(["strategy", "side", "horizon"]), folder)
     return 0
 
 
@@ -110,9 +116,13 @@ def run(args: argparse.Namespace) -> int:
     frame = st.to_frame()
     # per decade and before/after 2008, HAC only: cheap, so always shown
     eras = st.era_table()
+    from backtest.cli.information import add_controls_section, controls_doc, strategy_controls
+
+    info = strategy_controls(args, strategy, table, horizons)  # --controls
     doc: dict[str, Any] = {"schema": schema_id("study"), "report": None,
                            "data": data_doc(table), "strategy": strategy.name,
-                           "params": strategy.params(), "rows": frame, "eras": eras}
+                           "params": strategy.params(), "rows": frame, "eras": eras,
+                           "controls": controls_doc(info)}
     folder = None
     if not args.no_report:
         from backtest.report.charts import forward_returns_chart
@@ -127,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
                       f"{strategy.name}-forward-returns", alt="forward returns by horizon")
         rep.page.table(frame, caption="Event study by side and horizon (fractions)",
                        verdict_column="verdict")
+        if info is not None:
+            add_controls_section(rep, info)
         rep.page.heading("By era")
         rep.page.table(eras, caption="Each era on its own (per decade, then before/after "
                                      "2008): HAC test only, raw one-sided p-values not "
@@ -146,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         if folder is not None:
             eras.to_csv(folder / "eras.csv")
         doc["report"] = str(folder) if folder else None
-    text = st.summary() + "\n\n" + _era_text(eras)
+    text = st.summary() + "\n\n" + _era_text(eras) + (f"\n\n{info.summary()}" if info else "")
     # --format csv: the full-sample rows, and with --eras the era rows below them (era "all")
     csv_frame = (pd.concat([frame.assign(era="all").set_index("era", append=True)
                             .reorder_levels(["side", "era", "horizon"]),
