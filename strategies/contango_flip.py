@@ -100,6 +100,7 @@ class ContangoFlip(Strategy):
     # The commentary states no forward horizon for this idea: each side's primary
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
+    published: ClassVar[int | None] = 2012
 
     pair: str = param("vix_vix3m", "term-structure pair near/far", choices=tuple(PAIRS))
     band: float = param(0.0, "hysteresis half-width around a ratio of 1", low=0.0, high=0.5,

@@ -59,6 +59,7 @@ class ResidualSurprise(Strategy):
     # The commentary states no forward horizon for this idea: each side's primary
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
+    published: ClassVar[int | None] = 2013
     holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "days in each rolling regression", low=10, high=2520)

@@ -23,11 +23,24 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from backtest.evidence.event_study import (
+    DEFAULT_HORIZONS,
+    EventStudyResult,
+    event_study,
+    make_rng,
+)
+from backtest.evidence.strategy_study import (
+    StrategyStudy,
+    expect_of,
+    resolve_strategy,
+    strategy_sample,
+)
 from backtest.execution.fills import Fill, forward_returns
+from strategies.base import Strategy
 from strategies.indicators import complete_rows
 from strategies.predictors import PERIODS_PER_YEAR, realised_vol
 
-__all__ = ["ReturnScale", "ex_ante_vol", "scaled_forward_returns"]
+__all__ = ["ReturnScale", "ex_ante_vol", "scaled_forward_returns", "scaled_study"]
 
 ReturnScale = Literal["raw", "vol"]
 
@@ -81,3 +94,47 @@ def scaled_forward_returns(data: pd.DataFrame, horizons: Sequence[int],
             fwd[h] = np.where(denom > 0, fwd[h].to_numpy() / np.where(denom > 0, denom, 1.0),
                               np.nan)
     return fwd
+
+
+def scaled_study(strategy: Strategy | type[Strategy] | str, data: pd.DataFrame,
+                 horizons: Sequence[int] = DEFAULT_HORIZONS, fill: Fill = "next_open",
+                 scale: ReturnScale = "vol", *, n_boot: int = 1000,
+                 seed: int | np.random.Generator | None = None, **kwargs: object
+                 ) -> StrategyStudy:
+    """The event study of every side of a strategy on vol-scaled (or raw) forward returns.
+
+    The same study as :func:`backtest.evidence.strategy_study.study_strategy`
+    (same signals, sample, tests and verdicts), with the forward returns of
+    :func:`scaled_forward_returns`: with ``scale="vol"`` every effect, mean
+    and interval is in ex-ante standard deviations over the horizon.
+
+    Parameters
+    ----------
+    strategy : Strategy, Strategy subclass or str
+        Parameter set.
+    data : pandas.DataFrame
+        Market table frame.
+    horizons, fill, n_boot, seed
+        As in :func:`backtest.evidence.event_study.event_study`.
+    scale : {"raw", "vol"}, default "vol"
+        Forward-return scale.
+    **kwargs
+        Further keywords of :func:`~backtest.evidence.event_study.event_study`
+        (``alpha``, ``min_episodes`` ...).
+
+    Returns
+    -------
+    StrategyStudy
+    """
+    strat = resolve_strategy(strategy)
+    sig = strat.signals(data)
+    sample = strategy_sample(strat, data)
+    fwd = scaled_forward_returns(data, horizons, fill, scale)
+    rng = make_rng(seed)
+    sides: dict[str, EventStudyResult] = {}
+    for side in strat.sides:
+        sides[side] = event_study(sig.entries(side), data, horizons, fill, expect_of(side),
+                                  n_boot=n_boot, seed=rng, valid=sample, forward=fwd,
+                                  name=f"{strat.name}:{side}:{scale}",
+                                  **kwargs)  # type: ignore[arg-type]
+    return StrategyStudy(strat.name, strat.params(), sides)
