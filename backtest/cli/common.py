@@ -112,6 +112,28 @@ def strategy_columns(strategy: Strategy) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*strategy.columns_needed(), "vix_close")))
 
 
+def load_family_table(args: argparse.Namespace, strategy: Strategy) -> MarketTable:
+    """The data a single-strategy command judges ``strategy`` with.
+
+    A verdict is made inside the family of every registered strategy
+    (:func:`backtest.evidence.verdict.family_study`), so the columns of every
+    registered strategy are loaded when the data directory supplies them; if a
+    file that only *other* strategies need cannot be read, the command falls
+    back to the strategy's own columns (the family then holds the strategies
+    those columns serve, and the verdict table records the others as skipped).
+    """
+    from backtest.errors import DataError
+    from strategies.registry import REGISTRY
+
+    cols = list(strategy_columns(strategy))
+    for cls in REGISTRY.values():
+        cols.extend(c for c in cls.required_columns if c not in cols)
+    try:
+        return load_table(args, cols)
+    except DataError:
+        return load_table(args, strategy_columns(strategy))
+
+
 def require_columns(args: argparse.Namespace, table: MarketTable, strategy: Strategy) -> None:
     """Check that ``table`` has the strategy's columns and enough days for its warm-up.
 

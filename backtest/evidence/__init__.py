@@ -7,6 +7,27 @@ parameter sweeps, data-snooping corrections: Hansen's SPA and Romano-Wolf StepM
 Deflated Sharpe Ratio (:mod:`.dsr`), the Probability of Backtest Overfitting
 (:mod:`.pbo`) and walk-forward selection (:mod:`.walkforward`).  The verdict
 table across every registered strategy lives in :mod:`.verdict`.
+
+Public API others build on (stable)
+-----------------------------------
+* The one verdict: :mod:`.judge` -- ``VERDICTS`` ("supports", "contradicts",
+  "no effect", "inconclusive", "too few"), ``verdict(p_supports,
+  p_contradicts, p_equivalent, episodes, *, min_episodes=10, alpha=0.05)``,
+  ``judge_table(rows, *, alpha=0.05, min_episodes=10, delta_per_5d=0.001,
+  power=0.8)`` (needs columns ``expect, horizon, effect, se_hac, p_raw,
+  episodes, primary``; adds ``JUDGED_COLUMNS``), ``equivalence_bound(h,
+  delta_per_5d=0.001)``, ``family_level``, ``minimum_detectable_effect``,
+  ``power_at``, ``tost_pvalue``, ``power_statement(rows, horizon=None)``.
+* Primary horizons: ``Strategy.primary_horizons()`` (side -> trading days;
+  class variable ``primary_horizon``; default 21).
+* The table: :func:`.verdict.verdict_table` (columns
+  ``VERDICT_COLUMNS``, schema ``vixbt.verdict_table/2``),
+  :func:`.verdict.family_study` (one parameter set judged in the registry's
+  family), ``StrategyStudy.judged``.
+* Episodes: :func:`.episodes.episodes`, ``episode_ids(signal, max_gap=10)``,
+  ``count_episodes(signal, max_gap=10)``.
+* Placebos: :mod:`.placebo`; Romano-Wolf: :mod:`.stepdown`; exposure-matched
+  sweep losses: :mod:`.benchmarks`.
 """
 
 from backtest.evidence.dsr import (
@@ -16,7 +37,13 @@ from backtest.evidence.dsr import (
     expected_max_sharpe,
     probabilistic_sharpe_ratio,
 )
-from backtest.evidence.episodes import count_episodes, episode_ids
+from backtest.evidence.episodes import (
+    DEFAULT_MAX_GAP,
+    Episodes,
+    count_episodes,
+    episode_ids,
+    episodes,
+)
 from backtest.evidence.eras import era_masks
 from backtest.evidence.event_study import (
     DEFAULT_HORIZONS,
@@ -31,9 +58,19 @@ from backtest.evidence.inference import (
     hac_dummy_test,
     hac_lags,
 )
+from backtest.evidence.judge import (
+    VERDICTS,
+    Verdict,
+    equivalence_bound,
+    judge_table,
+    power_statement,
+    verdict,
+)
 from backtest.evidence.multiple import add_adjusted, adjust_pvalues
 from backtest.evidence.pbo import PboResult, pbo_cscv
+from backtest.evidence.placebo import placebo_effects, placebo_timing, shuffle_index
 from backtest.evidence.snooping import SpaResult, StepMResult, spa_test, stepm
+from backtest.evidence.stepdown import RomanoWolf, romano_wolf
 from backtest.evidence.strategy_study import (
     GridStudy,
     StrategyStudy,
@@ -41,7 +78,7 @@ from backtest.evidence.strategy_study import (
     study_strategy,
 )
 from backtest.evidence.sweep import SweepEvidence, sweep_evidence
-from backtest.evidence.verdict import VerdictTable, verdict_table
+from backtest.evidence.verdict import VerdictTable, family_study, verdict_table
 from backtest.evidence.walkforward import (
     SplitResult,
     WalkForwardResult,
@@ -51,18 +88,23 @@ from backtest.evidence.walkforward import (
 
 __all__ = [
     "DEFAULT_HORIZONS",
+    "DEFAULT_MAX_GAP",
+    "VERDICTS",
     "BootstrapInterval",
     "DsrResult",
+    "Episodes",
     "EventStudyConfig",
     "EventStudyResult",
     "GridStudy",
     "HacTest",
     "PboResult",
+    "RomanoWolf",
     "SpaResult",
     "SplitResult",
     "StepMResult",
     "StrategyStudy",
     "SweepEvidence",
+    "Verdict",
     "VerdictTable",
     "WalkForwardResult",
     "add_adjusted",
@@ -72,19 +114,29 @@ __all__ = [
     "deflated_sharpe",
     "deflated_sharpe_ratio",
     "episode_ids",
+    "episodes",
+    "equivalence_bound",
     "era_masks",
     "event_study",
     "expected_max_sharpe",
+    "family_study",
     "grid_event_study",
     "hac_dummy_test",
     "hac_lags",
+    "judge_table",
     "pbo_cscv",
+    "placebo_effects",
+    "placebo_timing",
+    "power_statement",
     "probabilistic_sharpe_ratio",
+    "romano_wolf",
+    "shuffle_index",
     "spa_test",
     "split_is_oos",
     "stepm",
     "study_strategy",
     "sweep_evidence",
+    "verdict",
     "verdict_table",
     "walk_forward",
 ]

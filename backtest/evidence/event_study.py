@@ -1,4 +1,4 @@
-"""Event study: SPX forward returns after signal days against the unconditional ones.
+"""Event study: SPX forward returns after signal days against those after the other days.
 
 For a boolean signal (``True`` on days whose close shows a VIX extreme) and each
 horizon ``h``, the forward return of day ``t`` is what a position filled on the
@@ -6,27 +6,33 @@ next trading day (next open by default) earns over ``h`` trading days -- taken
 from :func:`backtest.execution.fills.forward_returns`, the project's single
 forward-return function.  The sample at horizon ``h`` is every day with a
 complete forward window (and, for a strategy, past its warm-up and with its
-input columns present).  Per horizon the study reports:
+input columns present).  Per horizon (columns of :data:`COLUMNS`):
 
-* ``n_signal`` signal days and ``n_episodes`` independent episodes (signal days
-  fewer than ``h`` rows apart form one episode, see :mod:`.episodes`);
-* mean, median and hit rate (share > 0) of the signal days' forward returns;
-* ``mean_uncond``: the unconditional mean over the same sample and horizon;
-* ``effect = mean_signal - mean_uncond``;
-* ``t_hac`` / ``p_two_sided``: Newey-West t-statistic of the slope of the
-  forward returns on the signal dummy (signal days minus other days; zero
-  exactly when the effect is zero), ``hac_lags = h``;
-* ``ci_low`` / ``ci_high``: block-bootstrap percentile interval of ``effect``
-  with blocks of ``max(h, min_block)`` days;
-* ``p_one_sided``: the HAC p-value of the alternative the signal expects
-  (``"higher"`` after fear, ``"lower"`` after complacency) and the verdict:
-  ``"supports"`` if ``p_one_sided < alpha``, ``"contradicts"`` if the one-sided
-  p-value of the *opposite* direction is below ``alpha``, else
-  ``"no evidence"`` -- unless the horizon has fewer than ``min_episodes``
-  independent episodes (default 10): then the verdict is ``"too few"`` and no
-  direction is claimed, whatever the p-value.  A HAC t-test on one or two
-  clusters of overlapping windows measures those few market moves, not a
-  repeatable effect; the p-value is still reported for the record.
+* ``signal_days`` and ``episodes`` (runs of signal days at most ``max_gap``
+  trading days apart, the same at every horizon; :mod:`.episodes`);
+* ``mean_signal``, ``median_signal``, ``hit_rate`` (share > 0) of the signal
+  days' forward returns; ``mean_nonsignal``: the mean over the other days;
+  ``mean_uncond`` / ``hit_rate_uncond``: over all days of the sample (context);
+* ``effect = mean_signal - mean_nonsignal`` -- **the** estimand: the HAC test
+  (``se_hac``, ``t_hac``, ``p_raw``: slope of the forward returns on the signal
+  dummy, Newey-West with ``hac_lags = h``), the block-bootstrap interval
+  (``ci_low``/``ci_high``, blocks of ``max(h, min_block)`` days) and the
+  placebo all refer to this same difference;
+* ``p_raw``: the one-sided HAC p-value of the direction the signal expects
+  (``"higher"`` after fear, ``"lower"`` after complacency).  It is raw -- not
+  adjusted for the other tests -- and drives no verdict: words come only from
+  :func:`backtest.evidence.judge.judge_table` over a family of rows;
+* event-weighted: ``event_effect`` (mean of each episode's *first* day minus
+  the other days' mean; the episode's later signal days are left out), with
+  its own ``event_se``, ``event_p_raw`` (HAC on that sample) and bootstrap
+  interval ``event_ci_low``/``event_ci_high``;
+* robustness: ``effect_ex_largest`` / ``t_ex_largest`` -- the day-weighted
+  effect and HAC t with the largest episode (most signal days; often 2008-09 or
+  2020) left out, every day from its first to its last signal day dropped;
+  ``largest_episode`` names its dates and ``largest_episode_days`` its signal days;
+* ``placebo_p_raw``: the share of ``n_placebo`` episode-shuffled placebo signals
+  (:mod:`.placebo`) whose effect is at least as large in the expected
+  direction (NaN when ``n_placebo = 0``).
 """
 
 from __future__ import annotations
@@ -39,14 +45,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from backtest.evidence.episodes import count_episodes
+from backtest.evidence.episodes import DEFAULT_MAX_GAP, episodes
 from backtest.evidence.eras import era_masks
 from backtest.evidence.inference import (
     BootstrapKind,
-    bootstrap_difference,
+    bootstrap_effects,
     hac_dummy_test,
     hac_lags,
 )
+from backtest.evidence.judge import DEFAULT_MIN_EPISODES
+from backtest.evidence.placebo import placebo_effects, placebo_pvalue
 from backtest.execution.fills import Fill, forward_returns
 
 __all__ = [
@@ -55,26 +63,22 @@ __all__ = [
     "EventStudyConfig",
     "EventStudyResult",
     "Expect",
-    "Verdict",
     "event_study",
     "make_rng",
-    "verdict_of",
 ]
 
 Expect = Literal["higher", "lower"]
-Verdict = Literal["supports", "no evidence", "contradicts", "too few"]
-
-#: Default smallest number of independent episodes behind a verdict.
-DEFAULT_MIN_EPISODES = 10
 
 #: Horizons in trading days that SIGNALS.md asks for.
 DEFAULT_HORIZONS: tuple[int, ...] = (1, 5, 10, 21, 63)
 
 #: Columns of :meth:`EventStudyResult.to_frame`, in order.
 COLUMNS: tuple[str, ...] = (
-    "n_days", "n_signal", "n_episodes", "mean_signal", "median_signal", "hit_rate",
-    "mean_uncond", "hit_rate_uncond", "effect", "beta", "t_hac", "p_two_sided",
-    "p_one_sided", "hac_lags", "ci_low", "ci_high", "block_size", "n_boot", "verdict",
+    "n_days", "signal_days", "episodes", "mean_signal", "median_signal", "hit_rate",
+    "mean_nonsignal", "mean_uncond", "hit_rate_uncond", "effect", "se_hac", "t_hac", "p_raw",
+    "hac_lags", "ci_low", "ci_high", "block_size", "n_boot", "event_effect", "event_se",
+    "event_p_raw", "event_ci_low", "event_ci_high", "effect_ex_largest", "t_ex_largest",
+    "largest_episode", "largest_episode_days", "placebo_p_raw", "n_placebo",
 )
 
 
@@ -89,7 +93,8 @@ class EventStudyConfig:
     fill : {"next_open", "next_close"}, default "next_open"
         Fill timing of the forward returns.
     alpha : float, default 0.05
-        Level of the one-sided tests behind the verdict.
+        Level of the tests (recorded; verdicts are made by
+        :func:`backtest.evidence.judge.judge_table`).
     conf : float, default 0.95
         Level of the bootstrap interval.
     n_boot : int, default 1000
@@ -100,8 +105,13 @@ class EventStudyConfig:
         Smallest block length; the block is ``max(h, min_block)``, so it always
         covers the overlap of the forward windows and a typical signal cluster.
     min_episodes : int, default 10
-        Fewest independent episodes (see :mod:`.episodes`) a horizon needs
-        for a verdict; below it the verdict is ``"too few"``.
+        Fewest episodes (see :mod:`.episodes`) a row needs for a verdict
+        other than ``"too few"`` (recorded for :func:`judge_table`).
+    max_gap : int, default 10
+        Episode rule: signal days at most this many trading days apart are one
+        episode.
+    n_placebo : int, default 0
+        Episode-shuffled placebo signals per horizon (0: no placebo p-value).
     """
 
     horizons: tuple[int, ...] = DEFAULT_HORIZONS
@@ -112,6 +122,8 @@ class EventStudyConfig:
     bootstrap: BootstrapKind = "circular"
     min_block: int = 21
     min_episodes: int = DEFAULT_MIN_EPISODES
+    max_gap: int = DEFAULT_MAX_GAP
+    n_placebo: int = 0
 
     def __post_init__(self) -> None:
         hs = tuple(int(h) for h in self.horizons)
@@ -126,6 +138,10 @@ class EventStudyConfig:
             raise ValueError(f"n_boot must be >= 0, got {self.n_boot!r}")
         if int(self.min_block) < 1:
             raise ValueError(f"min_block must be >= 1, got {self.min_block!r}")
+        if int(self.max_gap) < 1:
+            raise ValueError(f"max_gap must be >= 1, got {self.max_gap!r}")
+        if int(self.n_placebo) < 0:
+            raise ValueError(f"n_placebo must be >= 0, got {self.n_placebo!r}")
         if int(self.min_episodes) < 0:
             raise ValueError(f"min_episodes must be >= 0, got {self.min_episodes!r}")
         if self.bootstrap not in ("circular", "stationary"):
@@ -140,25 +156,6 @@ def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     if seed is not None and not isinstance(seed, int | np.integer):
         raise TypeError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
     return np.random.default_rng(seed)
-
-
-def verdict_of(p_one_sided: float, alpha: float, n_episodes: int | None = None,
-               min_episodes: int = 0) -> Verdict:
-    """One word from the one-sided p-value in the expected direction.
-
-    ``"too few"`` if ``n_episodes < min_episodes``; else ``"supports"`` if
-    ``p < alpha``; ``"contradicts"`` if ``1 - p < alpha`` (the opposite
-    one-sided test rejects); otherwise (and for NaN) ``"no evidence"``.
-    """
-    if n_episodes is not None and int(n_episodes) < int(min_episodes):
-        return "too few"
-    if not np.isfinite(p_one_sided):
-        return "no evidence"
-    if p_one_sided < alpha:
-        return "supports"
-    if 1.0 - p_one_sided < alpha:
-        return "contradicts"
-    return "no evidence"
 
 
 def fmt(value: Any, spec: str, width: int) -> str:
@@ -190,47 +187,88 @@ def _align_signal(signal: pd.Series, data: pd.DataFrame, what: str) -> npt.NDArr
     return signal.to_numpy(dtype=bool)
 
 
+def _nan_row() -> dict[str, Any]:
+    return {c: np.nan for c in COLUMNS}
+
+
+def _ci(draws: npt.NDArray[np.float64], conf: float) -> tuple[float, float]:
+    ok = draws[np.isfinite(draws)]
+    if ok.size == 0:
+        return float("nan"), float("nan")
+    tail = (1.0 - conf) / 2.0
+    lo, hi = np.quantile(ok, [tail, 1.0 - tail])
+    return float(lo), float(hi)
+
+
 def _horizon_row(y_all: npt.NDArray[np.float64], sig: npt.NDArray[np.bool_],
                  valid: npt.NDArray[np.bool_], h: int, expect: Expect,
-                 cfg: EventStudyConfig, n_boot: int,
-                 rng: np.random.Generator) -> dict[str, Any]:
+                 cfg: EventStudyConfig, n_boot: int, rng: np.random.Generator,
+                 dates: pd.Index, n_placebo: int = 0) -> dict[str, Any]:
     sample = valid & np.isfinite(y_all)
     y = y_all[sample]
     d = sig[sample]
     ys = y[d]
+    yo = y[~d]
     n1 = int(d.sum())
-    row: dict[str, Any] = {
+    ep = episodes(d, cfg.max_gap)
+    row = _nan_row()
+    row.update({
         "n_days": int(sample.sum()),
-        "n_signal": n1,
-        "n_episodes": count_episodes(sig & sample, h),
+        "signal_days": n1,
+        "episodes": len(ep),
         "mean_signal": float(ys.mean()) if n1 else np.nan,
         "median_signal": float(np.median(ys)) if n1 else np.nan,
         "hit_rate": float((ys > 0).mean()) if n1 else np.nan,
+        "mean_nonsignal": float(yo.mean()) if yo.size else np.nan,
         "mean_uncond": float(y.mean()) if y.size else np.nan,
         "hit_rate_uncond": float((y > 0).mean()) if y.size else np.nan,
-    }
-    row["effect"] = row["mean_signal"] - row["mean_uncond"]
+    })
+    row["effect"] = row["mean_signal"] - row["mean_nonsignal"]
     lags = hac_lags(h)
     test = hac_dummy_test(y, d, lags)
-    p1 = test.p_one_sided(expect)
     block = max(h, int(cfg.min_block))
-    if n_boot > 0 and n1 > 0 and y.size > block:
-        ci = bootstrap_difference(y, d, block_size=block, reps=n_boot, rng=rng,
-                                  conf=cfg.conf, kind=cfg.bootstrap)
-        lo, hi = ci.low, ci.high
+    row.update(se_hac=test.se, t_hac=test.t_stat, p_raw=test.p_one_sided(expect),
+               hac_lags=lags, block_size=block, n_boot=int(n_boot),
+               n_placebo=int(n_placebo))
+    boot = n_boot > 0 and n1 > 0 and y.size > block
+    if boot:
+        row["ci_low"], row["ci_high"] = _ci(bootstrap_effects(
+            y, d, block_size=block, reps=n_boot, rng=rng, kind=cfg.bootstrap), cfg.conf)
+    if len(ep):
+        first = ep.first_days(y.size)
+        keep = first | ~d
+        te = hac_dummy_test(y[keep], first[keep], lags)
+        row.update(event_effect=(float(y[first].mean()) - row["mean_nonsignal"]),
+                   event_se=te.se, event_p_raw=te.p_one_sided(expect))
+        if boot:
+            row["event_ci_low"], row["event_ci_high"] = _ci(bootstrap_effects(
+                y, first, block_size=block, reps=n_boot, rng=rng, kind=cfg.bootstrap,
+                valid=keep), cfg.conf)
+        j = ep.largest()
+        lo_, hi_ = int(ep.start[j]), int(ep.end[j])
+        rest = np.ones(y.size, dtype=bool)
+        rest[lo_:hi_ + 1] = False
+        tl = hac_dummy_test(y[rest], d[rest], lags)
+        when = dates[sample]
+        a, b = y[rest & d], y[rest & ~d]
+        ex = float(a.mean() - b.mean()) if a.size and b.size else np.nan
+        row.update(effect_ex_largest=ex, t_ex_largest=tl.t_stat,
+                   largest_episode=f"{when[lo_]:%Y-%m-%d}..{when[hi_]:%Y-%m-%d}",
+                   largest_episode_days=int(ep.signal_days[j]))
     else:
-        lo = hi = np.nan
-    row.update(beta=test.beta, t_hac=test.t_stat, p_two_sided=test.p_two_sided,
-               p_one_sided=p1, hac_lags=lags, ci_low=lo, ci_high=hi, block_size=block,
-               n_boot=int(n_boot),
-               verdict=verdict_of(p1, cfg.alpha, row["n_episodes"], cfg.min_episodes))
+        row["largest_episode"] = ""
+        row["largest_episode_days"] = 0
+    if n_placebo > 0 and n1 > 0:
+        pl = placebo_effects(y, d, n_placebo, rng, cfg.max_gap)
+        row["placebo_p_raw"] = placebo_pvalue(row["effect"], pl, expect)
     return row
 
 
 def _study_table(fwd: pd.DataFrame, sig: npt.NDArray[np.bool_], valid: npt.NDArray[np.bool_],
                  expect: Expect, cfg: EventStudyConfig, n_boot: int,
-                 rng: np.random.Generator) -> pd.DataFrame:
-    rows = [_horizon_row(fwd[h].to_numpy(dtype=float), sig, valid, h, expect, cfg, n_boot, rng)
+                 rng: np.random.Generator, n_placebo: int = 0) -> pd.DataFrame:
+    rows = [_horizon_row(fwd[h].to_numpy(dtype=float), sig, valid, h, expect, cfg, n_boot, rng,
+                         fwd.index, n_placebo)
             for h in cfg.horizons]
     table = pd.DataFrame(rows, index=pd.Index(list(cfg.horizons), name="horizon"))
     return table.loc[:, list(COLUMNS)]
@@ -300,20 +338,27 @@ class EventStudyResult:
         return pd.concat(parts, names=["era", "horizon"])
 
     def summary(self) -> str:
-        """Plain-text table of the main figures per horizon."""
+        """Plain-text table of the main figures per horizon (raw p-values, no verdict).
+
+        Verdicts come from a family of rows (:func:`backtest.evidence.judge.judge_table`,
+        e.g. through :func:`backtest.evidence.verdict.verdict_table`), never from one
+        row's raw p-value.
+        """
         t = self.table
         lines = [f"Event study: {self.name}  (expects SPX {self.expect}; fill "
-                 f"{self.config.fill}; one-sided alpha {self.config.alpha:g}; verdict "
-                 f"needs {self.config.min_episodes} episodes)",
-                 f"{'h':>4} {'days':>6} {'epis':>5} {'mean':>8} {'uncond':>8} {'effect':>8} "
-                 f"{'ci_low':>8} {'ci_high':>8} {'hit':>5} {'t_hac':>6} {'p1':>6}  verdict"]
+                 f"{self.config.fill}; effect = signal days minus other days; p_raw "
+                 "one-sided HAC, not adjusted)",
+                 f"{'h':>4} {'sig_days':>8} {'episodes':>8} {'mean':>8} {'other':>8} "
+                 f"{'effect':>8} {'ci_low':>8} {'ci_high':>8} {'se_hac':>7} {'t_hac':>6} "
+                 f"{'p_raw':>6} {'event':>8} {'ex_lrg':>8}"]
         for h, r in t.iterrows():
             lines.append(
-                f"{h:>4} {r.n_signal:>6} {r.n_episodes:>5} {fmt(r.mean_signal, '.2%', 8)} "
-                f"{fmt(r.mean_uncond, '.2%', 8)} {fmt(r.effect, '.2%', 8)} "
+                f"{h:>4} {r.signal_days:>8} {r.episodes:>8} {fmt(r.mean_signal, '.2%', 8)} "
+                f"{fmt(r.mean_nonsignal, '.2%', 8)} {fmt(r.effect, '.2%', 8)} "
                 f"{fmt(r.ci_low, '.2%', 8)} {fmt(r.ci_high, '.2%', 8)} "
-                f"{fmt(r.hit_rate, '.0%', 5)} {fmt(r.t_hac, '.2f', 6)} "
-                f"{fmt(r.p_one_sided, '.3f', 6)}  {r.verdict}")
+                f"{fmt(r.se_hac, '.2%', 7)} {fmt(r.t_hac, '.2f', 6)} "
+                f"{fmt(r.p_raw, '.3f', 6)} {fmt(r.event_effect, '.2%', 8)} "
+                f"{fmt(r.effect_ex_largest, '.2%', 8)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -334,6 +379,8 @@ def event_study(
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
     min_episodes: int = DEFAULT_MIN_EPISODES,
+    max_gap: int = DEFAULT_MAX_GAP,
+    n_placebo: int = 0,
     valid: pd.Series | None = None,
     name: str | None = None,
     forward: pd.DataFrame | None = None,
@@ -359,7 +406,7 @@ def event_study(
     seed : int, numpy.random.Generator or None, default None
         Seed of the bootstrap; the same int gives the same intervals.
     alpha : float, default 0.05
-        Level of the one-sided test behind the verdict.
+        Level of the tests (recorded in the config).
     conf : float, default 0.95
         Level of the bootstrap interval.
     bootstrap : {"circular", "stationary"}, default "circular"
@@ -367,7 +414,11 @@ def event_study(
     min_block : int, default 21
         Smallest bootstrap block; the block is ``max(h, min_block)``.
     min_episodes : int, default 10
-        Fewest independent episodes for a verdict; fewer gives ``"too few"``.
+        Fewest episodes for a verdict other than ``"too few"`` (recorded).
+    max_gap : int, default 10
+        Episode rule (:mod:`backtest.evidence.episodes`).
+    n_placebo : int, default 0
+        Placebo signals per horizon for ``placebo_p_raw`` (0: none).
     valid : pandas.Series of bool or None, default None
         Days allowed in the sample (e.g. past a strategy's warm-up); ``None``:
         every day with a complete forward window.
@@ -385,7 +436,7 @@ def event_study(
     """
     cfg = EventStudyConfig(horizons=tuple(horizons), fill=fill, alpha=alpha, conf=conf,
                            n_boot=n_boot, bootstrap=bootstrap, min_block=min_block,
-                           min_episodes=min_episodes)
+                           min_episodes=min_episodes, max_gap=max_gap, n_placebo=n_placebo)
     exp = _check_expect(expect)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -399,7 +450,7 @@ def event_study(
     else:
         fwd = forward.loc[:, list(cfg.horizons)]
     rng = make_rng(seed)
-    table = _study_table(fwd, sig, ok, exp, cfg, int(cfg.n_boot), rng)
+    table = _study_table(fwd, sig, ok, exp, cfg, int(cfg.n_boot), rng, int(cfg.n_placebo))
     label = name if name is not None else (str(signal.name) if signal.name is not None
                                            else "signal")
     return EventStudyResult(label, exp, cfg, table, fwd, sig, ok)

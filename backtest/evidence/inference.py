@@ -10,12 +10,23 @@ library:
   errors (:mod:`statsmodels`).  The slope is the mean forward return on signal
   days minus the mean on the other days; its t-statistic tests whether the
   signal days differ from the rest.
-* :func:`bootstrap_difference` -- a block bootstrap (:mod:`arch.bootstrap`,
-  circular or stationary blocks) of the effect reported by the event study: the
-  mean forward return on signal days minus the unconditional mean over the same
-  sample.  Pairs ``(forward return, signal)`` are resampled together in blocks
-  of consecutive days, which keeps both the overlap and the clustering of
-  signal days inside each block.
+* :func:`bootstrap_difference` -- a block bootstrap (circular or stationary
+  blocks) of the effect reported by the event study: the mean forward return
+  on signal days minus the mean on the *other* days of the same sample -- the
+  same difference the HAC test is about.  Pairs ``(forward return, signal)``
+  are resampled together in blocks of consecutive days, which keeps both the
+  overlap and the clustering of signal days inside each block.
+
+The bootstrap is vectorised (:func:`block_plan`, :func:`block_sums`): a
+replicate's sums are sums of whole blocks, and the sum of a block is a
+difference of two prefix sums, so no replicate series is ever built.  The
+distribution is exactly that of :class:`arch.bootstrap.CircularBlockBootstrap`
+/ :class:`arch.bootstrap.StationaryBootstrap` (uniform block starts on the
+circle; fixed length ``b``, the last block cut to fill ``n`` rows; or geometric
+lengths of mean ``b`` for the stationary scheme), but the random draws are
+made in a different order, so the same seed gives other (equally valid)
+intervals than the arch loop the project used before.  arch stays the
+reference the tests compare the distribution with.
 """
 
 from __future__ import annotations
@@ -26,13 +37,15 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import statsmodels.api as sm
-from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
 __all__ = [
     "BootstrapInterval",
     "BootstrapKind",
     "HacTest",
+    "block_plan",
+    "block_sums",
     "bootstrap_difference",
+    "bootstrap_effects",
     "hac_dummy_test",
     "hac_lags",
 ]
@@ -169,11 +182,135 @@ class BootstrapInterval:
     kind: BootstrapKind
 
 
-def _effect(y: FloatArray, d: FloatArray) -> FloatArray:
-    n1 = d.sum()
-    if n1 == 0:
-        return np.array([np.nan])
-    return np.array([(y * d).sum() / n1 - y.mean()])
+def block_plan(n: int, block_size: int, reps: int, rng: np.random.Generator,
+               kind: BootstrapKind = "circular"
+               ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Block starts and lengths of ``reps`` block-bootstrap replicates of ``n`` rows.
+
+    Parameters
+    ----------
+    n : int
+        Rows of the series, ``>= 1``.
+    block_size : int
+        Block length (circular) or mean block length (stationary), ``>= 1``.
+    reps : int
+        Replicates, ``>= 1``.
+    rng : numpy.random.Generator
+        Source of randomness.
+    kind : {"circular", "stationary"}, default "circular"
+        Fixed-length circular blocks (the last one cut so a replicate has ``n``
+        rows) or geometric lengths with mean ``block_size`` (Politis-Romano).
+
+    Returns
+    -------
+    (starts, lengths) : tuple of numpy.ndarray of int64, shape (reps, n_blocks)
+        Row where each block starts (wrapping around the end) and its length;
+        the lengths of a replicate sum to ``n`` (trailing blocks may be 0).
+    """
+    n, b, reps = int(n), max(1, min(int(block_size), int(n))), int(reps)
+    if n < 1 or reps < 1:
+        raise ValueError(f"n and reps must be >= 1, got n={n}, reps={reps}")
+    if kind == "circular":
+        nb = -(-n // b)
+        lengths = np.full((reps, nb), b, dtype=np.int64)
+        lengths[:, -1] = n - (nb - 1) * b
+    elif kind == "stationary":
+        nb = int(np.ceil(2.0 * n / b)) + 16
+        raw = rng.geometric(1.0 / b, size=(reps, nb)).astype(np.int64)
+        while (short := raw.sum(axis=1) < n).any():  # rare: extend the short replicates
+            extra = rng.geometric(1.0 / b, size=(reps, nb)).astype(np.int64)
+            raw = np.concatenate([raw, np.where(short[:, None], extra, 0)], axis=1)
+            nb = raw.shape[1]
+        before = np.cumsum(raw, axis=1) - raw
+        lengths = np.clip(n - before, 0, raw)
+    else:
+        raise ValueError(f"kind must be 'circular' or 'stationary', got {kind!r}")
+    starts = rng.integers(0, n, size=lengths.shape, dtype=np.int64)
+    return starts, lengths
+
+
+def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
+               lengths: npt.NDArray[np.int64], *, chunk_bytes: int = 64 << 20
+               ) -> FloatArray:
+    """Column sums of every replicate of a block bootstrap, from prefix sums.
+
+    Parameters
+    ----------
+    columns : array_like of float, shape (n,) or (n, k)
+        The series; a replicate's sum of column ``j`` is the sum of its blocks.
+    starts, lengths : numpy.ndarray of int64, shape (reps, n_blocks)
+        From :func:`block_plan`.
+    chunk_bytes : int, default 64 MiB
+        Memory per batch of replicates.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (reps, k)
+    """
+    x = np.asarray(columns, dtype=float)
+    x2 = x.reshape(x.shape[0], -1)
+    k = x2.shape[1]
+    longest = int(lengths.max()) if lengths.size else 0
+    ext = np.concatenate([x2, x2[:longest]], axis=0) if longest else x2
+    prefix = np.zeros((ext.shape[0] + 1, k))
+    np.cumsum(ext, axis=0, out=prefix[1:])
+    cols = np.ascontiguousarray(prefix.T)
+    reps, nb = starts.shape
+    out = np.empty((reps, k))
+    step = max(1, int(chunk_bytes) // max(1, nb * 8 * 2))
+    for r0 in range(0, reps, step):
+        s = starts[r0:r0 + step]
+        e = s + lengths[r0:r0 + step]
+        for j in range(k):
+            diff = np.take(cols[j], e)
+            diff -= np.take(cols[j], s)
+            out[r0:r0 + step, j] = diff.sum(axis=1)
+    return out
+
+
+def _effects_from_sums(sums: FloatArray, n: float | FloatArray) -> FloatArray:
+    """Signal-minus-other means from sums ``[y*d, d, y]`` (NaN if a group is empty)."""
+    syd, sd, sy = sums[:, 0], sums[:, 1], sums[:, 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eff = syd / sd - (sy - syd) / (n - sd)
+    eff[(sd <= 0) | (n - sd <= 0)] = np.nan
+    return np.asarray(eff, dtype=float)
+
+
+def bootstrap_effects(y: npt.ArrayLike, signal: npt.ArrayLike, *, block_size: int, reps: int,
+                      rng: np.random.Generator, kind: BootstrapKind = "circular",
+                      valid: npt.ArrayLike | None = None) -> FloatArray:
+    """Bootstrap draws of ``mean(y | signal) - mean(y | no signal)``.
+
+    Parameters
+    ----------
+    y : array_like of float
+        Forward returns in time order (no NaN on valid rows).
+    signal : array_like of bool
+        Signal dummy aligned with ``y``.
+    block_size, reps, rng, kind
+        As in :func:`bootstrap_difference`.
+    valid : array_like of bool or None, default None
+        Rows that belong to the sample; the blocks run over *all* rows (so
+        calendar time is kept) and rows outside the sample count for nothing.
+        ``None``: every row.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (reps,)
+        NaN for a replicate without signal days (or without other days).
+    """
+    yy = np.asarray(y, dtype=float)
+    d = np.asarray(signal, dtype=bool).astype(float)
+    starts, lengths = block_plan(yy.size, block_size, reps, rng, kind)
+    if valid is None:
+        sums = block_sums(np.column_stack([yy * d, d, yy]), starts, lengths)
+        return _effects_from_sums(sums, float(yy.size))
+    v = np.asarray(valid, dtype=bool)
+    yv = np.where(v, yy, 0.0)
+    dv = d * v
+    sums = block_sums(np.column_stack([yv * dv, dv, yv, v.astype(float)]), starts, lengths)
+    return _effects_from_sums(sums[:, :3], sums[:, 3])
 
 
 def bootstrap_difference(
@@ -186,7 +323,7 @@ def bootstrap_difference(
     conf: float = 0.95,
     kind: BootstrapKind = "circular",
 ) -> BootstrapInterval:
-    """Block-bootstrap interval of ``mean(y | signal) - mean(y)``.
+    """Block-bootstrap interval of ``mean(y | signal) - mean(y | no signal)``.
 
     Parameters
     ----------
@@ -204,8 +341,8 @@ def bootstrap_difference(
     conf : float, default 0.95
         Two-sided confidence level, ``0 < conf < 1``.
     kind : {"circular", "stationary"}, default "circular"
-        :class:`arch.bootstrap.CircularBlockBootstrap` or
-        :class:`arch.bootstrap.StationaryBootstrap`.
+        Circular blocks of fixed length or stationary (geometric) blocks; the
+        same distributions as arch's bootstraps (module docstring).
 
     Returns
     -------
@@ -219,16 +356,10 @@ def bootstrap_difference(
         raise ValueError(f"block_size must be an integer >= 1, got {block_size!r}")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    yy = np.asarray(y, dtype=float)
-    d = np.asarray(signal, dtype=bool).astype(float)
-    if kind == "circular":
-        bs: CircularBlockBootstrap | StationaryBootstrap = CircularBlockBootstrap(
-            int(block_size), yy, d, seed=rng)
-    elif kind == "stationary":
-        bs = StationaryBootstrap(int(block_size), yy, d, seed=rng)
-    else:
+    if kind not in ("circular", "stationary"):
         raise ValueError(f"kind must be 'circular' or 'stationary', got {kind!r}")
-    draws = np.asarray(bs.apply(_effect, int(reps)), dtype=float)[:, 0]
+    draws = bootstrap_effects(y, signal, block_size=int(block_size), reps=int(reps), rng=rng,
+                              kind=kind)
     ok = draws[np.isfinite(draws)]
     if ok.size == 0:
         lo = hi = float("nan")

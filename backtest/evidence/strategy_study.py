@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from backtest.evidence.episodes import DEFAULT_MAX_GAP
 from backtest.evidence.event_study import (
     DEFAULT_HORIZONS,
     DEFAULT_MIN_EPISODES,
@@ -45,8 +46,8 @@ __all__ = [
 
 #: Columns of :meth:`StrategyStudy.era_table`, in order.
 ERA_COLUMNS: tuple[str, ...] = (
-    "n_days", "n_signal", "n_episodes", "mean_signal", "mean_uncond", "effect", "hit_rate",
-    "t_hac", "p_one_sided", "verdict",
+    "n_days", "signal_days", "episodes", "mean_signal", "mean_nonsignal", "effect", "hit_rate",
+    "se_hac", "t_hac", "p_raw",
 )
 
 #: Era splits of :meth:`StrategyStudy.era_table`: calendar decades, then before/after 2008.
@@ -116,11 +117,18 @@ class StrategyStudy:
     sides : dict of str to EventStudyResult
         ``"long"`` (fear extreme, expects SPX higher) and/or ``"short"``
         (complacency, expects SPX lower).
+    judged : pandas.DataFrame or None
+        The strategy's rows of the verdict table it was judged in (index
+        ``(side, horizon)``, columns of
+        :data:`backtest.evidence.verdict.VERDICT_COLUMNS`), set by
+        :func:`backtest.evidence.verdict.verdict_table`; ``None``: not judged
+        (raw figures only, no verdict word).
     """
 
     strategy: str
     params: dict[str, Any]
     sides: dict[str, EventStudyResult]
+    judged: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Both sides stacked: index ``(side, horizon)``, with an ``expect`` column."""
@@ -138,10 +146,9 @@ class StrategyStudy:
         """Compact per-era results of every side: is the edge stable over time?
 
         Each era is studied on its own (signal days dated inside it against
-        the unconditional mean inside it), HAC test only.  ``p_one_sided`` is
-        raw -- not adjusted for the number of eras -- and ``verdict`` follows
-        the event-study rule on it, ``"too few"`` included (an era with fewer
-        than ``min_episodes`` episodes gets no verdict).
+        the other days inside it), HAC test only.  ``p_raw`` is raw -- not
+        adjusted for the number of eras -- so an era row carries no verdict
+        word: it is a stability check.
 
         Parameters
         ----------
@@ -161,9 +168,14 @@ class StrategyStudy:
         return out.loc[:, list(ERA_COLUMNS)]
 
     def summary(self) -> str:
-        """Both sides' tables in plain text."""
+        """Both sides' tables in plain text, then the verdicts when judged."""
         head = f"{self.strategy} ({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
-        return "\n\n".join([head, *(r.summary() for r in self.sides.values())])
+        parts = [head, *(r.summary() for r in self.sides.values())]
+        if self.judged is not None:
+            from backtest.evidence.verdict import judged_text
+
+            parts.append(judged_text(self.judged.reset_index()))
+        return "\n\n".join(parts)
 
     def __str__(self) -> str:
         return self.summary()
@@ -182,6 +194,8 @@ def study_strategy(
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
     min_episodes: int = DEFAULT_MIN_EPISODES,
+    max_gap: int = DEFAULT_MAX_GAP,
+    n_placebo: int = 0,
 ) -> StrategyStudy:
     """Event study of each side of a strategy on its entry signals.
 
@@ -192,6 +206,8 @@ def study_strategy(
     data : pandas.DataFrame
         Market table frame.
     horizons, fill, n_boot, seed, alpha, conf, bootstrap, min_block, min_episodes
+        As in :func:`backtest.evidence.event_study.event_study`.
+    max_gap, n_placebo
         As in :func:`backtest.evidence.event_study.event_study`; one seeded
         Generator serves both sides in turn.
 
@@ -212,7 +228,8 @@ def study_strategy(
         side: event_study(sig.entries(side), data, horizons, fill, expect_of(side),
                           n_boot=n_boot, seed=rng, alpha=alpha, conf=conf,
                           bootstrap=bootstrap, min_block=min_block,
-                          min_episodes=min_episodes, valid=sample,
+                          min_episodes=min_episodes, max_gap=max_gap,
+                          n_placebo=n_placebo, valid=sample,
                           name=f"{strat.name}:{side}")
         for side in strat.sides
     }
@@ -232,7 +249,7 @@ class GridStudy:
     table : pandas.DataFrame
         Index: the parameter levels plus ``horizon``; columns of
         :meth:`EventStudyResult.to_frame` plus ``p_holm`` and ``p_by``: Holm and
-        Benjamini-Yekutieli adjustments of ``p_one_sided`` across *all* rows
+        Benjamini-Yekutieli adjustments of ``p_raw`` across *all* rows
         (every parameter set and horizon is one family).
     alpha : float
         Level for :meth:`n_significant`.
@@ -255,7 +272,7 @@ class GridStudy:
         """One paragraph in words."""
         n = len(self.table)
         return (f"{self.strategy}:{self.side} grid, {n} tests (parameter sets x horizons): "
-                f"{self.n_significant('p_one_sided')} significant raw, "
+                f"{self.n_significant('p_raw')} significant raw, "
                 f"{self.n_significant('p_holm')} after Holm, "
                 f"{self.n_significant('p_by')} after Benjamini-Yekutieli "
                 f"(one-sided alpha {self.alpha:g}).")
@@ -308,5 +325,5 @@ def grid_event_study(
         parts.append(res.to_frame())
     table = pd.concat(parts, keys=list(entries.columns), names=[*entries.columns.names,
                                                                "horizon"])
-    table = add_adjusted(table, "p_one_sided")
+    table = add_adjusted(table, "p_raw")
     return GridStudy(strategy_cls.name, side, table, float(alpha))

@@ -1,74 +1,68 @@
-"""The verdict table: every strategy side, horizon by horizon, in one family of tests.
+"""The verdict table: every strategy side, horizon by horizon, judged in one place.
 
 :func:`verdict_table` runs :func:`~backtest.evidence.strategy_study.study_strategy`
 for every registered strategy with default parameters (or the ones given),
-stacks the per-horizon results of every side and adjusts the p-values across
-the whole table.
+stacks the per-horizon rows of every side and hands them to
+:func:`backtest.evidence.judge.judge_table` -- the one verdict function -- which
+forms the families, adjusts, runs the equivalence test, computes power and
+writes the word.  A Romano-Wolf stepdown over the whole table from one joint
+block bootstrap (:mod:`.stepdown`) is reported beside Holm.
+:func:`family_study` judges one parameter set of a strategy inside the same
+family (the registry with that set in its strategy's place), so a single-strategy
+command prints the same word as the table.
 
 Columns of :meth:`VerdictTable.to_frame` (one row per strategy, side, horizon)
 ------------------------------------------------------------------------------
-``strategy`` (str), ``side`` ("long" | "short"), ``expect`` ("higher" |
-"lower"), ``horizon`` (int, trading days), ``n_days`` (sample days),
-``n_signal`` (signal days), ``n_episodes`` (independent episodes),
-``mean_signal``, ``median_signal``, ``hit_rate``, ``mean_uncond`` (simple
-forward returns as fractions), ``effect`` (``mean_signal - mean_uncond``),
-``ci_low`` / ``ci_high`` (block-bootstrap interval of ``effect``), ``t_hac``
-(Newey-West t of the signal dummy), ``p_raw`` (one-sided HAC p-value in the
-expected direction), ``p_holm`` and ``p_by`` (``p_raw`` adjusted by Holm and
-by Benjamini-Yekutieli), ``p_opposite_holm`` (the Holm-adjusted one-sided
-p-value of the *opposite* direction, ``1 - p_raw`` before adjustment),
-``verdict``:
+``strategy``, ``side`` ("long" | "short"), ``expect`` ("higher" | "lower"),
+``horizon`` (trading days), ``primary`` (bool: the side's pre-specified
+horizon, ``Strategy.primary_horizons()``), ``family`` ("primary" |
+"exploratory"), ``n_days`` (sample days), ``signal_days``, ``episodes`` (runs
+of signal days at most ``max_gap`` trading days apart), ``mean_signal``,
+``median_signal``, ``hit_rate``, ``mean_nonsignal``, ``mean_uncond`` (simple
+forward returns as fractions), ``effect`` (**signal minus non-signal mean**;
+the interval, the tests and the placebo all refer to it), ``se_hac``,
+``ci_low`` / ``ci_high`` (block-bootstrap interval of ``effect``), ``t_hac``,
+``p_raw`` (one-sided HAC p of the expected direction, **raw**: never drives a
+word), ``adjustment`` ("holm" | "by"), ``p_adj`` / ``p_opposite_adj``
+(adjusted p of the expected / opposite direction in the row's family),
+``p_holm`` (primary rows), ``p_by`` (exploratory rows), ``p_rw`` /
+``p_rw_opposite`` (Romano-Wolf over every testable row of the table, both
+directions), ``delta`` (equivalence bound), ``p_tost_raw``, ``p_tost_adj``,
+``level`` (per-test level of a lone effect in the family), ``mde`` (minimum
+detectable effect at 80 % power), ``power`` (at the observed effect),
+``verdict`` (:data:`backtest.evidence.judge.VERDICTS`), ``event_effect``,
+``event_se``, ``event_p_raw``, ``event_ci_low``, ``event_ci_high``
+(event-weighted: first day of each episode), ``effect_ex_largest``,
+``t_ex_largest``, ``largest_episode`` ("YYYY-MM-DD..YYYY-MM-DD"),
+``largest_episode_days``, ``placebo_p_raw`` (episode-shuffled placebo, raw).
 
-* ``"too few"`` -- ``n_episodes < min_episodes`` (default 10): too few
-  independent episodes for any claim.  A HAC t-test on one or two clusters of
-  overlapping windows measures those few market moves, not a repeatable
-  effect, so no direction is claimed; ``p_raw`` is still shown, the adjusted
-  p-values are NaN;
-* ``"supports"`` -- ``p_holm < alpha``: SPX moved the way the signal expects,
-  beyond what chance across the whole table explains;
-* ``"contradicts"`` -- ``p_opposite_holm < alpha``: it moved the other way,
-  beyond chance; ``p_opposite_holm`` is the p-value behind this verdict;
-* ``"no evidence"`` -- neither.
+The rules of every word and adjustment are in :mod:`backtest.evidence.judge`.
 
-The family of tests
--------------------
-Every row with at least ``min_episodes`` episodes (and a finite ``p_raw``)
-contributes **two** one-sided hypotheses, "higher than unconditional" and
-"lower than unconditional", because either can produce a verdict.  Holm
-(family-wise error) and Benjamini-Yekutieli (false discovery rate, valid under
-any dependence) run once over all ``2 x testable rows`` p-values, so
-``p_holm`` and ``p_opposite_holm`` come from the same family and the chance
-of *any* wrong "supports" or "contradicts" in the table is at most ``alpha``.
-``p_by`` is the BY value of the expected direction from that family.
-
-"too few" rows are left out of the family.  That is honest because whether a
-row is tested depends only on its episode count -- fixed by the signal dates
-before any return is looked at -- not on its p-value; keeping untestable rows
-would only make every other test stricter for hypotheses no verdict is
-drawn from.
-
-JSON schema (``schema: "vixbt.verdict_table/1"``)
+JSON schema (``schema: "vixbt.verdict_table/2"``)
 -------------------------------------------------
-An object with keys ``schema`` (str), ``settings`` (object: ``horizons``,
-``fill``, ``alpha``, ``conf``, ``n_boot``, ``seed``, ``bootstrap``,
-``min_block``, ``min_episodes``, ``hac_lags`` = ``"horizon"``, ``p_value``,
-``adjustment``, ``verdict_rule``; the last three are sentences), ``data``
-(``first``, ``last`` ISO dates and ``rows``),
-``strategies`` (list of ``{"name", "params", "sides"}``), ``skipped`` (list of
-``{"strategy", "reason"}``) and ``rows`` (list of objects with exactly the
-columns above; NaN is written as ``null``; ``verdict`` is one of
-``"supports"``, ``"no evidence"``, ``"contradicts"``, ``"too few"``).  The CSV
-holds the ``rows`` only.  The keys are unchanged since the first layout; the
-``"too few"`` verdict, the ``min_episodes`` setting and the one family for both
-directions were added later under the same identifier.
+An object with keys ``schema``, ``settings`` (``horizons``, ``fill``,
+``alpha``, ``conf``, ``n_boot``, ``seed``, ``bootstrap``, ``min_block``,
+``min_episodes``, ``max_gap``, ``n_placebo``, ``rw_reps``, ``delta_per_5d``,
+``hac_lags`` = ``"horizon"``, and the sentences ``effect``, ``p_value``,
+``adjustment``, ``verdict_rule``), ``headline`` (``power_statement``: one
+line; ``primary``: counts of each word among the primary rows; ``exploratory``:
+the same for the other rows), ``data`` (``first``, ``last``, ``rows``),
+``strategies`` (list of ``{"name", "params", "sides", "primary_horizon"}``),
+``skipped`` (list of ``{"strategy", "reason"}``) and ``rows`` (objects with
+exactly the columns above; NaN as ``null``).  The CSV holds the ``rows``.
+Version 2 (this layout) replaced ``n_signal``/``n_episodes`` by
+``signal_days``/``episodes`` (episodes no longer depend on the horizon), the
+effect by signal minus non-signal, and the verdict words of version 1 ("no
+evidence" is gone: it is now "no effect" or "inconclusive").
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,76 +70,37 @@ import numpy as np
 import pandas as pd
 
 from backtest.errors import MissingDataError
-from backtest.evidence.event_study import (
-    DEFAULT_HORIZONS,
-    DEFAULT_MIN_EPISODES,
-    fmt,
-    make_rng,
-)
+from backtest.evidence.episodes import DEFAULT_MAX_GAP
+from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt, make_rng
 from backtest.evidence.inference import BootstrapKind
-from backtest.evidence.multiple import adjust_pvalues
+from backtest.evidence.judge import (
+    DEFAULT_DELTA_PER_5D,
+    DEFAULT_MIN_EPISODES,
+    VERDICTS,
+    judge_table,
+    power_statement,
+)
+from backtest.evidence.stepdown import romano_wolf
 from backtest.evidence.strategy_study import StrategyStudy, resolve_strategy, study_strategy
 from backtest.execution.fills import Fill
 from strategies.base import Strategy
 
-__all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "adjust_both_directions",
+__all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "family_study", "judged_text",
            "verdict_table"]
 
 #: Identifier of the JSON layout written by :meth:`VerdictTable.to_json`.
-SCHEMA = "vixbt.verdict_table/1"
+SCHEMA = "vixbt.verdict_table/2"
 
 #: Columns of :meth:`VerdictTable.to_frame`, in order.
 VERDICT_COLUMNS: tuple[str, ...] = (
-    "strategy", "side", "expect", "horizon", "n_days", "n_signal", "n_episodes",
-    "mean_signal", "median_signal", "hit_rate", "mean_uncond", "effect", "ci_low", "ci_high",
-    "t_hac", "p_raw", "p_holm", "p_by", "p_opposite_holm", "verdict",
+    "strategy", "side", "expect", "horizon", "primary", "family", "n_days", "signal_days",
+    "episodes", "mean_signal", "median_signal", "hit_rate", "mean_nonsignal", "mean_uncond",
+    "effect", "se_hac", "ci_low", "ci_high", "t_hac", "p_raw", "adjustment", "p_adj",
+    "p_opposite_adj", "p_holm", "p_by", "p_rw", "p_rw_opposite", "delta", "p_tost_raw",
+    "p_tost_adj", "level", "mde", "power", "verdict", "event_effect", "event_se",
+    "event_p_raw", "event_ci_low", "event_ci_high", "effect_ex_largest", "t_ex_largest",
+    "largest_episode", "largest_episode_days", "placebo_p_raw",
 )
-
-
-def _verdicts(p_holm: np.ndarray, p_opp: np.ndarray, testable: np.ndarray,
-              alpha: float) -> list[str]:
-    out = []
-    for a, b, ok in zip(p_holm, p_opp, testable, strict=True):
-        if not ok:
-            out.append("too few")
-        elif np.isfinite(a) and a < alpha:
-            out.append("supports")
-        elif np.isfinite(b) and b < alpha:
-            out.append("contradicts")
-        else:
-            out.append("no evidence")
-    return out
-
-
-def adjust_both_directions(p_raw: np.ndarray, testable: np.ndarray
-                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Holm and BY p-values of both one-sided directions in one family.
-
-    Parameters
-    ----------
-    p_raw : numpy.ndarray of float
-        One-sided p-values in the expected direction (NaN: not testable).
-    testable : numpy.ndarray of bool
-        Rows allowed into the family (e.g. enough episodes).
-
-    Returns
-    -------
-    (p_holm, p_by, p_opposite_holm) : tuple of numpy.ndarray
-        NaN outside the family.  The family holds ``p_raw`` and ``1 - p_raw``
-        of every testable row with a finite ``p_raw``.
-    """
-    p = np.asarray(p_raw, dtype=float)
-    m = np.asarray(testable, dtype=bool) & np.isfinite(p)
-    k = int(m.sum())
-    holm = np.full(p.shape, np.nan)
-    by = np.full(p.shape, np.nan)
-    opp = np.full(p.shape, np.nan)
-    if k:
-        both = np.concatenate([p[m], 1.0 - p[m]])
-        h = adjust_pvalues(both, "holm")
-        holm[m], opp[m] = h[:k], h[k:]
-        by[m] = adjust_pvalues(both, "by")[:k]
-    return holm, by, opp
 
 
 def _jsonable(v: Any) -> Any:
@@ -158,6 +113,32 @@ def _jsonable(v: Any) -> Any:
     if isinstance(v, pd.Timestamp):
         return v.isoformat()
     return v
+
+
+def _counts(rows: pd.DataFrame) -> dict[str, int]:
+    c = Counter(rows["verdict"])
+    return {w: int(c.get(w, 0)) for w in VERDICTS}
+
+
+def judged_text(rows: pd.DataFrame) -> str:
+    """Judged rows in plain text: effect, standard error, MDE, power, p-values, word.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Rows with the columns of :data:`VERDICT_COLUMNS` (``strategy`` optional).
+    """
+    lines = [f"{'strategy':<20} {'side':<5} {'h':>3} {'family':<11} {'days':>5} {'epis':>5} "
+             f"{'effect':>8} {'se_hac':>7} {'mde':>7} {'power':>5} {'p_raw':>6} "
+             f"{'p_adj':>6} {'p_rw':>6} {'p_tost':>6} {'event':>8}  verdict"]
+    for r in rows.itertuples(index=False):
+        lines.append(
+            f"{getattr(r, 'strategy', ''):<20} {r.side:<5} {r.horizon:>3} {r.family:<11} "
+            f"{r.signal_days:>5} {r.episodes:>5} {fmt(r.effect, '.2%', 8)} "
+            f"{fmt(r.se_hac, '.2%', 7)} {fmt(r.mde, '.2%', 7)} {fmt(r.power, '.0%', 5)} "
+            f"{fmt(r.p_raw, '.3f', 6)} {fmt(r.p_adj, '.3f', 6)} {fmt(r.p_rw, '.3f', 6)} "
+            f"{fmt(r.p_tost_adj, '.3f', 6)} {fmt(r.event_effect, '.2%', 8)}  {r.verdict}")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,7 +156,7 @@ class VerdictTable:
     n_rows_data : int
         Rows of the market data.
     studies : dict of str to StrategyStudy
-        Full per-strategy studies (for eras and details).
+        Full per-strategy studies, each with its ``judged`` rows.
     skipped : list of (str, str)
         Strategies left out and why (e.g. a missing data column).
     """
@@ -191,6 +172,23 @@ class VerdictTable:
         """The table (a copy)."""
         return self.table.copy()
 
+    def rows_of(self, strategy: str) -> pd.DataFrame:
+        """One strategy's rows, indexed by ``(side, horizon)``."""
+        t = self.table[self.table["strategy"] == strategy]
+        return t.drop(columns="strategy").set_index(["side", "horizon"])
+
+    @property
+    def power_statement(self) -> str:
+        """One line for a report header (:func:`backtest.evidence.judge.power_statement`)."""
+        return power_statement(self.table)
+
+    def headline(self) -> dict[str, Any]:
+        """The power statement and the counts of each word, primary and exploratory."""
+        t = self.table
+        return {"power_statement": self.power_statement,
+                "primary": _counts(t[t["family"] == "primary"]),
+                "exploratory": _counts(t[t["family"] == "exploratory"])}
+
     def to_csv(self, path: str | Path) -> Path:
         """Write the rows as CSV (columns :data:`VERDICT_COLUMNS`); returns the path."""
         p = Path(path)
@@ -204,11 +202,13 @@ class VerdictTable:
         return {
             "schema": SCHEMA,
             "settings": {k: _jsonable(v) for k, v in self.settings.items()},
+            "headline": self.headline(),
             "data": {"first": self.data_span[0], "last": self.data_span[1],
                      "rows": self.n_rows_data},
             "strategies": [{"name": s.strategy,
                             "params": {k: _jsonable(v) for k, v in s.params.items()},
-                            "sides": list(s.sides)} for s in self.studies.values()],
+                            "sides": list(s.sides),
+                            "primary_horizon": _primary_of(s)} for s in self.studies.values()],
             "skipped": [{"strategy": n, "reason": r} for n, r in self.skipped],
             "rows": rows,
         }
@@ -221,7 +221,7 @@ class VerdictTable:
         return p
 
     def by_era(self, eras: str | Sequence[str] = "decade") -> pd.DataFrame:
-        """Every strategy side per era (HAC only, raw p-values).
+        """Every strategy side per era (HAC only, raw p-values, no verdict words).
 
         Parameters
         ----------
@@ -242,26 +242,56 @@ class VerdictTable:
     def summary(self) -> str:
         """The table in plain text, one line per strategy, side and horizon."""
         s = self.settings
+        t = self.table
+        n_prim = int(((t["family"] == "primary") & t["p_adj"].notna()).sum())
+        n_expl = int(((t["family"] == "exploratory") & t["p_adj"].notna()).sum())
         lines = [f"Verdict table  {self.data_span[0]}..{self.data_span[1]}  fill {s['fill']}, "
-                 f"one-sided alpha {s['alpha']:g} after Holm over both directions of "
-                 f"{int(self.table['p_holm'].notna().sum())} rows with >= "
-                 f"{s.get('min_episodes', 0)} episodes",
-                 f"{'strategy':<22} {'side':<5} {'h':>3} {'days':>5} {'epis':>5} "
-                 f"{'effect':>8} {'ci_low':>8} {'ci_high':>8} {'p_raw':>6} {'p_holm':>6} "
-                 f"{'p_by':>6} {'p_opp':>6}  verdict"]
-        for r in self.table.itertuples(index=False):
-            lines.append(f"{r.strategy:<22} {r.side:<5} {r.horizon:>3} {r.n_signal:>5} "
-                         f"{r.n_episodes:>5} {fmt(r.effect, '.2%', 8)} "
-                         f"{fmt(r.ci_low, '.2%', 8)} {fmt(r.ci_high, '.2%', 8)} "
-                         f"{fmt(r.p_raw, '.3f', 6)} {fmt(r.p_holm, '.3f', 6)} "
-                         f"{fmt(r.p_by, '.3f', 6)} {fmt(r.p_opposite_holm, '.3f', 6)}  "
-                         f"{r.verdict}")
+                 f"alpha {s['alpha']:g}; primary family: {n_prim} rows (Holm, both directions); "
+                 f"exploratory: {n_expl} rows (Benjamini-Yekutieli); rows need >= "
+                 f"{s['min_episodes']} episodes (signal days <= {s['max_gap']} days apart); "
+                 f"no effect = TOST within +-{s['delta_per_5d']:.2%} per 5 days",
+                 self.power_statement,
+                 judged_text(t)]
         for name, reason in self.skipped:
             lines.append(f"skipped {name}: {reason}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def _primary_of(study: StrategyStudy) -> dict[str, int]:
+    from strategies.registry import REGISTRY
+
+    cls = REGISTRY.get(study.strategy)
+    if cls is None:
+        return {}
+    return {str(k): int(v) for k, v in cls.primary_horizons().items()}
+
+
+def _settings(horizons: Sequence[int], fill: Fill, alpha: float, conf: float, n_boot: int,
+              seed: int, bootstrap: BootstrapKind, min_block: int, min_episodes: int,
+              max_gap: int, n_placebo: int, rw_reps: int, delta_per_5d: float
+              ) -> dict[str, Any]:
+    return {
+        "horizons": [int(h) for h in horizons], "fill": fill, "alpha": float(alpha),
+        "conf": float(conf), "n_boot": int(n_boot), "seed": int(seed), "bootstrap": bootstrap,
+        "min_block": int(min_block), "min_episodes": int(min_episodes),
+        "max_gap": int(max_gap), "n_placebo": int(n_placebo), "rw_reps": int(rw_reps),
+        "delta_per_5d": float(delta_per_5d), "hac_lags": "horizon",
+        "effect": "mean forward return on signal days minus the mean on the other days of "
+                  "the same sample (interval, tests and placebo refer to it)",
+        "p_value": "p_raw: one-sided HAC (Newey-West) t-test of the signal dummy in the "
+                   "expected direction, raw (never drives a verdict)",
+        "adjustment": "primary rows (each side's pre-specified horizon): Holm over both "
+                      "one-sided directions; other rows: Benjamini-Yekutieli, exploratory; "
+                      "TOST p-values adjusted the same way; Romano-Wolf over the whole table "
+                      "(joint block bootstrap) shown beside; rows with fewer than "
+                      "min_episodes episodes are left out",
+        "verdict_rule": "too few if episodes < min_episodes; else supports if p_adj < alpha; "
+                        "contradicts if p_opposite_adj < alpha; no effect if p_tost_adj < "
+                        "alpha (effect within +-delta); else inconclusive",
+    }
 
 
 def verdict_table(
@@ -277,6 +307,11 @@ def verdict_table(
     bootstrap: BootstrapKind = "circular",
     min_block: int = 21,
     min_episodes: int = DEFAULT_MIN_EPISODES,
+    max_gap: int = DEFAULT_MAX_GAP,
+    n_placebo: int = 200,
+    rw_reps: int = 1000,
+    delta_per_5d: float = DEFAULT_DELTA_PER_5D,
+    boot_only: Collection[str] | None = None,
 ) -> VerdictTable:
     """One table of verdicts across strategies, sides and horizons.
 
@@ -291,10 +326,23 @@ def verdict_table(
     horizons, fill, n_boot, alpha, conf, bootstrap, min_block
         As in :func:`backtest.evidence.event_study.event_study`.
     seed : int, default 0
-        Seed of the bootstrap intervals (one Generator, strategies in order).
+        Seed of every bootstrap and placebo (one Generator, strategies in order,
+        then the Romano-Wolf bootstrap).
     min_episodes : int, default 10
-        Fewest independent episodes a row needs to enter the family of tests
-        and get a verdict; rows below it read ``"too few"`` (module docstring).
+        Fewest episodes a row needs to enter a family and get a word other
+        than ``"too few"``.
+    max_gap : int, default 10
+        Episode rule (:mod:`backtest.evidence.episodes`).
+    n_placebo : int, default 200
+        Episode-shuffled placebos per row (0: none).
+    rw_reps : int, default 1000
+        Replicates of the joint Romano-Wolf bootstrap (0: no ``p_rw``).
+    delta_per_5d : float, default 0.001
+        Equivalence bound per 5 trading days (:mod:`backtest.evidence.judge`).
+    boot_only : collection of str or None, default None
+        Registry names whose rows get the bootstrap intervals and placebos;
+        ``None``: every strategy.  The others get HAC figures only (their
+        verdicts do not depend on the bootstrap, so the words are the same).
 
     Returns
     -------
@@ -311,42 +359,109 @@ def verdict_table(
     rng = make_rng(int(seed))
     studies: dict[str, StrategyStudy] = {}
     skipped: list[tuple[str, str]] = []
+    primaries: dict[str, dict[str, int]] = {}
     for item in chosen:
         strat = resolve_strategy(item)
         key = strat.name if strat.name not in studies else f"{strat.name}#{len(studies)}"
+        full = boot_only is None or strat.name in boot_only
         try:
-            studies[key] = study_strategy(strat, data, horizons, fill, n_boot=n_boot, seed=rng,
+            studies[key] = study_strategy(strat, data, horizons, fill,
+                                          n_boot=n_boot if full else 0, seed=rng,
                                           alpha=alpha, conf=conf, bootstrap=bootstrap,
-                                          min_block=min_block, min_episodes=min_episodes)
+                                          min_block=min_block, min_episodes=min_episodes,
+                                          max_gap=max_gap, n_placebo=n_placebo if full else 0)
+            primaries[key] = {str(k): int(v) for k, v in type(strat).primary_horizons().items()}
         except MissingDataError as exc:
             skipped.append((strat.name, str(exc)))
-    settings: dict[str, Any] = {
-        "horizons": [int(h) for h in horizons], "fill": fill, "alpha": float(alpha),
-        "conf": float(conf), "n_boot": int(n_boot), "seed": int(seed), "bootstrap": bootstrap,
-        "min_block": int(min_block), "min_episodes": int(min_episodes), "hac_lags": "horizon",
-        "p_value": "one-sided, HAC (Newey-West) t-test of the signal dummy, expected direction",
-        "adjustment": "Holm and Benjamini-Yekutieli in one family holding both one-sided "
-                      "directions of every row with at least min_episodes episodes; rows "
-                      "with fewer are left out (adjusted p-values null)",
-        "verdict_rule": "too few if n_episodes < min_episodes; else supports if p_holm < alpha; "
-                        "contradicts if p_opposite_holm < alpha; else no evidence",
-    }
+    settings = _settings(horizons, fill, alpha, conf, n_boot, seed, bootstrap, min_block,
+                         min_episodes, max_gap, n_placebo, rw_reps, delta_per_5d)
     frames = []
     for key, st in studies.items():
         f = st.to_frame().reset_index()
         f.insert(0, "strategy", key)
+        f["primary"] = [primaries[key].get(str(sd)) == int(h)
+                        for sd, h in zip(f["side"], f["horizon"], strict=True)]
         frames.append(f)
     if frames:
-        t = pd.concat(frames, ignore_index=True).rename(columns={"p_one_sided": "p_raw"})
+        t = pd.concat(frames, ignore_index=True)
     else:
-        t = pd.DataFrame(columns=[c for c in VERDICT_COLUMNS if not c.startswith("p_")]
-                         + ["p_raw"])
-    raw = t["p_raw"].to_numpy(dtype=float)
-    testable = t["n_episodes"].to_numpy(dtype=float) >= int(min_episodes)
-    p_holm, p_by, p_opp = adjust_both_directions(raw, testable)
-    t["p_holm"], t["p_by"], t["p_opposite_holm"] = p_holm, p_by, p_opp
-    t["verdict"] = _verdicts(p_holm, p_opp, testable, float(alpha))
+        t = pd.DataFrame({c: pd.Series(dtype=object) for c in VERDICT_COLUMNS})
+        t["primary"] = t["primary"].astype(bool)
+    t = judge_table(t, alpha=alpha, min_episodes=min_episodes, delta_per_5d=delta_per_5d)
+    t["p_rw"], t["p_rw_opposite"] = _romano_wolf(t, studies, horizons, min_block, rw_reps,
+                                                 rng, bootstrap)
     t = t.loc[:, list(VERDICT_COLUMNS)].reset_index(drop=True)
+    studies = {k: replace(st, judged=t[t["strategy"] == k].drop(columns="strategy")
+                          .set_index(["side", "horizon"]))
+               for k, st in studies.items()}
     span = ((data.index[0].date().isoformat(), data.index[-1].date().isoformat())
             if len(data) else ("", ""))
     return VerdictTable(t, settings, span, len(data), studies, skipped)
+
+
+def _romano_wolf(t: pd.DataFrame, studies: dict[str, StrategyStudy], horizons: Sequence[int],
+                 min_block: int, reps: int, rng: np.random.Generator,
+                 kind: BootstrapKind) -> tuple[np.ndarray, np.ndarray]:
+    nan = np.full(len(t), np.nan)
+    if reps <= 0 or t.empty:
+        return nan, nan.copy()
+    ys, ds, vs = [], [], []
+    for name, side, h in zip(t["strategy"], t["side"], t["horizon"], strict=True):
+        res = studies[str(name)].sides[str(side)]
+        ys.append(res._forward[int(h)].to_numpy(dtype=float))
+        ds.append(res._signal)
+        vs.append(res._valid)
+    testable = t["p_adj"].notna().to_numpy()
+    sign = np.where(t["expect"].to_numpy() == "lower", -1.0, 1.0)
+    block = max(max(int(h) for h in horizons), int(min_block))
+    rw = romano_wolf(np.column_stack(ys), np.column_stack(ds), np.column_stack(vs), sign,
+                     t["se_hac"].to_numpy(dtype=float), testable, block_size=block,
+                     reps=int(reps), rng=rng, kind=kind)
+    return rw.p_expected, rw.p_opposite
+
+
+def family_study(
+    strategy: Strategy,
+    data: pd.DataFrame,
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    fill: Fill = "next_open",
+    **kwargs: Any,
+) -> tuple[StrategyStudy, VerdictTable]:
+    """Judge one parameter set inside the registry's family.
+
+    The family is every registered strategy with default parameters, with
+    ``strategy`` in its own strategy's place, so the words equal those of the
+    verdict table whenever ``strategy`` has default parameters and the data are
+    the same.  Only ``strategy`` gets bootstrap intervals and placebos.
+
+    Parameters
+    ----------
+    strategy : Strategy
+        The parameter set.
+    data : pandas.DataFrame
+        Market table frame.  Strategies whose columns it lacks are skipped
+        (recorded in the table's ``skipped``).
+    horizons, fill, **kwargs
+        As in :func:`verdict_table`.
+
+    Returns
+    -------
+    (StrategyStudy, VerdictTable)
+        The strategy's study with its ``judged`` rows, and the whole table.
+
+    Raises
+    ------
+    MissingDataError
+        If ``data`` lacks a column ``strategy`` needs.
+    """
+    from strategies.registry import REGISTRY
+
+    members: list[Strategy | type[Strategy] | str] = [
+        strategy if name == strategy.name else cls for name, cls in REGISTRY.items()]
+    if strategy.name not in REGISTRY:
+        members.append(strategy)
+    vt = verdict_table(data, members, horizons, fill, boot_only={strategy.name}, **kwargs)
+    for name, reason in vt.skipped:
+        if name == strategy.name:
+            raise MissingDataError(reason)
+    return vt.studies[strategy.name], vt

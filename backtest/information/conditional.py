@@ -51,13 +51,6 @@ SPLIT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _col(t: pd.DataFrame, *names: str) -> pd.Series:
-    for n in names:
-        if n in t.columns:
-            return t[n]
-    raise KeyError(f"event-study table has none of {names}")
-
-
 @dataclass(frozen=True, eq=False)
 class ConditionalTable:
     """Event studies inside the parts of one or more splits (module docstring).
@@ -118,22 +111,17 @@ def _strategy_rows(strat: Strategy, data: pd.DataFrame, splits: Mapping[str, Mas
                                   valid=valid, min_episodes=min_episodes,
                                   forward=fwd_all.loc[:, list(hs)])
                 t = res.to_frame()
-                beta = _col(t, "beta", "effect").to_numpy(dtype=float)
-                tt = _col(t, "t_hac").to_numpy(dtype=float)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    se = (_col(t, "se_hac").to_numpy(dtype=float) if "se_hac" in t.columns
-                          else beta / tt)
-                n_sig = _col(t, "signal_days", "n_signal").to_numpy()
-                for i, h in enumerate(t.index):
-                    ms = float(_col(t, "mean_signal").iloc[i])
+                recs: list[dict[Any, Any]] = t.to_dict(orient="records")
+                for h, r in zip(t.index, recs, strict=True):
                     rows.append({
                         "strategy": strat.name, "side": side, "expect": expect_of(side),
                         "split": split, "part": part, "horizon": int(h),
-                        "part_days": int(t["n_days"].iloc[i]), "signal_days": int(n_sig[i]),
-                        "episodes": float(_col(t, "episodes", "n_episodes").iloc[i]),
-                        "mean_signal": ms, "mean_other": ms - beta[i], "effect": beta[i],
-                        "se_hac": se[i], "t_hac": tt[i],
-                        "p_raw": float(_col(t, "p_raw", "p_one_sided").iloc[i])})
+                        "part_days": int(r["n_days"]), "signal_days": int(r["signal_days"]),
+                        "episodes": float(r["episodes"]),
+                        "mean_signal": float(r["mean_signal"]),
+                        "mean_other": float(r["mean_nonsignal"]), "effect": float(r["effect"]),
+                        "se_hac": float(r["se_hac"]), "t_hac": float(r["t_hac"]),
+                        "p_raw": float(r["p_raw"])})
     return rows
 
 

@@ -16,8 +16,9 @@ or a continuous predictor (:mod:`strategies.predictors`).
 Columns of :meth:`InformationResult.to_frame` (one row per horizon)
 --------------------------------------------------------------------
 ``n_obs`` (days in both regressions), ``signal_days`` and ``episodes`` (a
-dummy's signal days and independent episodes in the sample; NaN for a
-predictor), ``coef_alone``, ``se_alone``, ``t_alone``, ``p_alone_raw``
+dummy's signal days and episodes in the sample, by the event study's rule,
+:func:`backtest.evidence.episodes.count_episodes`; NaN for a predictor),
+``coef_alone``, ``se_alone``, ``t_alone``, ``p_alone_raw``
 (coefficient of ``x`` without controls, HAC standard error, t, one-sided raw
 p-value in the expected direction), the same four for ``*_controlled``,
 ``partial_r2`` (share of the controls-only regression's residual variance that
@@ -102,7 +103,7 @@ def _horizon_row(y: FloatArray, x: FloatArray, Z: FloatArray, ok: npt.NDArray[np
     row = _nan_row(n, lags)
     if dummy:
         row["signal_days"] = int((xx > 0).sum())
-        row["episodes"] = count_episodes(sample & (x > 0), h)
+        row["episodes"] = count_episodes(xx > 0)  # the event study's rule, sample rows
     if n < 3 or np.ptp(xx) == 0 or (dummy and min((xx > 0).sum(), (xx == 0).sum()) < 2):
         return row
     keep = [j for j in range(ZZ.shape[1]) if np.ptp(ZZ[:, j]) > 0]

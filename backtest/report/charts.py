@@ -336,8 +336,8 @@ def forward_returns_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     table : pandas.DataFrame
         One row per (side, horizon) with columns ``horizon`` (trading days),
         ``mean`` (mean forward return after signals, fraction), ``ci_low``,
-        ``ci_high`` (its interval), ``unconditional`` (mean over all days) and
-        optionally ``side`` and ``n`` (signal days).  Rows with no signal days
+        ``ci_high`` (its interval), ``unconditional`` (mean over the other days)
+        and optionally ``side`` and ``n`` (episodes).  Rows with no signal days
         may have NaN means.
     title : str, default ""
         Chart title.
@@ -360,10 +360,10 @@ def forward_returns_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
                label="after signal (mean, 95% interval)", yerr=err, capsize=3,
                error_kw={"lw": 0.9})
         ax.bar(x + w / 2, t["unconditional"].to_numpy(dtype=float), w, color=_BENCH,
-               alpha=0.7, label="all days (unconditional)")
+               alpha=0.7, label="other days (no signal)")
         labels = [f"{int(h)}d" for h in t["horizon"]]
         if "n" in t.columns:
-            labels = [f"{lab}\nn={int(n)}" if np.isfinite(n) else lab
+            labels = [f"{lab}\n{int(n)} ep" if np.isfinite(n) else lab
                       for lab, n in zip(labels, t["n"].to_numpy(dtype=float), strict=True)]
         ax.set_xticks(x, labels, fontsize=8)
         ax.axhline(0, color="black", lw=0.6)

@@ -50,21 +50,21 @@ def _effect_matrix(vt: VerdictTable) -> pd.DataFrame:
 
 
 def _answer(vt: VerdictTable) -> dict[str, str]:
-    """The headline in numbers: verdict counts per side of the question."""
+    """The headline in numbers: verdict counts per side of the question, primaries first."""
+    from backtest.evidence.judge import VERDICTS
+
     t = vt.table
     out = {}
     for side, label in (("long", "after fear (VIX high, expect SPX up)"),
                         ("short", "after complacency (VIX low, expect SPX down)")):
-        rows = t[t["side"] == side]
-        if rows.empty:
-            continue
-        counts = rows["verdict"].value_counts()
-        out[label] = (f"{counts.get('supports', 0)} supports, "
-                      f"{counts.get('no evidence', 0)} no evidence, "
-                      f"{counts.get('contradicts', 0)} contradicts, "
-                      f"{counts.get('too few', 0)} too few "
-                      f"({rows['strategy'].nunique()} strategies x "
-                      f"{rows['horizon'].nunique()} horizons)")
+        for fam in ("primary", "exploratory"):
+            rows = t[(t["side"] == side) & (t["family"] == fam)]
+            if rows.empty:
+                continue
+            counts = rows["verdict"].value_counts()
+            out[f"{label}, {fam}"] = (", ".join(f"{int(counts.get(w, 0))} {w}"
+                                                for w in VERDICTS)
+                                      + f" ({len(rows)} rows)")
     return out
 
 
@@ -81,15 +81,15 @@ def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index ``(side, era)``; cells read ``"+0.40% (100 ep, p 0.006)"``:
-        effect in percent, independent episodes, raw one-sided HAC p-value.
+        Index ``(side, era)``; cells read ``"+0.40% (100 ep, raw p 0.006)"``:
+        effect in percent, episodes, raw one-sided HAC p-value.
     """
     t = era_table.reset_index()
     eff = (t["effect"] * 100).map(lambda v: "n/a" if pd.isna(v) else f"{v:+.2f}%")
-    p = t["p_one_sided"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}")
-    tail = ["too few" if n < min_episodes else f"p {q}"
-            for n, q in zip(t["n_episodes"], p, strict=True)]
-    t["cell"] = [f"{e} ({n} ep, {x})" for e, n, x in zip(eff, t["n_episodes"], tail, strict=True)]
+    p = t["p_raw"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}")
+    tail = ["too few" if n < min_episodes else f"raw p {q}"
+            for n, q in zip(t["episodes"], p, strict=True)]
+    t["cell"] = [f"{e} ({n} ep, {x})" for e, n, x in zip(eff, t["episodes"], tail, strict=True)]
     m = t.pivot_table(index=["side", "era"], columns="horizon", values="cell",
                       aggfunc="first", sort=False)
     m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]
@@ -180,39 +180,45 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
                  f"{execution.fill.replace('_', ' ')}.")
     page = rep.page
     page.heading("Verdicts")
+    page.paragraph(vt.power_statement, css="lead")
     page.paragraph(
         "For each strategy side and horizon: does the mean SPX forward return after signal "
-        "days differ from the unconditional mean in the direction the idea expects (higher "
-        "after fear, lower after complacency)? One-sided HAC (Newey-West) test at alpha "
-        f"{vt.settings['alpha']:g}. A row needs at least {vt.settings['min_episodes']} "
-        "independent episodes (signal days closer than the horizon count as one); with fewer "
-        "it reads 'too few': a test on a handful of market moves says nothing repeatable, so "
-        "no direction is claimed and the row stays out of the multiple-testing family (its "
-        "raw p-value is still listed). Every other row enters the family with both of its "
-        "directions; Holm adjusts them together, so 'supports' means p_holm < alpha and "
-        "'contradicts' means the opposite direction's p_opposite_holm < alpha, both in the "
-        f"same family of {2 * int(vt.table['p_holm'].notna().sum())} one-sided tests.")
+        "days differ from the mean after the other days in the direction the idea expects "
+        "(higher after fear, lower after complacency)? One-sided HAC (Newey-West) tests at "
+        f"alpha {vt.settings['alpha']:g}. Each side's pre-specified primary horizon forms the "
+        "headline family (Holm over both directions); the other horizons are exploratory "
+        "(Benjamini-Yekutieli). 'supports' / 'contradicts': the adjusted p-value of that "
+        "direction is below alpha; 'no effect': an equivalence test (TOST) puts the effect "
+        f"within +-{vt.settings['delta_per_5d']:.2%} per 5 trading days (scaled with the "
+        "horizon); 'inconclusive': neither -- mde is the smallest effect the test could have "
+        f"found with 80% power; 'too few': fewer than {vt.settings['min_episodes']} episodes "
+        f"(runs of signal days at most {vt.settings['max_gap']} trading days apart). Raw "
+        "p-values are labelled p_raw and never decide a word; p_rw is the Romano-Wolf "
+        "stepdown over the whole table (joint block bootstrap), shown beside Holm.")
     page.key_values(_answer(vt))
     page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                verdict_column="*")
-    page.table(_effect_matrix(vt), caption="Effect: mean forward return after signals minus "
-                                           "unconditional, in percent",
+    page.table(_effect_matrix(vt), caption="Effect: mean forward return after signal days "
+                                           "minus after the other days, in percent",
                float_format="{:+.2f}")
     for name, reason in vt.skipped:
         page.callout(f"{name} skipped: {reason}")
-    cols = ["strategy", "side", "horizon", "n_signal", "n_episodes", "effect", "ci_low",
-            "ci_high", "p_raw", "p_holm", "p_by", "p_opposite_holm", "verdict"]
+    cols = ["strategy", "side", "horizon", "family", "signal_days", "episodes", "effect",
+            "ci_low", "ci_high", "se_hac", "p_raw", "p_adj", "p_opposite_adj", "p_rw", "mde",
+            "power", "p_tost_adj", "event_effect", "effect_ex_largest", "placebo_p_raw",
+            "verdict"]
     page.heading("Verdict table in full", 3, toc=False)
     page.table(vt.table[[c for c in cols if c in vt.table.columns]], index=False,
-               caption="Effects and interval bounds are fractions (0.01 = 1%); p_raw, p_holm "
-                       "and p_by one-sided in the expected direction; p_opposite_holm is the "
-                       "opposite direction's, the p-value behind 'contradicts'",
+               caption="Effects, intervals, se_hac and mde are fractions (0.01 = 1%); effect "
+                       "= signal days minus other days; p_raw (raw) and p_adj (Holm for "
+                       "primary rows, BY for exploratory) one-sided in the expected "
+                       "direction; p_opposite_adj is the p-value behind 'contradicts'",
                verdict_column="verdict")
     page.heading("Stability by era", 3, toc=False)
     page.paragraph(
         "Each strategy side inside each decade and before/after 2008, every era studied on its "
-        "own (signal days dated in the era against the era's unconditional mean). Cells: "
-        "effect in percent, independent episodes, raw one-sided HAC p-value in the expected "
+        "own (signal days dated in the era against the era's other days). Cells: "
+        "effect in percent, episodes, raw one-sided HAC p-value in the expected "
         "direction -- not adjusted for the number of eras, so read it as a stability check, "
         "not as extra verdicts.")
     min_ep = int(vt.settings["min_episodes"])

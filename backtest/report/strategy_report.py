@@ -78,11 +78,12 @@ def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
         Fill, costs, sides, exits.
     study : StrategyStudy or None, default None
         A study already computed (e.g. by the verdict table); computed here if
-        ``None``.
+        ``None``, judged inside the registry's family
+        (:func:`backtest.evidence.verdict.family_study`).
     n_boot, seed, horizons
         Event-study settings when the study is computed here.
     """
-    from backtest.evidence.strategy_study import study_strategy
+    from backtest.evidence.verdict import family_study
     from backtest.execution.portfolio import run
 
     if execution.side in ("long", "short") and execution.side not in strategy.sides:
@@ -93,8 +94,8 @@ def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
         signals = strategy.signals(frame)
         result = run(strategy, frame, execution)
         if study is None:
-            study = study_strategy(strategy, frame, horizons, execution.fill, n_boot=n_boot,
-                                   seed=seed)
+            study = family_study(strategy, frame, horizons, execution.fill, n_boot=n_boot,
+                                 seed=seed)[0]
     except MissingDataError as exc:
         return StrategyEvaluation(strategy, skipped=str(exc))
     return StrategyEvaluation(strategy, signals, result, study)
@@ -146,10 +147,11 @@ def _display_stats(table: pd.DataFrame) -> pd.DataFrame:
 
 def forward_table(study: StrategyStudy) -> pd.DataFrame:
     """Per side and horizon: mean forward return after signals with its interval,
-    and the unconditional mean (input of the forward-return chart).
+    and the mean after the other days (input of the forward-return chart).
 
-    The interval is the bootstrap interval of the difference from the
-    unconditional mean, shifted by that mean.
+    The interval is the bootstrap interval of the effect (signal days minus
+    other days), shifted by the other days' mean, so bar, interval and
+    comparison bar refer to the same difference.  ``n`` counts episodes.
     """
     parts = []
     for side, res in study.sides.items():
@@ -158,10 +160,10 @@ def forward_table(study: StrategyStudy) -> pd.DataFrame:
             "side": side,
             "horizon": f.index.to_numpy(),
             "mean": f["mean_signal"].to_numpy(dtype=float),
-            "ci_low": (f["mean_uncond"] + f["ci_low"]).to_numpy(dtype=float),
-            "ci_high": (f["mean_uncond"] + f["ci_high"]).to_numpy(dtype=float),
-            "unconditional": f["mean_uncond"].to_numpy(dtype=float),
-            "n": f["n_signal"].to_numpy(dtype=float),
+            "ci_low": (f["mean_nonsignal"] + f["ci_low"]).to_numpy(dtype=float),
+            "ci_high": (f["mean_nonsignal"] + f["ci_high"]).to_numpy(dtype=float),
+            "unconditional": f["mean_nonsignal"].to_numpy(dtype=float),
+            "n": f["episodes"].to_numpy(dtype=float),
         }))
     return pd.concat(parts, ignore_index=True)
 
@@ -199,8 +201,14 @@ def _param_text(strategy: Strategy) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in strategy.params().items()) or "no parameters"
 
 
-_STUDY_COLUMNS = ("n_signal", "n_episodes", "mean_signal", "mean_uncond", "effect", "ci_low",
-                  "ci_high", "t_hac", "p_one_sided", "verdict")
+_STUDY_COLUMNS = ("family", "signal_days", "episodes", "mean_signal", "mean_nonsignal",
+                  "effect", "ci_low", "ci_high", "se_hac", "p_raw", "p_adj", "mde", "power",
+                  "event_effect", "effect_ex_largest", "placebo_p_raw", "verdict")
+
+
+def _study_rows(study: StrategyStudy) -> pd.DataFrame:
+    """The judged rows when the study was judged in a family, else the raw figures."""
+    return study.judged.copy() if study.judged is not None else study.to_frame()
 
 
 def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
@@ -230,7 +238,7 @@ def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
     out["stats"] = stats["strategy"].to_dict()
     out["buy_and_hold"] = stats["buy_and_hold"].to_dict()
     if ev.study is not None:
-        out["event_study"] = ev.study.to_frame().reset_index().to_dict(orient="records")
+        out["event_study"] = _study_rows(ev.study).reset_index().to_dict(orient="records")
     return out
 
 
@@ -278,11 +286,13 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     if charts:
         _add_charts(report, ev, frame, key, min(heading_level + 1, 4))
     if ev.study is not None:
-        table = ev.study.to_frame()
+        table = _study_rows(ev.study)
         show = [c for c in _STUDY_COLUMNS if c in table.columns]
         page.table(table[show], caption="Event study by side and horizon (returns as "
-                                        "fractions; one-sided HAC p-value in the expected "
-                                        "direction)", verdict_column="verdict")
+                                        "fractions; effect = signal days minus other days; "
+                                        "p_raw one-sided HAC, raw; p_adj adjusted in the "
+                                        "row's family; verdict from the family-adjusted "
+                                        "tests)", verdict_column="verdict")
     return out
 
 

@@ -10,7 +10,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from backtest.evidence.event_study import COLUMNS, event_study, verdict_of
+from backtest.evidence.event_study import COLUMNS, event_study
+from backtest.evidence.judge import judge_table
 
 from .synth import synthetic_market
 
@@ -28,28 +29,39 @@ def tiny() -> tuple[pd.DataFrame, pd.Series]:
 
 def test_exact_values_on_tiny_frame(tiny: tuple[pd.DataFrame, pd.Series]) -> None:
     data, sig = tiny
-    res = event_study(sig, data, horizons=(1, 2), n_boot=0)
+    res = event_study(sig, data, horizons=(1, 2), n_boot=0, max_gap=2)
     t = res.to_frame()
     assert list(t.columns) == list(COLUMNS)
     # h = 1: entry at the next open, exit one open later; rows 0..5 have a full window
     f1 = [101 / 102 - 1, 104 / 101 - 1, 103 / 104 - 1, 106 / 103 - 1, 108 / 106 - 1,
           107 / 108 - 1]
     r = t.loc[1]
-    assert r.n_days == 6 and r.n_signal == 2 and r.n_episodes == 2
+    assert r.n_days == 6 and r.signal_days == 2 and r.episodes == 2
     assert r.mean_signal == pytest.approx((f1[0] + f1[3]) / 2, abs=1e-15)
     assert r.median_signal == pytest.approx((f1[0] + f1[3]) / 2, abs=1e-15)
     assert r.hit_rate == 0.5
     assert r.mean_uncond == pytest.approx(sum(f1) / 6, abs=1e-15)
     assert r.hit_rate_uncond == pytest.approx(3 / 6)
-    assert r.effect == pytest.approx((f1[0] + f1[3]) / 2 - sum(f1) / 6, abs=1e-15)
     others = [f1[i] for i in (1, 2, 4, 5)]
-    assert r.beta == pytest.approx((f1[0] + f1[3]) / 2 - sum(others) / 4, abs=1e-15)
-    # h = 2: rows 0..4; signal days 0 and 3 are 3 rows apart -> still two episodes
+    assert r.mean_nonsignal == pytest.approx(sum(others) / 4, abs=1e-15)
+    # the effect is signal minus the *other* days, the difference the HAC test is about
+    assert r.effect == pytest.approx((f1[0] + f1[3]) / 2 - sum(others) / 4, abs=1e-15)
+    # two one-day episodes: event-weighted = day-weighted
+    assert r.event_effect == pytest.approx(r.effect, abs=1e-15)
+    # largest episode (the first on ties, day 0) left out: the rest is day 3 vs days 1,2,4,5
+    assert r.largest_episode == "2020-01-06..2020-01-06" and r.largest_episode_days == 1
+    assert r.effect_ex_largest == pytest.approx(f1[3] - sum(others) / 4, abs=1e-15)
+    # h = 2: rows 0..4; signal days 0 and 3 are 3 rows apart -> two episodes at max_gap 2
     f2 = [104 / 102 - 1, 103 / 101 - 1, 106 / 104 - 1, 108 / 103 - 1, 107 / 106 - 1]
     r2 = t.loc[2]
-    assert r2.n_days == 5 and r2.n_episodes == 2
+    assert r2.n_days == 5 and r2.episodes == 2
     assert r2.mean_signal == pytest.approx((f2[0] + f2[3]) / 2, abs=1e-15)
     assert r2.mean_uncond == pytest.approx(sum(f2) / 5, abs=1e-15)
+    # with the default rule (10 days) the two signal days are one episode at every horizon
+    d = event_study(sig, data, horizons=(1, 2), n_boot=0).table
+    assert d["episodes"].tolist() == [1, 1]
+    # event-weighted: only the episode's first day (row 0) against the other days
+    assert d.loc[1, "event_effect"] == pytest.approx(f1[0] - sum(others) / 4, abs=1e-15)
     # next-close fill uses the closes instead
     rc = event_study(sig, data, horizons=(1,), fill="next_close", n_boot=0).table.loc[1]
     # closes of rows 1 -> 2 (signal day 0) and 4 -> 5 (signal day 3)
@@ -62,7 +74,7 @@ def test_valid_mask_restricts_the_sample(tiny: tuple[pd.DataFrame, pd.Series]) -
     valid = pd.Series([False, False, True, True, True, True, True, True], index=data.index)
     r = event_study(sig, data, horizons=(1,), n_boot=0, valid=valid).table.loc[1]
     f1 = [103 / 104 - 1, 106 / 103 - 1, 108 / 106 - 1, 107 / 108 - 1]  # rows 2..5
-    assert r.n_days == 4 and r.n_signal == 1
+    assert r.n_days == 4 and r.signal_days == 1
     assert r.mean_uncond == pytest.approx(sum(f1) / 4, abs=1e-15)
     assert r.mean_signal == pytest.approx(f1[1], abs=1e-15)
 
@@ -82,12 +94,12 @@ def test_hac_tstat_equals_direct_statsmodels_regression(h: int) -> None:
     direct = _direct_hac(data, sig, h)
     assert res.hac_lags == h
     assert res.t_hac == pytest.approx(direct.tvalues[1], rel=1e-10)
-    assert res.p_two_sided == pytest.approx(direct.pvalues[1], rel=1e-10)
-    assert res.beta == pytest.approx(direct.params[1], rel=1e-10)
+    assert res.se_hac == pytest.approx(direct.bse[1], rel=1e-10)
+    assert res.effect == pytest.approx(direct.params[1], rel=1e-10)
     t = direct.tvalues[1]
-    assert res.p_one_sided == pytest.approx(stats.norm.sf(t), rel=1e-8)
+    assert res.p_raw == pytest.approx(stats.norm.sf(t), rel=1e-8)
     low = event_study(sig, data, horizons=(h,), expect="lower", n_boot=0).table.loc[h]
-    assert low.p_one_sided == pytest.approx(stats.norm.cdf(t), rel=1e-8)
+    assert low.p_raw == pytest.approx(stats.norm.cdf(t), rel=1e-8)
 
 
 def test_bootstrap_interval_reproducible_with_seed() -> None:
@@ -104,11 +116,10 @@ def test_bootstrap_interval_reproducible_with_seed() -> None:
 
 
 def test_bootstrap_interval_width_matches_hac_scale() -> None:
-    # the effect is beta * (1 - share); both methods estimate the same spread
+    # interval and test refer to one difference: the bootstrap spread matches se_hac
     data, sig = synthetic_market(np.random.default_rng(5), T=3000)
     r = event_study(sig, data, horizons=(5,), n_boot=1000, seed=2).table.loc[5]
-    share = r.n_signal / r.n_days
-    hac_se_effect = abs(r.beta / r.t_hac) * (1 - share)
+    hac_se_effect = r.se_hac
     boot_se = (r.ci_high - r.ci_low) / (2 * 1.96)
     assert 0.6 < boot_se / hac_se_effect < 1.6
 
@@ -123,7 +134,7 @@ def test_planted_effect_detected_at_designed_power() -> None:
     for _ in range(150):
         data, sig = synthetic_market(rng, effect=0.0021)
         r = event_study(sig, data, horizons=(1,), n_boot=0).table.loc[1]
-        hits.append(r.verdict == "supports")
+        hits.append(r.p_raw < 0.05)
     rate = float(np.mean(hits))
     assert 0.68 <= rate <= 0.92, rate
 
@@ -136,25 +147,23 @@ def test_false_positive_rate_near_nominal_with_overlap() -> None:
     for _ in range(250):
         data, sig = synthetic_market(rng)
         t = event_study(sig, data, horizons=(1, 5, 21), n_boot=0).table
-        rej.append((t.p_one_sided < 0.05).to_numpy())
+        rej.append((t.p_raw < 0.05).to_numpy())
     rates = np.mean(rej, axis=0)
     assert (rates < 0.095).all(), rates
     assert 0.02 < rates.mean() < 0.075, rates
 
 
+def _judged(t: pd.DataFrame, expect: str, min_episodes: int = 10) -> pd.DataFrame:
+    rows = t.reset_index().assign(expect=expect, primary=True)
+    return judge_table(rows, min_episodes=min_episodes)
+
+
 def test_strong_effect_in_the_wrong_direction_contradicts() -> None:
     data, sig = synthetic_market(np.random.default_rng(1), effect=0.006)
     t = event_study(sig, data, horizons=(1,), expect="lower", n_boot=0).table
-    assert t.loc[1, "verdict"] == "contradicts"
+    assert _judged(t, "lower").loc[0, "verdict"] == "contradicts"
     t = event_study(sig, data, horizons=(1,), expect="higher", n_boot=0).table
-    assert t.loc[1, "verdict"] == "supports"
-
-
-def test_verdict_of() -> None:
-    assert verdict_of(0.01, 0.05) == "supports"
-    assert verdict_of(0.5, 0.05) == "no evidence"
-    assert verdict_of(0.99, 0.05) == "contradicts"
-    assert verdict_of(float("nan"), 0.05) == "no evidence"
+    assert _judged(t, "higher").loc[0, "verdict"] == "supports"
 
 
 def test_by_era_splits_signal_days_and_uses_era_mean() -> None:
@@ -163,7 +172,8 @@ def test_by_era_splits_signal_days_and_uses_era_mean() -> None:
     eras = res.by_era("decade")
     assert set(eras.index.get_level_values("era")) == {"2000s", "2010s"}
     for h in (1, 5):
-        assert eras.xs(h, level="horizon").n_signal.sum() == res.table.loc[h, "n_signal"]
+        assert (eras.xs(h, level="horizon").signal_days.sum()
+                == res.table.loc[h, "signal_days"])
     fwd = data["spx_open"].shift(-2) / data["spx_open"].shift(-1) - 1.0
     in_2000s = (data.index.year < 2010) & fwd.notna().to_numpy()
     assert eras.loc[("2000s", 1), "mean_uncond"] == pytest.approx(fwd[in_2000s].mean(),
@@ -171,16 +181,18 @@ def test_by_era_splits_signal_days_and_uses_era_mean() -> None:
     assert len(res.signal_days) == int(sig.sum())
 
 
-def test_too_few_signals_gives_nan_and_no_evidence(tiny: tuple[pd.DataFrame, pd.Series]) -> None:
+def test_too_few_signals_gives_nan(tiny: tuple[pd.DataFrame, pd.Series]) -> None:
     data, _ = tiny
     one = pd.Series(False, index=data.index)
     one.iloc[2] = True
     r = event_study(one, data, horizons=(1,), n_boot=20, seed=0).table.loc[1]
-    assert r.n_signal == 1 and np.isnan(r.t_hac) and r.verdict == "too few"
-    r0 = event_study(one, data, horizons=(1,), n_boot=0, min_episodes=0).table.loc[1]
-    assert r0.verdict == "no evidence"
+    assert r.signal_days == 1 and np.isnan(r.t_hac) and np.isnan(r.se_hac)
+    assert _judged(event_study(one, data, horizons=(1,), n_boot=0).table,
+                   "higher").loc[0, "verdict"] == "too few"
     with pytest.raises(ValueError, match="min_episodes must be >= 0"):
         event_study(one, data, horizons=(1,), n_boot=0, min_episodes=-1)
+    with pytest.raises(ValueError, match="max_gap must be >= 1"):
+        event_study(one, data, horizons=(1,), n_boot=0, max_gap=0)
 
 
 def test_three_episodes_with_a_huge_effect_are_too_few() -> None:
@@ -192,19 +204,18 @@ def test_three_episodes_with_a_huge_effect_are_too_few() -> None:
     ret = rng.normal(0.0, 0.005, n)
     sig = np.zeros(n, dtype=bool)
     for start in (100, 300, 500):
-        sig[start:start + 4] = True  # four adjacent days: one episode at h = 5
+        sig[start:start + 4] = True  # four adjacent days: one episode
         ret[start + 2:start + 9] = 0.05  # the fill-to-fill returns after them jump
     close = 100.0 * np.exp(np.cumsum(ret))
     data = pd.DataFrame({"spx_open": close, "spx_close": close}, index=idx)
     s = pd.Series(sig, index=idx)
     res = event_study(s, data, horizons=(5,), n_boot=0)
     r = res.table.loc[5]
-    assert r.n_episodes == 3 and r.n_signal == 12
-    assert r.p_one_sided < 1e-6  # the raw test would call it
-    assert r.verdict == "too few"
-    assert event_study(s, data, horizons=(5,), n_boot=0, min_episodes=3).table.loc[5, "verdict"] \
-        == "supports"
-    assert "verdict needs 10 episodes" in res.summary()
+    assert r.episodes == 3 and r.signal_days == 12
+    assert r.p_raw < 1e-6  # the raw test would call it
+    assert _judged(res.table, "higher").loc[0, "verdict"] == "too few"
+    assert _judged(res.table, "higher", min_episodes=3).loc[0, "verdict"] == "supports"
+    assert "p_raw" in res.summary() and "verdict" not in res.summary()
 
 
 def test_bad_input_messages(tiny: tuple[pd.DataFrame, pd.Series]) -> None:

@@ -40,10 +40,12 @@ def test_study_prints_and_exports_eras(capsys: pytest.CaptureFixture[str], share
     for era in ("2000s", "before 2008"):
         for h in (5, 21):
             got, want = csv.loc[("long", era, h)], et.loc[("long", era, h)]
-            assert got.n_signal == want.n_signal and got.n_episodes == want.n_episodes
+            assert got.signal_days == want.signal_days and got.episodes == want.episodes
             assert got.effect == pytest.approx(want.effect, rel=1e-9)
-            assert got.verdict == want.verdict == eras.loc[("long", era, h), "verdict"]
+            assert got.p_raw == pytest.approx(eras.loc[("long", era, h), "p_raw"], rel=1e-12)
+            assert pd.isna(got.verdict)  # an era row carries no verdict word
     full = csv.xs("all", level="era")
-    assert full.loc[("long", 5), "n_signal"] == direct.sides["long"].table.loc[5, "n_signal"]
+    assert (full.loc[("long", 5), "signal_days"]
+            == direct.sides["long"].table.loc[5, "signal_days"])
     assert sorted(set(csv.index.get_level_values("era"))) == sorted(
         {"all", *et.index.get_level_values("era")})

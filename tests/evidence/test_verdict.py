@@ -15,11 +15,13 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from backtest.evidence.episodes import DEFAULT_MAX_GAP
+from backtest.evidence.judge import judge_table
 from backtest.evidence.strategy_study import grid_event_study, study_strategy
 from backtest.evidence.verdict import (
     SCHEMA,
     VERDICT_COLUMNS,
-    adjust_both_directions,
+    family_study,
     verdict_table,
 )
 from strategies.registry import REGISTRY, get_strategy
@@ -29,7 +31,12 @@ HORIZONS = (1, 5, 21, 63)
 
 @pytest.fixture(scope="module")
 def table(real_frame: pd.DataFrame):  # type: ignore[no-untyped-def]
-    return verdict_table(real_frame, horizons=HORIZONS, n_boot=200, seed=0)
+    return verdict_table(real_frame, horizons=HORIZONS, n_boot=200, seed=0, n_placebo=50,
+                         rw_reps=300)
+
+
+def _episodes(days: np.ndarray) -> int:
+    return 1 + sum(1 for a, b in itertools.pairwise(days) if b - a > DEFAULT_MAX_GAP)
 
 
 def _holm(p: np.ndarray) -> np.ndarray:
@@ -58,24 +65,25 @@ def test_spike_reversal_matches_plain_pandas(table, real_frame: pd.DataFrame) ->
         y, d = fwd[ok], signal[ok]
         r = rows.loc[h]
         assert r.n_days == ok.sum()
-        assert r.n_signal == d.sum()
+        assert r.signal_days == d.sum()
         assert r.mean_signal == pytest.approx(y[d].mean(), rel=1e-9)
         assert r.median_signal == pytest.approx(np.median(y[d]), rel=1e-9)
         assert r.hit_rate == pytest.approx((y[d] > 0).mean(), rel=1e-12)
         assert r.mean_uncond == pytest.approx(y.mean(), rel=1e-9)
-        assert r.effect == pytest.approx(y[d].mean() - y.mean(), rel=1e-7)
+        assert r.mean_nonsignal == pytest.approx(y[~d].mean(), rel=1e-9)
+        assert r.effect == pytest.approx(y[d].mean() - y[~d].mean(), rel=1e-7)
         days = np.flatnonzero(signal & ok)
-        episodes = 1 + sum(1 for a, b in itertools.pairwise(days) if b - a >= h)
-        assert r.n_episodes == episodes
+        assert r.episodes == _episodes(days)
         fit = sm.OLS(y, sm.add_constant(d.astype(float))).fit(
             cov_type="HAC", cov_kwds={"maxlags": h})
         assert r.t_hac == pytest.approx(fit.tvalues[1], rel=1e-8)
+        assert r.se_hac == pytest.approx(fit.bse[1], rel=1e-8)
         p_one = fit.pvalues[1] / 2 if fit.tvalues[1] > 0 else 1 - fit.pvalues[1] / 2
         assert r.p_raw == pytest.approx(p_one, rel=1e-8)
         assert r.ci_low < r.effect < r.ci_high
 
 
-def test_table_schema_adjustment_and_verdicts(table) -> None:  # type: ignore[no-untyped-def]
+def test_table_schema_families_and_verdicts(table) -> None:  # type: ignore[no-untyped-def]
     t = table.to_frame()
     assert list(t.columns) == list(VERDICT_COLUMNS)
     assert set(t.strategy) == set(REGISTRY) - {n for n, _ in table.skipped}
@@ -83,22 +91,47 @@ def test_table_schema_adjustment_and_verdicts(table) -> None:  # type: ignore[no
     for name in set(t.strategy):
         sides = t[t.strategy == name].side.unique().tolist()
         assert sides == list(REGISTRY[name].sides)
+        prim = t[(t.strategy == name) & t.primary]
+        assert dict(zip(prim.side, prim.horizon, strict=True)) == REGISTRY[name].primary_horizons()
     assert (t.expect == t.side.map({"long": "higher", "short": "lower"})).all()
-    few = (t.n_episodes < 10).to_numpy()
-    ok = t.p_raw.notna().to_numpy() & ~few
-    p = t.p_raw.to_numpy()[ok]
-    # one Holm family: both one-sided directions of every testable row
-    both = _holm(np.concatenate([p, 1 - p]))
-    assert t.p_holm.to_numpy()[ok] == pytest.approx(both[:len(p)])
-    assert t.p_opposite_holm.to_numpy()[ok] == pytest.approx(both[len(p):])
-    assert (t.p_by.to_numpy()[ok] >= p - 1e-15).all()
-    assert t.loc[few, ["p_holm", "p_by", "p_opposite_holm"]].isna().all().all()
-    expect = np.where(few, "too few", np.where(
-        t.p_holm < 0.05, "supports",
-        np.where(t.p_opposite_holm < 0.05, "contradicts", "no evidence")))
-    assert t.verdict.tolist() == expect.tolist()
-    assert table.settings["min_episodes"] == 10
-    assert "spike_reversal" in table.summary() and "p_opp" in table.summary()
+    assert (t.family == np.where(t.primary, "primary", "exploratory")).all()
+    few = (t.episodes < 10).to_numpy()
+    for fam, prim in (("primary", True), ("exploratory", False)):
+        ok = t.p_raw.notna().to_numpy() & ~few & (t.primary.to_numpy() == prim)
+        p = t.p_raw.to_numpy()[ok]
+        if fam == "primary":  # Holm over both one-sided directions of the primary rows
+            both = _holm(np.concatenate([p, 1 - p]))
+            assert t.p_holm.to_numpy()[ok] == pytest.approx(both[:len(p)])
+            assert t.p_opposite_adj.to_numpy()[ok] == pytest.approx(both[len(p):])
+            assert t.p_by.to_numpy()[ok] == pytest.approx(np.full(len(p), np.nan),
+                                                          nan_ok=True)
+        else:
+            assert (t.p_by.to_numpy()[ok] >= p - 1e-15).all()
+            assert np.isnan(t.p_holm.to_numpy()[ok]).all()
+    assert t.loc[few, ["p_adj", "p_opposite_adj", "p_rw"]].isna().all().all()
+    # the verdict is exactly the one function's, applied to the table's own inputs
+    again = judge_table(t.drop(columns=["verdict"]))
+    assert again.verdict.tolist() == t.verdict.tolist()
+    assert set(t.verdict) <= {"supports", "contradicts", "no effect", "inconclusive",
+                              "too few"}
+    # Romano-Wolf is a valid adjustment: never below the raw p-value
+    rw = t.p_rw.notna()
+    assert (t.p_rw[rw] >= t.p_raw[rw] - 1e-12).all()
+    assert table.settings["min_episodes"] == 10 and table.settings["max_gap"] == 10
+    assert "spike_reversal" in table.summary() and "can detect effects of" in table.summary()
+
+
+def test_family_study_gives_the_table_words(table, real_frame: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    st, vt = family_study(get_strategy("spike_reversal")(), real_frame, HORIZONS, n_boot=50,
+                          seed=0, n_placebo=0, rw_reps=0)
+    assert st.judged is not None
+    mine = st.judged.reset_index()
+    ref = table.rows_of("spike_reversal").reset_index()
+    assert mine.verdict.tolist() == ref.verdict.tolist()
+    assert mine.p_adj.to_numpy() == pytest.approx(ref.p_adj.to_numpy(), nan_ok=True)
+    # only the strategy itself was bootstrapped
+    assert vt.rows_of("bollinger_break").ci_low.isna().all()
+    assert mine.ci_low.notna().all()
 
 
 def test_csv_and_json_round_trip(table, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +140,10 @@ def test_csv_and_json_round_trip(table, tmp_path) -> None:  # type: ignore[no-un
     pd.testing.assert_series_equal(csv.effect, table.table.effect, check_exact=False)
     doc = json.loads(table.to_json(tmp_path / "verdict.json").read_text(encoding="utf-8"))
     assert doc["schema"] == SCHEMA
-    assert set(doc) == {"schema", "settings", "data", "strategies", "skipped", "rows"}
+    assert set(doc) == {"schema", "settings", "headline", "data", "strategies", "skipped",
+                        "rows"}
+    assert set(doc["headline"]) == {"power_statement", "primary", "exploratory"}
+    assert sum(doc["headline"]["primary"].values()) == int(table.table.primary.sum())
     assert doc["settings"]["horizons"] == list(HORIZONS)
     assert doc["settings"]["hac_lags"] == "horizon"
     assert [list(r) for r in doc["rows"]] == [list(VERDICT_COLUMNS)] * len(doc["rows"])
@@ -135,7 +171,7 @@ def test_strategy_study_sides_and_eras(real_frame: pd.DataFrame) -> None:
         for h in (5, 21):
             per = eras.loc[side].xs(h, level="horizon")
             assert list(per.index) == ["before 2008", "2008 on"]
-            assert per.n_signal.sum() == st.sides[side].table.loc[h, "n_signal"]
+            assert per.signal_days.sum() == st.sides[side].table.loc[h, "signal_days"]
     assert {"1990s", "2000s", "2010s", "2020s"} <= set(
         st.by_era("decade").index.get_level_values("era"))
 
@@ -148,8 +184,8 @@ def test_grid_study_matches_single_studies(real_frame: pd.DataFrame) -> None:
     one = study_strategy(inst[3], real_frame, horizons=(5, 21), n_boot=0).sides["short"].table
     key = (63, 2.0, "inside")
     for h in (5, 21):
-        assert g.table.loc[(*key, h), "p_one_sided"] == pytest.approx(one.loc[h, "p_one_sided"])
-    assert g.table.p_holm.to_numpy() == pytest.approx(_holm(g.table.p_one_sided.to_numpy()))
+        assert g.table.loc[(*key, h), "p_raw"] == pytest.approx(one.loc[h, "p_raw"])
+    assert g.table.p_holm.to_numpy() == pytest.approx(_holm(g.table.p_raw.to_numpy()))
     with pytest.raises(ValueError, match="has no 'short' side"):
         grid_event_study(get_strategy("spike_reversal"), real_frame, [], side="short")
 
@@ -158,39 +194,26 @@ def test_verdict_table_by_era(table) -> None:  # type: ignore[no-untyped-def]
     eras = table.by_era("2008")
     assert list(eras.index.names) == ["strategy", "side", "era", "horizon"]
     t = table.to_frame().set_index(["strategy", "side", "horizon"])
-    per = eras.groupby(level=["strategy", "side", "horizon"]).n_signal.sum()
-    assert per.sort_index().to_numpy().tolist() == t.n_signal.sort_index().to_numpy().tolist()
-
-
-def test_both_directions_share_one_holm_family() -> None:
-    # family {0.001, 0.999, 0.999, 0.001}: Holm gives 4 x 0.001, then max(3 x 0.001, 0.004)
-    holm, by, opp = adjust_both_directions(np.array([0.001, 0.999, 0.3]),
-                                           np.array([True, True, False]))
-    assert holm[:2] == pytest.approx([0.004, 1.0]) and opp[:2] == pytest.approx([1.0, 0.004])
-    # BY over 4 tests: c(4) = 1 + 1/2 + 1/3 + 1/4; rank 2 of 4 -> 0.001 * 4 / 2 * c(4)
-    c4 = 1 + 1 / 2 + 1 / 3 + 1 / 4
-    assert by[0] == pytest.approx(0.001 * 4 / 2 * c4) and by[1] == pytest.approx(1.0)
-    assert np.isnan(holm[2]) and np.isnan(by[2]) and np.isnan(opp[2])
-    # a row left out does not enlarge the family; the same row inside does
-    holm_in, _, _ = adjust_both_directions(np.array([0.001, 0.999, 0.3]), np.ones(3, bool))
-    assert holm_in[0] == pytest.approx(0.006)
+    per = eras.groupby(level=["strategy", "side", "horizon"]).signal_days.sum()
+    assert per.sort_index().to_numpy().tolist() == t.signal_days.sort_index().to_numpy().tolist()
 
 
 def test_short_history_rows_are_too_few_and_out_of_the_family(real_frame: pd.DataFrame) -> None:
     """Two years of data: the rare Bollinger-band signals have a handful of episodes."""
     v = verdict_table(real_frame.loc["2017":"2018"], ["bollinger_break", "spike_reversal"],
-                      horizons=(5, 21), n_boot=0)
+                      horizons=(5, 21), n_boot=0, n_placebo=0, rw_reps=100)
     t = v.to_frame()
-    few = (t.n_episodes < 10).to_numpy()
+    few = (t.episodes < 10).to_numpy()
     assert few.any() and (~few).any()
     assert (t.verdict[few] == "too few").all() and "too few" not in set(t.verdict[~few])
     assert t.loc[few, "p_raw"].notna().any()  # still reported
-    assert t.loc[few, "p_holm"].isna().all()
-    p = t.p_raw.to_numpy()[~few]
-    assert t.p_holm.to_numpy()[~few] == pytest.approx(_holm(np.concatenate([p, 1 - p]))[:len(p)])
+    assert t.loc[few, ["p_adj", "p_rw"]].isna().all().all()
+    prim = ~few & t.primary.to_numpy()
+    p = t.p_raw.to_numpy()[prim]
+    assert t.p_holm.to_numpy()[prim] == pytest.approx(_holm(np.concatenate([p, 1 - p]))[:len(p)])
     strict = verdict_table(real_frame.loc["2017":"2018"], ["bollinger_break"], horizons=(5,),
-                           n_boot=0, min_episodes=10_000)
-    assert (strict.table.verdict == "too few").all() and strict.table.p_holm.isna().all()
+                           n_boot=0, n_placebo=0, rw_reps=0, min_episodes=10_000)
+    assert (strict.table.verdict == "too few").all() and strict.table.p_adj.isna().all()
 
 
 def test_era_table_matches_plain_pandas_for_one_era(real_frame: pd.DataFrame) -> None:
@@ -205,7 +228,7 @@ def test_era_table_matches_plain_pandas_for_one_era(real_frame: pd.DataFrame) ->
     h = 5
     fwd = (f["spx_open"].shift(-(1 + h)) / f["spx_open"].shift(-1) - 1.0).to_numpy()
     et = study_strategy("spike_reversal", real_frame, horizons=(h,), n_boot=0).era_table()
-    assert list(et.columns)[-1] == "verdict"
+    assert "verdict" not in et.columns and list(et.columns)[-1] == "p_raw"
     eras = et.index.get_level_values("era")
     assert {"1990s", "2000s", "2010s", "before 2008", "2008 on"} <= set(eras)
     year = f.index.year
@@ -213,17 +236,14 @@ def test_era_table_matches_plain_pandas_for_one_era(real_frame: pd.DataFrame) ->
         ok = sample & np.isfinite(fwd) & np.asarray(in_era)
         y, d = fwd[ok], signal[ok]
         r = et.loc[("long", era, h)]
-        assert r.n_days == ok.sum() and r.n_signal == d.sum()
+        assert r.n_days == ok.sum() and r.signal_days == d.sum()
         assert r.mean_signal == pytest.approx(y[d].mean(), rel=1e-9)
-        assert r.mean_uncond == pytest.approx(y.mean(), rel=1e-9)
-        assert r.effect == pytest.approx(y[d].mean() - y.mean(), rel=1e-7)
+        assert r.mean_nonsignal == pytest.approx(y[~d].mean(), rel=1e-9)
+        assert r.effect == pytest.approx(y[d].mean() - y[~d].mean(), rel=1e-7)
         days = np.flatnonzero(signal & ok)
-        assert r.n_episodes == 1 + sum(1 for a, b in itertools.pairwise(days) if b - a >= h)
+        assert r.episodes == _episodes(days)
         fit = sm.OLS(y, sm.add_constant(d.astype(float))).fit(
             cov_type="HAC", cov_kwds={"maxlags": h})
         assert r.t_hac == pytest.approx(fit.tvalues[1], rel=1e-8)
         p_one = fit.pvalues[1] / 2 if fit.tvalues[1] > 0 else 1 - fit.pvalues[1] / 2
-        assert r.p_one_sided == pytest.approx(p_one, rel=1e-8)
-        expect = ("too few" if r.n_episodes < 10 else "supports" if p_one < 0.05
-                  else "contradicts" if 1 - p_one < 0.05 else "no evidence")
-        assert r.verdict == expect
+        assert r.p_raw == pytest.approx(p_one, rel=1e-8)

@@ -58,7 +58,7 @@ def test_regime_rows_are_the_event_study_inside_the_regime(market: pd.DataFrame)
         direct = event_study(entries, market, [5], n_boot=0,
                              valid=pd.Series(sample & mask, index=market.index)).table.loc[5]
         assert t.loc[part, "part_days"] == direct.n_days
-        assert t.loc[part, "effect"] == pytest.approx(direct.beta, abs=1e-15)
+        assert t.loc[part, "effect"] == pytest.approx(direct.effect, abs=1e-15)
         assert t.loc[part, "t_hac"] == pytest.approx(direct.t_hac, abs=1e-12)
     assert (res.table["signal_days"] > 20).all()
     assert set(res.table["verdict"]) <= {"supports", "contradicts", "no effect",

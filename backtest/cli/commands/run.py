@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any
 from backtest.cli.common import (
     data_doc,
     emit,
-    load_table,
+    load_family_table,
     make_execution,
     parse_horizons,
     parse_params,
     require_columns,
     resolve_strategy,
-    strategy_columns,
     write_report,
 )
 from backtest.cli.schema import schema_id
@@ -33,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     strategy = cls.from_params(**own)
     execution = make_execution(args, ex_over)
     horizons = parse_horizons(args.horizons)
-    table = load_table(args, strategy_columns(strategy))
+    table = load_family_table(args, strategy)
     require_columns(args, table, strategy)
 
     from backtest.report.strategy_report import (

@@ -9,13 +9,13 @@ from backtest.cli.common import (
     CliError,
     data_doc,
     emit,
+    load_family_table,
     load_table,
     parse_horizons,
     parse_params,
     require_columns,
     resolve_strategy,
     status,
-    strategy_columns,
     write_report,
 )
 from backtest.cli.schema import schema_id
@@ -29,15 +29,15 @@ def _era_text(eras: pd.DataFrame) -> str:
     from backtest.evidence.event_study import fmt
 
     lines = ["By era (each era on its own; raw one-sided HAC p, not adjusted for the "
-             "number of eras)",
+             "number of eras, no verdict words)",
              f"{'side':<5} {'era':<12} {'h':>3} {'days':>5} {'epis':>5} {'mean':>8} "
-             f"{'uncond':>8} {'effect':>8} {'t_hac':>6} {'p1':>6}  verdict"]
+             f"{'other':>8} {'effect':>8} {'t_hac':>6} {'p_raw':>6}"]
     for (side, era, h), r in zip(eras.index.tolist(), eras.itertuples(index=False),
                                  strict=True):
-        lines.append(f"{side:<5} {era:<12} {h:>3} {r.n_signal:>5} {r.n_episodes:>5} "
-                     f"{fmt(r.mean_signal, '.2%', 8)} {fmt(r.mean_uncond, '.2%', 8)} "
+        lines.append(f"{side:<5} {era:<12} {h:>3} {r.signal_days:>5} {r.episodes:>5} "
+                     f"{fmt(r.mean_signal, '.2%', 8)} {fmt(r.mean_nonsignal, '.2%', 8)} "
                      f"{fmt(r.effect, '.2%', 8)} {fmt(r.t_hac, '.2f', 6)} "
-                     f"{fmt(r.p_one_sided, '.3f', 6)}  {r.verdict}")
+                     f"{fmt(r.p_raw, '.3f', 6)}")
     return "\n".join(lines)
 
 
@@ -51,7 +51,7 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
                  "replications each) ...")
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
                        seed=args.seed)
-    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
+    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/2
     from backtest.cli.information import answers_column, headline_information
 
     info = headline_information(args, table, vt.to_frame(), doc)  # "adds information?" column
@@ -63,6 +63,7 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
                               f"{vt.data_span[0]} .. {vt.data_span[1]}, fills at the "
                               f"{args.fill.replace('_', ' ')}.")
         rep.page.heading("Verdicts")
+        rep.page.paragraph(vt.power_statement)
         rep.page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                        verdict_column="*")
         for name, reason in vt.skipped:
@@ -102,18 +103,19 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"study takes strategy parameters only; {', '.join(ex)} "
                        "belong to `vixbt run`")
     strategy = cls.from_params(**own)
-    table = load_table(args, strategy_columns(strategy))
+    table = load_family_table(args, strategy)
     require_columns(args, table, strategy)
 
     import pandas as pd
 
-    from backtest.evidence.strategy_study import study_strategy
+    from backtest.evidence.verdict import family_study
     from backtest.report.strategy_report import forward_table
     from backtest.report.writer import Report
 
-    st = study_strategy(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
-                        seed=args.seed)
-    frame = st.to_frame()
+    st, _ = family_study(strategy, table.frame, horizons, args.fill, n_boot=args.n_boot,
+                         seed=args.seed)
+    assert st.judged is not None
+    frame = st.judged  # the strategy's rows of its family's verdict table
     # per decade and before/after 2008, HAC only: cheap, so always shown
     eras = st.era_table()
     from backtest.cli.information import add_controls_section, controls_doc, strategy_controls
@@ -141,11 +143,9 @@ def run(args: argparse.Namespace) -> int:
             add_controls_section(rep, info)
         rep.page.heading("By era")
         rep.page.table(eras, caption="Each era on its own (per decade, then before/after "
-                                     "2008): HAC test only, raw one-sided p-values not "
-                                     "adjusted for the number of eras; fewer than "
-                                     f"{st.sides[next(iter(st.sides))].config.min_episodes} "
-                                     "episodes reads 'too few'",
-                       verdict_column="verdict")
+                                     "2008): HAC test only, raw one-sided p-values (p_raw) "
+                                     "not adjusted for the number of eras, so no verdict "
+                                     "words")
         from backtest.report.data_section import add_data_section
 
         add_data_section(rep, table)
