@@ -1,9 +1,11 @@
-"""The incremental-information parts of ``vixbt study``: ``--controls`` and the headline
-column "adds information beyond SPX?" (:mod:`backtest.information`)."""
+"""The information parts of ``vixbt study`` (:mod:`backtest.information`): for one
+strategy ``--controls``, before/after publication, ``--regimes`` and ``--vol-scaled``;
+for the headline the column "adds information beyond SPX?"."""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,42 +13,105 @@ if TYPE_CHECKING:
 
     from backtest.data.table import MarketTable
     from backtest.information.answer import InformationTable
+    from backtest.information.conditional import ConditionalTable
     from backtest.information.regression import StrategyInformation
     from backtest.report.writer import Report
     from strategies.base import Strategy
 
-__all__ = ["controls_doc", "headline_information", "strategy_controls"]
+__all__ = ["StudyExtras", "answers_column", "headline_information", "study_extras"]
 
 _CAPTION = ("Forward SPX returns on the entry dummy alone and with controls for what SPX "
             "already tells ({controls}); same days in both, HAC lags = horizon, p-values raw "
             "(one-sided, expected direction); partial R^2 of the signal given the controls")
 
 
-def strategy_controls(args: argparse.Namespace, strategy: Strategy, table: MarketTable,
-                      horizons: tuple[int, ...]) -> StrategyInformation | None:
-    """The controlled regressions of ``vixbt study STRATEGY --controls`` (None without it)."""
-    if getattr(args, "controls", None) is None:
-        return None
-    from backtest.information.regression import strategy_information
+@dataclass(frozen=True)
+class StudyExtras:
+    """The information parts of ``vixbt study STRATEGY``.
 
-    return strategy_information(strategy, table.frame, horizons, args.controls, fill=args.fill)
+    ``controls`` (``--controls``), ``publication`` (always: before/after the
+    idea's publication year at every horizon), ``regimes`` (``--regimes``) and
+    ``vol_scaled`` (``--vol-scaled``: the event study on vol-scaled returns).
+    """
+
+    controls: StrategyInformation | None
+    publication: ConditionalTable | None
+    regimes: ConditionalTable | None
+    vol_scaled: pd.DataFrame | None
+
+    def doc(self) -> dict[str, Any]:
+        """The study document's keys ``controls``, ``publication``, ``regimes``,
+        ``vol_scaled`` (each null when not computed)."""
+        info = self.controls
+        ctl = None
+        if info is not None:
+            first = next(iter(info.sides.values()))
+            ctl = {"controls": list(first.controls), "hac_lags": "horizon",
+                   "fill": first.fill, "rows": info.to_frame()}
+        return {"controls": ctl,
+                "publication": None if self.publication is None else self.publication.table,
+                "regimes": None if self.regimes is None else self.regimes.table,
+                "vol_scaled": self.vol_scaled}
+
+    def add_sections(self, rep: Report) -> None:
+        """The report's sections."""
+        if self.controls is not None:
+            first = next(iter(self.controls.sides.values()))
+            rep.page.heading("Beyond what SPX already tells")
+            rep.page.table(self.controls.to_frame(), caption=_CAPTION.format(
+                controls=", ".join(first.controls) or "none"))
+        for title, tab, caption in (
+                ("Before and after publication", self.publication,
+                 "McLean-Pontiff style: signal days dated up to the end of the publication "
+                 "year against after it; change = after-minus-before effect (interaction "
+                 "regression, HAC, raw two-sided p); exploratory verdicts"),
+                ("By regime", self.regimes,
+                 "Event study inside each regime (SPX vs its 200-day average; real-time VIX "
+                 "tercile); part_days is the regime's sample size; exploratory verdicts")):
+            if tab is not None:
+                rep.page.heading(title)
+                rep.page.table(tab.table, index=False, verdict_column="verdict",
+                               caption=caption)
+        if self.vol_scaled is not None:
+            rep.page.heading("Risk-adjusted: vol-scaled forward returns")
+            rep.page.table(self.vol_scaled, caption="Forward returns divided by the ex-ante "
+                                                    "21-day realised volatility over the "
+                                                    "horizon; p-values raw")
+
+    def text(self) -> str:
+        """Plain-text blocks to print after the study."""
+        parts = [x.summary() for x in (self.controls, self.publication, self.regimes)
+                 if x is not None]
+        if self.vol_scaled is not None:
+            cols = ["signal_days", "episodes", "mean_signal", "effect", "t_hac", "p_raw"]
+            parts.append("Vol-scaled forward returns (ex-ante standard deviations; p raw)\n"
+                         + self.vol_scaled.loc[:, cols].to_string(float_format="%.3f"))
+        return "".join(f"\n\n{p}" for p in parts)
 
 
-def controls_doc(info: StrategyInformation | None) -> dict[str, Any] | None:
-    """The ``controls`` object of the study document (``null`` without ``--controls``)."""
-    if info is None:
-        return None
-    first = next(iter(info.sides.values()))
-    return {"controls": list(first.controls), "hac_lags": "horizon", "fill": first.fill,
-            "rows": info.to_frame()}
+def study_extras(args: argparse.Namespace, strategy: Strategy, table: MarketTable,
+                 horizons: tuple[int, ...]) -> StudyExtras:
+    """Compute what the options ask for (see :class:`StudyExtras`)."""
+    from backtest.information.publication import publication_table
+    from backtest.information.regimes import regime_table
 
+    frame = table.frame
+    info = None
+    if getattr(args, "controls", None) is not None:
+        from backtest.information.regression import strategy_information
 
-def add_controls_section(rep: Report, info: StrategyInformation) -> None:
-    """The report's section of the controlled regressions."""
-    first = next(iter(info.sides.values()))
-    rep.page.heading("Beyond what SPX already tells")
-    rep.page.table(info.to_frame(), caption=_CAPTION.format(
-        controls=", ".join(first.controls) or "none"))
+        info = strategy_information(strategy, frame, horizons, args.controls, fill=args.fill)
+    pub = (publication_table(frame, [strategy], horizons, fill=args.fill)
+           if type(strategy).published is not None else None)
+    reg = (regime_table(frame, [strategy], horizons, fill=args.fill)
+           if getattr(args, "regimes", False) else None)
+    vol = None
+    if getattr(args, "vol_scaled", False):
+        from backtest.information.scaling import scaled_study
+
+        vol = scaled_study(strategy, frame, horizons, args.fill, n_boot=args.n_boot,
+                           seed=args.seed).to_frame()
+    return StudyExtras(info, pub, reg, vol)
 
 
 def headline_information(args: argparse.Namespace, table: MarketTable, verdicts: pd.DataFrame,

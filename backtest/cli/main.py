@@ -211,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "SPX already tells (default set: spx_ret_1,spx_ret_5,spx_ret_21,"
                         "spx_rv_21,vix_level,spx_above_200); without STRATEGY, the set behind "
                         "the 'adds information beyond SPX?' column")
+    p.add_argument("--regimes", action="store_true",
+                   help="add the event study inside regimes: SPX above/below its 200-day "
+                        "average, real-time VIX terciles (one strategy)")
+    p.add_argument("--vol-scaled", action="store_true",
+                   help="add the event study on forward returns divided by the ex-ante "
+                        "21-day realised volatility (one strategy)")
     _study_options(p)
 
     p = sub.add_parser("deciles", parents=[data_out], formatter_class=_Formatter,

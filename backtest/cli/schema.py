@@ -41,7 +41,17 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     horizon with the columns of :mod:`backtest.information.regression` --
     ``n_obs, signal_days, episodes, coef_alone, se_alone, t_alone, p_alone_raw,
     coef_controlled, se_controlled, t_controlled, p_controlled_raw, partial_r2,
-    r2_controls, n_controls, hac_lags, expect``; p-values raw).
+    r2_controls, n_controls, hac_lags, expect``; p-values raw), ``publication``
+    (one object per side, part and horizon: the columns of
+    :mod:`backtest.information.conditional` -- ``strategy, side, expect, split,
+    part, horizon, part_days, signal_days, episodes, mean_signal, mean_other,
+    effect, se_hac, t_hac, p_raw, p_adj, mde, verdict`` -- plus ``change,
+    t_change, p_change_raw``: before vs after the idea's publication year;
+    null for a strategy without one), ``regimes`` (null without ``--regimes``;
+    else the same columns, ``split`` "trend" or "vix_tercile", ``part`` the
+    regime and ``part_days`` its sample size) and ``vol_scaled`` (null without
+    ``--vol-scaled``; else one object per side and horizon with the
+    event-study columns on forward returns in ex-ante standard deviations).
 ``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
     (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
@@ -109,7 +119,7 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
                         "split", "walk_forward", "notes", "rows"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras",
-                        "controls"}),
+                        "controls", "publication", "regimes", "vol_scaled"}),
     "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
                                 "skipped", "rows"}),
     "deciles": frozenset({"schema", "report", "data", "predictor", "settings", "buckets",

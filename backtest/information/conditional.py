@@ -81,11 +81,16 @@ class ConditionalTable:
                  f"{'strategy':<20} {'side':<5} {'part':<30} {'h':>3} {'days':>6} "
                  f"{'sig':>5} {'epis':>5} {'effect':>8} {'t':>6} {'p_raw':>6}  verdict"]
         spec = ".3f" if self.settings.get("scale") == "vol" else ".2%"
+        change = "change" in self.table.columns
+        if change:
+            lines[1] += "   change (after-before, t, raw two-sided p)"
         for r in self.table.itertuples(index=False):
             lines.append(f"{r.strategy:<20} {r.side:<5} {r.part:<30} {r.horizon:>3} "
                          f"{r.part_days:>6} {r.signal_days:>5} {fmt(r.episodes, '.0f', 5)} "
                          f"{fmt(r.effect, spec, 8)} {fmt(r.t_hac, '.2f', 6)} "
-                         f"{fmt(r.p_raw, '.3f', 6)}  {r.verdict}")
+                         f"{fmt(r.p_raw, '.3f', 6)}  {r.verdict:<12}"
+                         + (f" {fmt(r.change, spec, 8)} {fmt(r.t_change, '.2f', 6)} "
+                            f"{fmt(r.p_change_raw, '.3f', 6)}" if change else ""))
         for name, reason in self.skipped:
             lines.append(f"skipped {name}: {reason}")
         return "\n".join(lines)

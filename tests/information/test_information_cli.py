@@ -62,9 +62,17 @@ def test_study_controls_json(vixbt: Callable[..., Outcome]) -> None:
     row = c["rows"][0]
     assert row["side"] == "long" and row["horizon"] == 5 and row["n_controls"] == 2
     assert {"coef_alone", "coef_controlled", "partial_r2", "p_controlled_raw"} <= set(row)
+    pub = doc["publication"]
+    assert {r["part"] for r in pub} == {"before publication (..2008)",
+                                        "after publication (2009..)"}
+    assert doc["regimes"] is None and doc["vol_scaled"] is None
     res = vixbt("study", "spike_reversal", "--horizons", "5", "--n-boot", "0", "--format",
-                "json", "--no-report", "--quiet")
-    assert json.loads(res.out)["controls"] is None
+                "json", "--no-report", "--quiet", "--regimes", "--vol-scaled")
+    doc = json.loads(res.out)
+    assert doc["controls"] is None
+    assert {r["split"] for r in doc["regimes"]} == {"trend", "vix_tercile"}
+    assert all(r["part_days"] > 0 for r in doc["regimes"])
+    assert doc["vol_scaled"][0]["horizon"] == 5
     one_line_error(vixbt("study", "spike_reversal", "--controls", "spx_ret_2", "--no-report",
                          "--n-boot", "0", "--quiet"), "unknown control 'spx_ret_2'")
 

@@ -118,13 +118,14 @@ def run(args: argparse.Namespace) -> int:
     frame = st.judged  # the strategy's rows of its family's verdict table
     # per decade and before/after 2008, HAC only: cheap, so always shown
     eras = st.era_table()
-    from backtest.cli.information import add_controls_section, controls_doc, strategy_controls
+    from backtest.cli.information import study_extras
 
-    info = strategy_controls(args, strategy, table, horizons)  # --controls
+    # --controls, --regimes, --vol-scaled and before/after publication
+    extras = study_extras(args, strategy, table, horizons)
     doc: dict[str, Any] = {"schema": schema_id("study"), "report": None,
                            "data": data_doc(table), "strategy": strategy.name,
                            "params": strategy.params(), "rows": frame, "eras": eras,
-                           "controls": controls_doc(info)}
+                           **extras.doc()}
     folder = None
     if not args.no_report:
         from backtest.report.charts import forward_returns_chart
@@ -139,8 +140,7 @@ def run(args: argparse.Namespace) -> int:
                       f"{strategy.name}-forward-returns", alt="forward returns by horizon")
         rep.page.table(frame, caption="Event study by side and horizon (fractions)",
                        verdict_column="verdict")
-        if info is not None:
-            add_controls_section(rep, info)
+        extras.add_sections(rep)
         rep.page.heading("By era")
         rep.page.table(eras, caption="Each era on its own (per decade, then before/after "
                                      "2008): HAC test only, raw one-sided p-values (p_raw) "
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         if folder is not None:
             eras.to_csv(folder / "eras.csv")
         doc["report"] = str(folder) if folder else None
-    text = st.summary() + "\n\n" + _era_text(eras) + (f"\n\n{info.summary()}" if info else "")
+    text = st.summary() + "\n\n" + _era_text(eras) + extras.text()
     # --format csv: the full-sample rows, and with --eras the era rows below them (era "all")
     csv_frame = (pd.concat([frame.assign(era="all").set_index("era", append=True)
                             .reorder_levels(["side", "era", "horizon"]),
