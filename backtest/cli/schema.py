@@ -6,12 +6,12 @@ is removed or changes meaning; new keys may be added within a version.
 Numbers are plain JSON numbers (returns and rates as fractions, not percent);
 missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
 
-``vixbt.report/1`` (``vixbt report``)
+``vixbt.report/2`` (``vixbt report``)
     ``report`` (folder or null), ``data`` (see below), ``execution``,
     ``verdicts`` (the verdict table document, schema of
     :mod:`backtest.evidence.verdict`), ``strategies`` (list of strategy
     objects), ``skipped`` (list of ``{strategy, reason}``).
-``vixbt.run/1`` (``vixbt run``)
+``vixbt.run/2`` (``vixbt run``)
     ``report``, ``data``, ``execution`` (the Execution settings), ``strategy``
     (one strategy object).
 ``vixbt.sweep/1`` (``vixbt sweep``)
@@ -33,9 +33,11 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     or null), ``notes``, ``rows`` (one object per combination: parameters then
     statistics).  SPA and StepM compare each set with buy-and-hold under its
     own costs; a set label is its parameter values joined by ``", "``.
-``vixbt.study/1`` (``vixbt study STRATEGY``)
+``vixbt.study/2`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
-    and horizon with the event-study columns), ``eras`` (or null), ``controls``
+    and horizon: the strategy's rows of the verdict table it is judged in, columns
+    of :data:`backtest.evidence.verdict.VERDICT_COLUMNS` without ``strategy``),
+    ``eras`` (or null; raw figures, no verdict words), ``controls``
     (null without ``--controls``; else ``{controls, hac_lags, fill, rows}``:
     the control names, ``"horizon"``, the fill, and one object per side and
     horizon with the columns of :mod:`backtest.information.regression` --
@@ -52,19 +54,19 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     regime and ``part_days`` its sample size) and ``vol_scaled`` (null without
     ``--vol-scaled``; else one object per side and horizon with the
     event-study columns on forward returns in ex-ante standard deviations).
-``vixbt.verdict_table/1`` (``vixbt study`` without a strategy)
+``vixbt.verdict_table/2`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
-    (``settings``, ``data``, ``strategies``, ``skipped``, ``rows``), plus
-    ``report``.  Every object of ``rows`` also has ``adds_information``: on
-    the row of a strategy side's primary horizon, ``"yes"``, ``"no"`` or
-    ``"cannot tell"`` -- does the entry signal add information, in the
-    direction it claims, beyond SPX's past 1/5/21-day returns, 21-day realised
-    volatility, the VIX level and the 200-day trend (or the ``--controls``
-    given)?  Decided by :func:`backtest.information.answer.adds_information`
-    from the verdict of the controlled coefficient (Holm over the primary
-    rows): supports -> yes; no effect or contradicts -> no; inconclusive or
-    too few -> cannot tell.  ``null`` on the other rows.  The CSV has the same
-    column.
+    (``settings``, ``headline``, ``data``, ``strategies``, ``skipped``,
+    ``rows``), plus ``report``.  Every object of ``rows`` also has
+    ``adds_information``: on the row of a strategy side's primary horizon,
+    ``"yes"``, ``"no"`` or ``"cannot tell"`` -- does the entry signal add
+    information, in the direction it claims, beyond SPX's past 1/5/21-day
+    returns, 21-day realised volatility, the VIX level and the 200-day trend
+    (or the ``--controls`` given)?  Decided by
+    :func:`backtest.information.answer.adds_information` from the verdict of
+    the controlled coefficient (Holm over the primary rows): supports -> yes;
+    no effect or contradicts -> no; inconclusive or too few -> cannot tell.
+    ``null`` on the other rows.  The CSV has the same column.
 ``vixbt.deciles/1`` (``vixbt deciles PREDICTOR``)
     ``report``, ``data``, ``predictor`` (``{name, title, doc, unit, window, fear,
     columns}``), ``settings`` (``{horizons, n_bins, min_history, fill, scale,
@@ -110,6 +112,12 @@ __all__ = ["SCHEMA_KEYS", "schema_id"]
 
 VERSION = 1
 
+#: Kinds whose layout changed since version 1: the event-study rows of ``study``,
+#: ``run`` and ``report`` (and the verdict table) carry ``signal_days`` / ``episodes``,
+#: the signal-minus-other-days effect and the verdict words of
+#: :mod:`backtest.evidence.judge`.
+VERSIONS: dict[str, int] = {"verdict_table": 2, "study": 2, "run": 2, "report": 2}
+
 #: Top-level keys of each command's JSON document (the contract tests hold them to).
 SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "report": frozenset({"schema", "report", "data", "execution", "verdicts", "strategies",
@@ -120,7 +128,7 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
                         "split", "walk_forward", "notes", "rows"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras",
                         "controls", "publication", "regimes", "vol_scaled"}),
-    "verdict_table": frozenset({"schema", "report", "settings", "data", "strategies",
+    "verdict_table": frozenset({"schema", "report", "settings", "headline", "data", "strategies",
                                 "skipped", "rows"}),
     "deciles": frozenset({"schema", "report", "data", "predictor", "settings", "buckets",
                           "spread"}),
@@ -135,4 +143,4 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
 
 def schema_id(kind: str) -> str:
     """Schema identifier of a command's JSON document, e.g. ``"vixbt.run/1"``."""
-    return f"vixbt.{kind}/{VERSION}"
+    return f"vixbt.{kind}/{VERSIONS.get(kind, VERSION)}"

@@ -76,7 +76,7 @@ def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
     era_table : pandas.DataFrame
         :meth:`backtest.evidence.strategy_study.StrategyStudy.era_table`.
     min_episodes : int
-        Episodes a cell needs before its p-value is shown (else "too few").
+        Episodes a cell needs before its raw p-value is shown.
 
     Returns
     -------
@@ -87,9 +87,10 @@ def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
     t = era_table.reset_index()
     eff = (t["effect"] * 100).map(lambda v: "n/a" if pd.isna(v) else f"{v:+.2f}%")
     p = t["p_raw"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}")
-    tail = ["too few" if n < min_episodes else f"raw p {q}"
+    # below min_episodes no p-value is shown (an era cell carries no verdict word)
+    tail = ["" if n < min_episodes else f", raw p {q}"
             for n, q in zip(t["episodes"], p, strict=True)]
-    t["cell"] = [f"{e} ({n} ep, {x})" for e, n, x in zip(eff, t["episodes"], tail, strict=True)]
+    t["cell"] = [f"{e} ({n} ep{x})" for e, n, x in zip(eff, t["episodes"], tail, strict=True)]
     m = t.pivot_table(index=["side", "era"], columns="horizon", values="cell",
                       aggfunc="first", sort=False)
     m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]

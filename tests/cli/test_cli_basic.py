@@ -170,7 +170,7 @@ def test_parser_lists_every_command() -> None:
 
 def test_json_documents_have_exactly_the_documented_keys(vixbt, shared_data: Path,  # type: ignore[no-untyped-def]
                                                          tmp_path: Path) -> None:
-    from backtest.cli.schema import SCHEMA_KEYS
+    from backtest.cli.schema import SCHEMA_KEYS, schema_id
 
     calls = {
         "list": ["list"],
@@ -190,4 +190,4 @@ def test_json_documents_have_exactly_the_documented_keys(vixbt, shared_data: Pat
         assert res.code == 0, (kind, res.err)
         doc = res.json()
         assert set(doc) == SCHEMA_KEYS[kind], kind
-        assert doc["schema"] == f"vixbt.{kind}/1", kind
+        assert doc["schema"] == schema_id(kind), kind

@@ -24,7 +24,7 @@ def test_report_all_strategies(vixbt, tmp_path: Path) -> None:  # type: ignore[n
     res = vixbt("report", "--n-boot", "50", "--quiet", "--format", "json", "--out", "res")
     assert res.code == 0, res.err
     doc = res.json()
-    assert doc["schema"] == "vixbt.report/1"
+    assert doc["schema"] == "vixbt.report/2"
     from backtest.cli.schema import SCHEMA_KEYS
 
     assert set(doc) == SCHEMA_KEYS["report"]
@@ -51,7 +51,7 @@ def test_report_all_strategies(vixbt, tmp_path: Path) -> None:  # type: ignore[n
     stats = pd.read_csv(folder / "stats.csv", index_col=0)
     assert set(stats.index) >= {s["strategy"] for s in ran}
     summary = json.loads((folder / "summary.json").read_text())
-    assert summary["schema"] == "vixbt.report/1" and summary["report"] == str(folder)
+    assert summary["schema"] == "vixbt.report/2" and summary["report"] == str(folder)
     assert summary["verdicts"]["rows"] == doc["verdicts"]["rows"]
 
 
@@ -65,7 +65,7 @@ def test_run_json_and_report(vixbt) -> None:  # type: ignore[no-untyped-def]
                 "--n-boot", "50", "--format", "json", "--out", "res", "--quiet")
     assert res.code == 0, res.err
     doc = res.json()
-    assert doc["schema"] == "vixbt.run/1"
+    assert doc["schema"] == "vixbt.run/2"
     s = doc["strategy"]
     assert s["params"]["num_std"] == 2.5 and s["params"]["window"] == 42
     assert {"total_return", "sharpe", "max_drawdown", "trades"} <= set(s["stats"])
@@ -122,10 +122,10 @@ def test_study_one_strategy(vixbt) -> None:  # type: ignore[no-untyped-def]
                 "--format", "json", "--out", "res", "--eras")
     assert res.code == 0, res.err
     doc = res.json()
-    assert doc["schema"] == "vixbt.study/1" and doc["strategy"] == "spike_reversal"
+    assert doc["schema"] == "vixbt.study/2" and doc["strategy"] == "spike_reversal"
     assert sorted({r["horizon"] for r in doc["rows"]}) == [5, 21]
-    assert {"n_signal", "n_episodes", "effect", "t_hac", "p_one_sided", "verdict"} <= \
-        set(doc["rows"][0])
+    assert {"signal_days", "episodes", "effect", "se_hac", "t_hac", "p_raw", "p_adj", "mde",
+            "verdict"} <= set(doc["rows"][0])
     assert doc["eras"] is not None
     assert set(REPORT_FILES) <= _files(Path(doc["report"]))
 
@@ -134,8 +134,10 @@ def test_study_verdict_table(vixbt, tmp_path: Path) -> None:  # type: ignore[no-
     res = vixbt("study", "--n-boot", "20", "--format", "csv", "--out", "res")
     assert res.code == 0, res.err
     frame = pd.read_csv(pd.io.common.StringIO(res.out))
-    assert {"strategy", "side", "horizon", "verdict", "p_holm"} <= set(frame.columns)
-    assert set(frame["verdict"]) <= {"supports", "no evidence", "contradicts", "too few"}
+    assert {"strategy", "side", "horizon", "verdict", "p_holm", "p_adj", "p_raw"} <= \
+        set(frame.columns)
+    assert set(frame["verdict"]) <= {"supports", "contradicts", "no effect", "inconclusive",
+                                     "too few"}
     folder = Path(res.err.strip().splitlines()[-1].removeprefix("Report: ")).parent
     assert {"verdicts.csv", "verdicts.json", *REPORT_FILES} <= _files(folder)
 

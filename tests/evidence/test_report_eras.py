@@ -20,6 +20,6 @@ def test_era_matrix_cells() -> None:
     assert list(m.index) == [("long", "1990s"), ("long", "2000s")]
     assert m.loc[("long", "1990s"), "1 day"] == "+0.40% (100 ep, raw p 0.006)"
     assert m.loc[("long", "1990s"), "21 days"] == "-1.23% (12 ep, raw p 0.988)"
-    assert m.loc[("long", "2000s"), "1 day"] == "n/a (0 ep, too few)"
+    assert m.loc[("long", "2000s"), "1 day"] == "n/a (0 ep)"
     # a tiny p-value on 3 episodes is not shown as a p-value
-    assert m.loc[("long", "2000s"), "21 days"] == "+2.00% (3 ep, too few)"
+    assert m.loc[("long", "2000s"), "21 days"] == "+2.00% (3 ep)"
