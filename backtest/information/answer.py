@@ -38,7 +38,7 @@ import pandas as pd
 
 from backtest.errors import MissingDataError
 from backtest.evidence.event_study import fmt
-from backtest.evidence.judge import DEFAULT_MIN_EPISODES, Verdict, judge_table
+from backtest.evidence.judge import DEFAULT_MIN_EPISODES, VERDICTS, Verdict, judge_table
 from backtest.evidence.strategy_study import resolve_strategy
 from backtest.execution.fills import Fill
 from backtest.information.controls import parse_controls
@@ -81,13 +81,16 @@ def adds_information(verdict: Verdict | str) -> Answer:
     >>> adds_information("supports"), adds_information("contradicts")
     ('yes', 'no')
     """
-    if verdict == "supports":
-        return "yes"
-    if verdict in ("no effect", "contradicts"):
-        return "no"
-    if verdict in ("inconclusive", "too few"):
-        return "cannot tell"
-    raise ValueError(f"not a verdict: {verdict!r}")
+    try:
+        return _ANSWER_OF[verdict]
+    except KeyError:
+        raise ValueError(f"not a verdict: {verdict!r}") from None
+
+
+# the judge's words, in its display order: supports, contradicts, no effect,
+# inconclusive, too few (the words themselves are written only in backtest.evidence.judge)
+_ANSWER_OF: dict[str, Answer] = dict(zip(VERDICTS, ("yes", "no", "no", "cannot tell",
+                                                    "cannot tell"), strict=True))
 
 
 @dataclass(frozen=True, eq=False)
