@@ -14,7 +14,7 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
 ``vixbt.run/2`` (``vixbt run``)
     ``report``, ``data``, ``execution`` (the Execution settings), ``strategy``
     (one strategy object).
-``vixbt.sweep/1`` (``vixbt sweep``)
+``vixbt.sweep/2`` (``vixbt sweep``)
     ``report``, ``data``, ``strategy``, ``grid`` (name -> values), ``execution``,
     ``metric``, ``n_combinations``, ``period`` (first and last day), ``best``
     (``{params, stats}`` of the best row), ``spa`` (``{pvalue_consistent,
@@ -31,8 +31,15 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     benchmark_total_return, windows: [{train_start, train_end, test_start,
     test_end, chosen, is_metric, oos_metric, oos_return, benchmark_return}]}``
     or null), ``notes``, ``rows`` (one object per combination: parameters then
-    statistics).  SPA and StepM compare each set with buy-and-hold under its
-    own costs; a set label is its parameter values joined by ``", "``.
+    statistics), ``benchmark`` (``{primary, cash, mean_exposure, description}``),
+    ``capm_alpha`` (``{spa, stepm, dsr}``) and ``buy_and_hold`` (secondary:
+    ``{spa, stepm, dsr_vs_zero}``).  ``spa``, ``stepm``, ``dsr``, ``split``,
+    ``walk_forward`` and ``pbo`` are on returns in excess of each set's
+    exposure-matched benchmark (its own average exposure to buy-and-hold under
+    its own costs, the rest in cash at the T-bill rate when the data have a
+    ``dtb3`` column); the ``benchmark_*`` figures of ``split`` and
+    ``walk_forward`` are that benchmark's.  A set label is its parameter values
+    joined by ``", "``.
 ``vixbt.study/2`` (``vixbt study STRATEGY``)
     ``report``, ``data``, ``strategy``, ``params``, ``rows`` (one object per side
     and horizon: the strategy's rows of the verdict table it is judged in, columns
@@ -100,8 +107,9 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     ``table`` (``[{settlement, profit, profit_usd}]``).
 
 A *strategy object* is ``{strategy, params, sides, period, stats,
-buy_and_hold, event_study}`` (``stats`` and ``buy_and_hold``: statistic ->
-value; ``event_study``: rows per side and horizon), or ``{strategy, params,
+buy_and_hold, timing_placebo, event_study}`` (``stats`` and ``buy_and_hold``:
+statistic -> value; ``timing_placebo``: ``{timing_excess, p_raw, n_placebo}``;
+``event_study``: the strategy's verdict-table rows per side and horizon), or ``{strategy, params,
 sides, skipped}`` when its data was absent.  *data* is ``{start, end, rows,
 columns, content_hash, sources: [...]}``.
 """
@@ -116,7 +124,9 @@ VERSION = 1
 #: ``run`` and ``report`` (and the verdict table) carry ``signal_days`` / ``episodes``,
 #: the signal-minus-other-days effect and the verdict words of
 #: :mod:`backtest.evidence.judge`.
-VERSIONS: dict[str, int] = {"verdict_table": 2, "study": 2, "run": 2, "report": 2}
+#: ``sweep``: SPA, StepM, DSR, split and walk-forward on returns in excess of the
+#: exposure-matched benchmark (:mod:`backtest.evidence.sweep`).
+VERSIONS: dict[str, int] = {"verdict_table": 2, "study": 2, "run": 2, "report": 2, "sweep": 2}
 
 #: Top-level keys of each command's JSON document (the contract tests hold them to).
 SCHEMA_KEYS: dict[str, frozenset[str]] = {
@@ -125,7 +135,8 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
     "run": frozenset({"schema", "report", "data", "execution", "strategy"}),
     "sweep": frozenset({"schema", "report", "data", "strategy", "grid", "execution", "metric",
                         "n_combinations", "period", "best", "spa", "stepm", "dsr", "pbo",
-                        "split", "walk_forward", "notes", "rows"}),
+                        "split", "walk_forward", "notes", "rows", "benchmark", "capm_alpha",
+                        "buy_and_hold"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "rows", "eras",
                         "controls", "publication", "regimes", "vol_scaled"}),
     "verdict_table": frozenset({"schema", "report", "settings", "headline", "data", "strategies",

@@ -84,6 +84,8 @@ class SpaResult:
         Its mean daily return minus the benchmark's.
     n_models, n_obs, block_size, reps : int
         Sizes of the test.
+    benchmark : str
+        What the sets were compared with (for the summary).
     """
 
     pvalue: float
@@ -94,6 +96,7 @@ class SpaResult:
     n_obs: int
     block_size: int
     reps: int
+    benchmark: str = "buy-and-hold"
 
     def to_frame(self) -> pd.DataFrame:
         """One row with every figure."""
@@ -106,11 +109,11 @@ class SpaResult:
 
     def summary(self) -> str:
         """One paragraph in words."""
-        return (f"Hansen SPA vs buy-and-hold over {self.n_models} parameter sets, "
+        return (f"Hansen SPA vs {self.benchmark} over {self.n_models} parameter sets, "
                 f"{self.n_obs} days (block {self.block_size}, {self.reps} reps): consistent "
                 f"p = {self.pvalue:.3f} (lower {self.pvalues['lower']:.3f}, upper "
                 f"{self.pvalues['upper']:.3f}).  Best set {self.best}: mean excess "
-                f"{self.best_excess:.3e}/day.  Null: no set beats buy-and-hold.")
+                f"{self.best_excess:.3e}/day.  Null: no set beats {self.benchmark}.")
 
 
 def spa_test(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,
@@ -167,6 +170,8 @@ class StepMResult:
         Mean daily return minus the benchmark's, per parameter set.
     n_models, n_obs, block_size, reps : int
         Sizes of the test.
+    benchmark : str
+        What the sets were compared with (for the summary).
     """
 
     superior: list[str]
@@ -176,6 +181,7 @@ class StepMResult:
     n_obs: int
     block_size: int
     reps: int
+    benchmark: str = "buy-and-hold"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per parameter set: mean excess and whether it is superior."""
@@ -185,7 +191,7 @@ class StepMResult:
     def summary(self) -> str:
         """One paragraph in words."""
         names = ", ".join(self.superior[:10]) + (" ..." if len(self.superior) > 10 else "")
-        return (f"Romano-Wolf StepM vs buy-and-hold, FWER {self.size:g}: "
+        return (f"Romano-Wolf StepM vs {self.benchmark}, FWER {self.size:g}: "
                 f"{len(self.superior)} of {self.n_models} parameter sets superior"
                 + (f" ({names})." if self.superior else "."))
 

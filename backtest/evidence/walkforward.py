@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,16 @@ __all__ = ["SplitResult", "WalkForwardResult", "split_is_oos", "walk_forward"]
 
 FloatArray = npt.NDArray[np.float64]
 MetricArg = Metric | Callable[[FloatArray], FloatArray]
+SelectOn = Literal["returns", "excess"]
+
+
+def _scored(x: FloatArray, bm: FloatArray, select_on: SelectOn) -> FloatArray:
+    """What the metric ranks: the returns, or the returns in excess of the benchmark."""
+    if select_on == "returns":
+        return x
+    if select_on == "excess":
+        return x - bm
+    raise ValueError(f"select_on must be 'returns' or 'excess', got {select_on!r}")
 
 
 def _check(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame,
@@ -120,7 +131,7 @@ class SplitResult:
 
 
 def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, split: str | float,
-                 metric: MetricArg = "sharpe") -> SplitResult:
+                 metric: MetricArg = "sharpe", select_on: SelectOn = "returns") -> SplitResult:
     """Choose a parameter set in sample, judge it out of sample.
 
     Parameters
@@ -135,12 +146,17 @@ def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, spl
         the rows (``0 < split < 1``).
     metric : {"sharpe", "mean", "total"} or callable, default "sharpe"
         Ranking metric (see :func:`backtest.evidence.metrics.resolve_metric`).
+    select_on : {"returns", "excess"}, default "returns"
+        Rank (and report ``is_metric`` / ``oos_metric``) on the returns or on
+        the returns in excess of each set's benchmark (e.g. an
+        exposure-matched one).
 
     Returns
     -------
     SplitResult
     """
     x, bm = _check(returns, benchmark)
+    sx = _scored(x, bm, select_on)
     if isinstance(split, float):
         if not 0.0 < split < 1.0:
             raise ValueError(f"a fractional split must lie in (0, 1), got {split!r}")
@@ -150,8 +166,8 @@ def split_is_oos(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, spl
     if k < 2 or len(x) - k < 2:
         raise ValueError(f"split {split!r} leaves fewer than 2 rows on one side "
                          f"({k} in sample, {len(x) - k} out of sample)")
-    is_sc = column_metric(x[:k], metric)
-    oos_sc = column_metric(x[k:], metric)
+    is_sc = column_metric(sx[:k], metric)
+    oos_sc = column_metric(sx[k:], metric)
     i = int(np.argmax(is_sc))
     b = _bcol(bm, i)[:, None]
     return SplitResult(
@@ -218,7 +234,8 @@ class WalkForwardResult:
 
 def walk_forward(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, *, train: int,
                  test: int,
-                 anchored: bool = False, metric: MetricArg = "sharpe") -> WalkForwardResult:
+                 anchored: bool = False, metric: MetricArg = "sharpe",
+                 select_on: SelectOn = "returns") -> WalkForwardResult:
     """Roll a train/test window pair through the data.
 
     Window ``k`` trains on rows ``[k*test, k*test + train)`` (``[0, k*test +
@@ -242,12 +259,17 @@ def walk_forward(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, *, 
         Grow the training window from the first row instead of rolling it.
     metric : {"sharpe", "mean", "total"} or callable, default "sharpe"
         Selection metric; ties go to the first column.
+    select_on : {"returns", "excess"}, default "returns"
+        Select (and report ``is_metric`` / ``oos_metric``) on the returns or on
+        the returns in excess of each set's benchmark, so a set is picked and
+        judged on the same measure.
 
     Returns
     -------
     WalkForwardResult
     """
     x, bm = _check(returns, benchmark)
+    sx = _scored(x, bm, select_on)
     if int(train) < 2 or int(test) < 1:
         raise ValueError(f"train must be >= 2 and test >= 1, got train={train!r}, test={test!r}")
     T = len(x)
@@ -261,7 +283,7 @@ def walk_forward(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, *, 
     for k, t0 in enumerate(starts):
         s0 = 0 if anchored else k * int(test)
         t1 = min(t0 + int(test), T)
-        sc = column_metric(x[s0:t0], metric)
+        sc = column_metric(sx[s0:t0], metric)
         j = int(np.argmax(sc))
         oos = x[t0:t1, j]
         b = _bcol(bm, j)[t0:t1]
@@ -271,7 +293,7 @@ def walk_forward(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame, *, 
             "train_start": idx[s0], "train_end": idx[t0 - 1], "test_start": idx[t0],
             "test_end": idx[t1 - 1], "chosen": _label(returns.columns[j]), "chosen_index": j,
             "is_metric": float(sc[j]),
-            "oos_metric": float(column_metric(x[t0:t1, j:j + 1], metric)[0])
+            "oos_metric": float(column_metric(sx[t0:t1, j:j + 1], metric)[0])
             if t1 - t0 > 1 else float("nan"),
             "oos_return": float(np.prod(1.0 + oos) - 1.0),
             "benchmark_return": _total(b),

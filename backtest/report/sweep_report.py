@@ -149,19 +149,35 @@ def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = 
 
     page.heading("Data-snooping corrections")
     page.paragraph("The best of many parameter sets looks good by chance. These tests ask "
-                   "whether any set beats buy-and-hold once the search is accounted for. "
-                   "SPA and StepM compare each set's daily returns with buy-and-hold under "
-                   "the same costs (losses are negative returns).")
+                   "whether any set's timing beats the exposure-matched benchmark once the "
+                   "search is accounted for: each set against its own average exposure to "
+                   "buy-and-hold (same costs), the rest in cash "
+                   f"({'at the T-bill rate' if evidence.cash != 'none' else 'at 0'}). The "
+                   "split and the walk-forward pick and judge on the same excess returns. "
+                   "CAPM alpha is a second view; raw returns against buy-and-hold (and the "
+                   "DSR against a Sharpe ratio of 0) are shown last, as a secondary view that "
+                   "does not test timing.")
     items: dict[str, Any] = {}
+    if evidence.exposure is not None:
+        items["Mean exposure of the sets"] = f"{float(evidence.exposure.mean()):.1%}"
     if evidence.spa is not None:
-        items["Hansen SPA (consistent p-value)"] = f"{evidence.spa.pvalue:.3f}"
+        items["Hansen SPA vs exposure-matched (consistent p-value)"] = f"{evidence.spa.pvalue:.3f}"
         items["SPA lower / upper p-values"] = (f"{float(evidence.spa.pvalues['lower']):.3f} / "
                                                f"{float(evidence.spa.pvalues['upper']):.3f}")
     if evidence.stepm is not None:
-        items["Romano-Wolf StepM superior sets (FWER 5%)"] = (
+        items["StepM superior sets vs exposure-matched (FWER 5%)"] = (
             f"{len(evidence.stepm.superior)} of {evidence.stepm.n_models}")
     if evidence.dsr is not None:
-        items["Deflated Sharpe Ratio of the best set"] = f"{evidence.dsr.dsr:.3f}"
+        items["Deflated Sharpe Ratio of the best excess return"] = f"{evidence.dsr.dsr:.3f}"
+    if evidence.spa_capm is not None and evidence.stepm_capm is not None:
+        items["CAPM alpha: SPA p / StepM superior"] = (
+            f"{evidence.spa_capm.pvalue:.3f} / {len(evidence.stepm_capm.superior)}")
+    if evidence.spa_buy_and_hold is not None and evidence.stepm_buy_and_hold is not None:
+        items["Secondary, raw vs buy-and-hold: SPA p / StepM superior"] = (
+            f"{evidence.spa_buy_and_hold.pvalue:.3f} / "
+            f"{len(evidence.stepm_buy_and_hold.superior)}")
+    if evidence.dsr_vs_zero is not None:
+        items["Secondary, DSR of raw returns against Sharpe 0"] = f"{evidence.dsr_vs_zero.dsr:.3f}"
     if evidence.pbo is not None:
         items["Probability of Backtest Overfitting (CSCV)"] = f"{float(evidence.pbo.pbo):.3f}"
     page.key_values(items)

@@ -84,7 +84,7 @@ def test_default_is_one_summary_line_with_the_counts(vixbt: Vixbt, shared_data: 
         f"vixbt: data: {n:,} values repaired or dropped in 2 files while loading "
         "(details: vixbt data info, or --verbose)"]
     assert "vixbt: warning:" not in res.err
-    assert res.json()["schema"] == "vixbt.sweep/1"  # stdout is the JSON document alone
+    assert res.json()["schema"] == "vixbt.sweep/2"  # stdout is the JSON document alone
 
 
 def test_one_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path, counts: Counts) -> None:

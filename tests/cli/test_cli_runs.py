@@ -153,7 +153,7 @@ def test_sweep_grid(vixbt) -> None:  # type: ignore[no-untyped-def]
                 "--quiet")
     assert res.code == 0, res.err
     doc = res.json()
-    assert doc["schema"] == "vixbt.sweep/1"
+    assert doc["schema"] == "vixbt.sweep/2"
     assert doc["n_combinations"] == 6 and len(doc["rows"]) == 6
     assert doc["grid"] == {"window": [21, 63], "num_std": [1.5, 2.0, 2.5]}
     assert 0.0 <= doc["spa"]["pvalue_consistent"] <= 1.0

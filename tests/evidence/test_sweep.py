@@ -141,15 +141,37 @@ def test_evidence_of_a_sweep_with_two_fee_variants() -> None:
     excess = pd.Series({c: float((rets[c] - own[0 if f == 0.0 else 1]).mean())
                         for c, f in zip(rets.columns, fees, strict=True)})
     assert res.benchmark_returns[1].sum() < res.benchmark_returns[0].sum()  # fees bite
-    assert ev.spa.best_excess == pytest.approx(excess.max(), rel=1e-10)
-    assert ev.spa.best == ", ".join(map(str, excess.idxmax()))
+    # secondary view: raw returns against the set's own buy-and-hold, as before
+    assert ev.spa_buy_and_hold is not None
+    assert ev.spa_buy_and_hold.best_excess == pytest.approx(excess.max(), rel=1e-10)
+    assert ev.spa_buy_and_hold.best == ", ".join(map(str, excess.idxmax()))
+    # primary: against each set's own average exposure to its own buy-and-hold; the
+    # exposures read from the returns agree with the simulator's positions
+    from backtest.execution import Execution, run
+
+    assert ev.exposure is not None
+    matched = {}
+    for c in rets.columns:
+        sim = run(BollingerBreak(window=c[0]), frame, Execution(fees=c[1]))
+        e_sim = float(sim.exposure.reindex(rets.index).fillna(0.0).mean())
+        e = float(ev.exposure[", ".join(map(str, c))])
+        assert e == pytest.approx(e_sim, abs=0.01)
+        b = own[0 if c[1] == 0.0 else 1]
+        matched[c] = float((rets[c] - e * b).mean())
+    best = max(matched, key=lambda k: matched[k])
+    assert ev.spa.best == ", ".join(map(str, best))
+    assert ev.spa.best_excess == pytest.approx(matched[best], rel=1e-10)
+    assert "exposure-matched" in ev.spa.summary() and "exposure-matched" in ev.summary()
     assert ev.notes == ()
     assert ev.split is not None and ev.walk_forward is not None
     chosen = next(c for c in rets.columns if ", ".join(map(str, c)) == ev.split.chosen)
     k = int(rets.index.searchsorted(ev.split.split))
-    b_own = own[0 if chosen[1] == 0.0 else 1].to_numpy()
+    e_ch = float(ev.exposure[ev.split.chosen])
+    b_own = own[0 if chosen[1] == 0.0 else 1].to_numpy() * e_ch
     assert ev.split.benchmark_oos_return == pytest.approx(np.prod(1 + b_own[k:]) - 1)
     d = ev.to_dict()
-    assert set(d) == {"spa", "stepm", "dsr", "pbo", "split", "walk_forward", "notes"}
+    assert set(d) == {"spa", "stepm", "dsr", "pbo", "split", "walk_forward", "notes",
+                      "benchmark", "capm_alpha", "buy_and_hold"}
+    assert d["benchmark"]["primary"] == "exposure_matched" and d["benchmark"]["cash"] == "none"
     # 1257 days, train 500: test windows start on rows 500, 750, 1000 and 1250
     assert d["walk_forward"]["n_windows"] == len(d["walk_forward"]["windows"]) == 4

@@ -60,11 +60,16 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
                        f"{', '.join(map(str, result.table.columns))}")
 
+    from backtest.evidence.benchmarks import cash_from_dtb3
     from backtest.evidence.sweep import evidence_of_sweep
     from backtest.report.sweep_report import sweep_report
 
+    # cash at the T-bill rate where the data have it, else 0
+    has_cash = "dtb3" in table.frame.columns and table.frame["dtb3"].notna().any()
+    cash = cash_from_dtb3(table.frame["dtb3"]) if has_cash else None
     evidence = evidence_of_sweep(result, reps=args.n_boot, seed=args.seed,
-                                 metric=_selection_metric(args.metric))
+                                 metric=_selection_metric(args.metric), cash=cash,
+                                 cash_label="dtb3" if has_cash else "none")
     best = result.best(args.metric)
     doc: dict[str, Any] = {
         "schema": schema_id("sweep"), "report": None, "data": data_doc(table),
