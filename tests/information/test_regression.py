@@ -207,3 +207,26 @@ def test_spike_reversal_real_history_against_plain_statsmodels(full_frame: pd.Da
     # the finding: a significant raw 5-day effect that controls remove
     assert res.table.loc[5, "t_alone"] > 2.0
     assert abs(res.table.loc[5, "t_controlled"]) < 1.0
+
+
+def test_controlled_test_size_under_the_null() -> None:
+    """A clustered signal unrelated to returns: the controlled one-sided 5 % test
+    rejects in few of 40 random markets (measured 0.07 over 200 at 1 and 5 days)."""
+    from backtest.execution.fills import forward_returns
+    from backtest.information.regression import incremental_table
+
+    rng = np.random.default_rng(21)
+    T, rejections = 1000, 0
+    idx = pd.bdate_range("2000-01-03", periods=T)
+    for _ in range(40):
+        p = 100 * np.exp(np.cumsum(rng.normal(0.0003, 0.01, T)))
+        f = pd.DataFrame({"spx_open": p, "spx_close": p,
+                          "vix_close": 20 + rng.normal(0, 1, T)}, index=idx)
+        g = np.zeros(T, dtype=bool)
+        u = rng.random(T)
+        for t in range(1, T):
+            g[t] = u[t] < (0.7 if g[t - 1] else 0.02)
+        tab = incremental_table(forward_returns(f, [1]), pd.Series(g, index=idx, dtype=float),
+                                control_frame(f), dummy=True)
+        rejections += bool(tab.loc[1, "p_controlled_raw"] < 0.05)
+    assert rejections <= 6  # nominal 2 of 40
