@@ -6,6 +6,7 @@ Commands
 ``vixbt run STRATEGY``           one strategy (``--param name=value``), one report
 ``vixbt sweep STRATEGY``         a parameter grid (``--grid`` or ``--experiment file.toml``)
 ``vixbt study [STRATEGY]``       event study / verdict table (all strategies by default)
+``vixbt deciles PREDICTOR``      forward SPX returns by real-time decile of a VIX measure
 ``vixbt list``                   strategies, parameters, defaults, ideas
 ``vixbt data info|import|update``  the market data and the data directory
 ``vixbt weekly``                 the week's VIX change, rank and futures curve
@@ -243,6 +244,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eras", action="store_true",
                    help="with STRATEGY: add the per-era results (each decade, before/after "
                         "2008) to the output, the JSON (eras), the CSV and the report")
+    p.add_argument("--controls", nargs="?", const="default", default=None, metavar="NAME,NAME",
+                   help="also regress forward returns on the entries with controls for what "
+                        "SPX already tells (default set: spx_ret_1,spx_ret_5,spx_ret_21,"
+                        "spx_rv_21,vix_level,spx_above_200); without STRATEGY, the set behind "
+                        "the 'adds information beyond SPX?' column")
+    p.add_argument("--regimes", action="store_true",
+                   help="add the event study inside regimes: SPX above/below its 200-day "
+                        "average, real-time VIX terciles (one strategy)")
+    p.add_argument("--vol-scaled", action="store_true",
+                   help="add the event study on forward returns divided by the ex-ante "
+                        "21-day realised volatility (one strategy)")
+    _study_options(p)
+
+    p = sub.add_parser("deciles", parents=[data_out], formatter_class=_Formatter,
+                       help="forward SPX returns by real-time decile of a VIX measure",
+                       description="Bucket each day by the real-time percentile of a VIX "
+                                   "measure (among all its values so far) and show forward "
+                                   "SPX returns per bucket with HAC intervals, the "
+                                   "top-minus-bottom spread and a Patton-Timmermann "
+                                   "monotonicity test. Predictors: vix_level, vix_percentile, "
+                                   "vix_pct_above_sma, vix_zscore, vix_change, vrp, vix_vix3m, "
+                                   "vx1_vx2, vvix, skew, vix_surprise.",
+                       epilog=_examples("vixbt deciles vrp", "vixbt deciles vix_change "
+                                        "--window 2 --horizons 5,21",
+                                        "vixbt deciles vix_vix3m --format json --no-report"))
+    p.add_argument("predictor", help="predictor name (e.g. vrp, vix_percentile)")
+    p.add_argument("--window", type=int, default=None, metavar="DAYS",
+                   help="the measure's look-back window (default: its own)")
+    p.add_argument("--bins", type=int, default=10, help="buckets (default: 10, deciles)")
+    p.add_argument("--min-history", type=int, default=252, metavar="DAYS",
+                   help="values needed before the first bucket (default: 252)")
+    p.add_argument("--fill", choices=("next_open", "next_close"), default="next_open",
+                   help="fill timing the forward returns start from (default: next_open)")
+    p.add_argument("--vol-scaled", action="store_true",
+                   help="forward returns divided by the ex-ante 21-day realised volatility")
     _study_options(p)
 
     p = sub.add_parser("list", parents=[_common(data=False, out=False, repairs=False,

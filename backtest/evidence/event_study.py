@@ -383,6 +383,7 @@ def event_study(
     n_placebo: int = 0,
     valid: pd.Series | None = None,
     name: str | None = None,
+    forward: pd.DataFrame | None = None,
 ) -> EventStudyResult:
     """Forward SPX returns after the signal days against the unconditional ones.
 
@@ -423,6 +424,11 @@ def event_study(
         every day with a complete forward window.
     name : str or None, default None
         Label for reports (default: the signal's name or ``"signal"``).
+    forward : pandas.DataFrame or None, default None
+        Forward returns to study instead of
+        :func:`~backtest.execution.fills.forward_returns` (e.g. scaled by
+        ex-ante volatility, :func:`backtest.information.scaling.scaled_forward_returns`):
+        one column per horizon, indexed like ``data``.
 
     Returns
     -------
@@ -437,7 +443,12 @@ def event_study(
     sig = _align_signal(signal, data, "signal")
     ok = (np.ones(len(data), dtype=bool) if valid is None
           else _align_signal(valid, data, "valid"))
-    fwd = forward_returns(data, cfg.horizons, cfg.fill)
+    if forward is None:
+        fwd = forward_returns(data, cfg.horizons, cfg.fill)
+    elif not forward.index.equals(data.index) or set(cfg.horizons) - set(forward.columns):
+        raise ValueError("forward must be indexed like data with a column per horizon")
+    else:
+        fwd = forward.loc[:, list(cfg.horizons)]
     rng = make_rng(seed)
     table = _study_table(fwd, sig, ok, exp, cfg, int(cfg.n_boot), rng, int(cfg.n_placebo))
     label = name if name is not None else (str(signal.name) if signal.name is not None

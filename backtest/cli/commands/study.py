@@ -19,7 +19,7 @@ from backtest.cli.common import (
     write_report,
 )
 from backtest.cli.schema import schema_id
-from backtest.cli.tables import study_text, verdict_text
+from backtest.cli.tables import fit, study_text, verdict_text
 from backtest.numbers import pct, pval, ratio
 
 if TYPE_CHECKING:
@@ -64,7 +64,10 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
     vt = verdict_table(table.frame, None, horizons, args.fill, n_boot=args.n_boot,
                        seed=args.seed)
     samples = strategy_samples([cls() for cls in REGISTRY.values()], table.frame)
-    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/1
+    doc: dict[str, Any] = {**vt.to_dict(), "report": None}  # schema vixbt.verdict_table/2
+    from backtest.cli.information import answers_column, headline_information
+
+    info = headline_information(args, table, vt.to_frame(), doc)  # "adds information?" column
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",
@@ -82,6 +85,9 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
         for name, reason in vt.skipped:
             rep.page.callout(f"{name} skipped: {reason}")
         rep.page.table(samples_display(samples), caption="The sample of each strategy")
+        rep.page.heading("Adds information beyond SPX?")
+        rep.page.table(info.table, index=False, verdict_column="verdict_controlled",
+                       caption=info.settings["rule"])
         rep.page.heading("Full table")
         rep.page.table(verdict_display(vt.table), index=False, verdict_column="verdict",
                        caption="One row per strategy, side and horizon; every column is in "
@@ -97,8 +103,8 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
             vt.to_csv(folder / "verdicts.csv")
             vt.to_json(folder / "verdicts.json")
         doc["report"] = str(folder) if folder else None
-    emit(args, doc, verdict_text(vt, samples),
-         vt.to_frame().set_index(["strategy", "side", "horizon"]), folder)
+    emit(args, doc, fit(verdict_text(vt, samples) + "\n\n" + info.summary()),
+         answers_column(vt.to_frame(), info).set_index(["strategy", "side", "horizon"]), folder)
     return 0
 
 
@@ -142,9 +148,14 @@ def run(args: argparse.Namespace) -> int:
     eras = st.era_table() if args.eras else None
     samples = strategy_samples([strategy], table.frame)
     sample = sample_text(samples)
+    from backtest.cli.information import study_extras
+
+    # --controls, --regimes, --vol-scaled and before/after publication
+    extras = study_extras(args, strategy, table, horizons)
     doc: dict[str, Any] = {"schema": schema_id("study"), "report": None,
                            "data": data_doc(table), "strategy": strategy.name,
-                           "params": strategy.params(), "rows": frame, "eras": eras}
+                           "params": strategy.params(), "rows": frame, "eras": eras,
+                           **extras.doc()}
     folder = None
     if not args.no_report:
         from backtest.report.charts import event_path_chart, forward_returns_chart
@@ -188,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
                           caption="Mean cumulative SPX return from the fill price: solid, per "
                                   "episode start with its 95% band; dashed, per signal day; "
                                   "grey, every day of the sample.")
+        extras.add_sections(rep)
         if eras is not None:
             rep.page.heading("By era")
             rep.page.table(study_display(eras),
@@ -209,10 +221,11 @@ def run(args: argparse.Namespace) -> int:
     text = f"Sample {sample} (first and last signal-eligible day)\n\n" + study_text(st)
     if eras is not None:
         text += "\n\n" + _era_text(eras)
+    text += extras.text()
     # --format csv: the full-sample rows, and with --eras the era rows below them (era "all")
     csv_frame = (pd.concat([frame.assign(era="all").set_index("era", append=True)
                             .reorder_levels(["side", "era", "horizon"]),
                             eras.reindex(columns=frame.columns)])
                  if eras is not None else frame)
-    emit(args, doc, text, csv_frame, folder)
+    emit(args, doc, fit(text), csv_frame, folder)
     return 0
