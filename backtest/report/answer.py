@@ -191,7 +191,10 @@ def headline(answer: pd.DataFrame) -> list[Headline]:
         power = (f"the tests could detect effects of {pct(float(mde.median()), sign=False)} "
                  f"or larger {at}" if len(mde) else "no primary row had enough episodes to "
                                                      "test")
-        head = f"After {word} extremes ({n} strateg{'y' if n == 1 else 'ies'}, primary horizons)"
+        few = n - tested["strategy"].nunique()
+        untested = f"; {few} with too few episodes to test" if few and len(tested) else ""
+        head = (f"After {word} extremes ({n} strateg{'y' if n == 1 else 'ies'}, primary "
+                f"horizons{untested})")
         other = "the other days"
         if len(sup) and not len(con):
             s = (f"{head}, SPX did {expect} {other} in {len(sup)} of {len(tested)} tested: "

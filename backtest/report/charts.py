@@ -567,10 +567,10 @@ def payoff_chart(result: PayoffResult) -> Figure:
         if float(leg.strike) in labelled:
             continue
         labelled.add(float(leg.strike))
-        ax.annotate(f"{leg.side} {leg.kind} {leg.strike:g}", (leg.strike, 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(3, -12),
+        ax.annotate(f"{leg.side} {leg.kind} {leg.strike:g}", (leg.strike, 0.0),
+                    xycoords=("data", "axes fraction"), xytext=(3, 6),
                     textcoords="offset points", fontsize=8, color="#333333", rotation=90,
-                    va="top")
+                    va="bottom")
     for i, b in enumerate(result.breakevens):
         ax.axvline(b, color=_SHORT, lw=0.9, ls="--",
                    label="breakeven" if i == 0 else None)
@@ -582,7 +582,7 @@ def payoff_chart(result: PayoffResult) -> Figure:
     ax.set_xlabel("VIX settlement value at expiration (index points)")
     ax.set_ylabel(f"profit (VIX points per option; x{result.multiplier:g} = $)")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper right")
     return fig
 
 
@@ -704,9 +704,9 @@ def event_path_chart(paths: pd.DataFrame, *, title: str = "") -> Figure:
     ax.fill_between(x, paths["events_low"] * 100, paths["events_high"] * 100,
                     color=_MAIN, alpha=0.15, lw=0, label="95% band (events)")
     ax.plot(x, paths["events"] * 100, color=_MAIN, lw=1.6,
-            label=f"event-weighted: {ne} episode starts")
+            label=f"event-weighted: {ne:,} episode start{'s' if ne != 1 else ''}")
     ax.plot(x, paths["days"] * 100, color=_MAIN, lw=1.0, ls="--",
-            label=f"day-weighted: {nd} signal days")
+            label=f"day-weighted: {nd:,} signal day{'s' if nd != 1 else ''}")
     ax.plot(x, paths["unconditional"] * 100, color=_BENCH, lw=1.2,
             label="all days (unconditional)")
     ax.axvline(0, color="black", lw=0.7)

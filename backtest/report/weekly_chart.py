@@ -37,7 +37,7 @@ def weekly_chart(view: WeeklyView) -> Figure:
     ax1.set_xlabel("weekly VIX change, Friday to Friday (%)")
     ax1.set_ylabel("number of weeks (log scale)")
     ax1.set_title(f"VIX change in the week ending {view.week_end:%Y-%m-%d}")
-    ax1.legend(fontsize=8, loc="upper right")
+    ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     ax1.grid(True, alpha=0.3)
 
     weeks = view.weeks.loc[:view.week_end].tail(27)

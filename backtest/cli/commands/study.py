@@ -193,8 +193,9 @@ def run(args: argparse.Namespace) -> int:
             entries = sig.long_entries if side == "long" else sig.short_entries
             rep.add_chart(event_path_chart(event_paths(entries, table.frame, sample=smp,
                                                        fill=args.fill),
-                                           title=f"{strategy.name}, {side} side: SPX around "
-                                                 "the fill"),
+                                           title=f"{strategy.name}, "
+                                                 f"{'fear' if side == 'long' else 'complacency'}"
+                                                 f" side ({side}): SPX around the fill"),
                           f"{strategy.name}-path-{side}", alt=f"{side} event path",
                           caption="Mean cumulative SPX return from the fill price: solid, per "
                                   "episode start with its 95% band; dashed, per signal day; "
