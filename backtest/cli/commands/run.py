@@ -88,8 +88,10 @@ def _emit(args: argparse.Namespace, doc: dict[str, Any], ev: StrategyEvaluation,
           stats: pd.DataFrame, folder: Path | None) -> int:
     assert ev.result is not None
     doc["report"] = str(folder) if folder else None
+    from backtest.cli.tables import fit, study_text
+
     text = ev.result.summary()
     if ev.study is not None:
-        text += "\n\n" + ev.study.summary()
-    emit(args, doc, text, stats, folder)
+        text += "\n\n" + study_text(ev.study)
+    emit(args, doc, fit(text), stats, folder)
     return 0
