@@ -70,8 +70,10 @@ class StudyExtras:
                  "tercile); part_days is the regime's sample size; exploratory verdicts")):
             if tab is not None:
                 rep.page.heading(title)
-                rep.page.table(tab.table, index=False, verdict_column="verdict",
-                               caption=caption)
+                from backtest.report.strategy_report import split_display
+
+                rep.page.table(split_display(tab.table), index=False,
+                               verdict_column="verdict", caption=caption)
         if self.vol_scaled is not None:
             rep.page.heading("Risk-adjusted: vol-scaled forward returns")
             rep.page.table(self.vol_scaled, caption="Forward returns divided by the ex-ante "

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from strategies.base import Signals, Strategy
 
 __all__ = ["StrategyEvaluation", "add_strategy_section", "evaluate", "forward_table",
-           "sentence", "stats_table", "strategy_summary", "study_display"]
+           "sentence", "split_display", "stats_table", "strategy_summary", "study_display"]
 
 
 @dataclass(frozen=True)
@@ -425,3 +425,26 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
                         "more than 10 trading days after the previous one), with its 95% "
                         "band; dashed, one path per signal day; grey, every day of the "
                         "strategy's sample.")
+
+
+def split_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A split/regime table (:data:`backtest.information.conditional.SPLIT_COLUMNS`, plus
+    ``change`` columns where present) as page text narrow enough for the page: the
+    part, its horizon and sample, the effect, mde, p-values and the verdict last
+    (every column stays in the JSON)."""
+    from backtest.numbers import pct, pval
+
+    t = table.reset_index(drop=True)
+    cols: dict[str, Any] = {"side": t["side"], "part": t["part"],
+                            "h": t["horizon"].astype(int),
+                            "part days": t["part_days"].map(lambda v: f"{int(v):,}"),
+                            "days": t["signal_days"].map(lambda v: f"{int(v):,}"),
+                            "episodes": t["episodes"].map(lambda v: f"{int(v):,}"),
+                            "effect": t["effect"].map(pct),
+                            "mde": t["mde"].map(lambda v: pct(v, sign=False)),
+                            "p raw": t["p_raw"].map(pval), "p adj.": t["p_adj"].map(pval)}
+    if "change" in t.columns:
+        cols["change"] = t["change"].map(pct)
+        cols["p change (raw)"] = t["p_change_raw"].map(pval)
+    cols["verdict"] = t["verdict"]
+    return pd.DataFrame(cols)
