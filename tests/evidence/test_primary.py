@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 import pytest
 
@@ -23,12 +24,12 @@ def test_every_registered_side_declares_its_primary_horizon() -> None:
 def test_a_side_without_a_declaration_uses_the_default_and_bad_values_fail() -> None:
     class Bare(Strategy):
         sides = ("long", "short")
-        primary_horizon = {"long": 5}
+        primary_horizon: ClassVar[dict[str, int]] = {"long": 5}
 
     assert Bare.primary_horizons() == {"long": 5, "short": 21}
 
     class Bad(Strategy):
-        primary_horizon = {"long": 0}
+        primary_horizon: ClassVar[dict[str, int]] = {"long": 0}
 
     with pytest.raises(ValueError, match=r"Bad.primary_horizon\['long'\] must be >= 1, got 0"):
         Bad.primary_horizons()
