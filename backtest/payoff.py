@@ -42,6 +42,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from backtest.numbers import money
+
 __all__ = ["Leg", "PayoffResult", "Position", "payoff"]
 
 LegSide = Literal["long", "short"]
@@ -254,7 +256,7 @@ class PayoffResult:
         def fmt(x: float | None, unbounded: str) -> str:
             if x is None:
                 return unbounded
-            return f"{x:+.2f} points (${x * self.multiplier:+,.0f} per contract)"
+            return f"{x:+.2f} points ({money(x * self.multiplier, 0)} per contract)"
 
         kind = "credit" if self.net_premium >= 0 else "debit"
         lines = ["VIX option position at expiration"]

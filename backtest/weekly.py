@@ -1,17 +1,21 @@
 """The weekly view: the VIX's Friday-to-Friday change, its rank in history, the curve.
 
-Weeks run Saturday to Friday (pandas period ``W-FRI``).  A week's value is the
-close on its **last trading day**: normally the Friday, but the Thursday when
-the Friday is an exchange holiday (Good Friday, Independence Day on a Friday,
-...), or the last earlier day the market was open.  The weekly change is that
-close over the previous week's last close, minus one; a value missing on the
-last trading day is taken from the latest earlier day of the same week that has
-one (never from a later day).
+Weeks run Saturday to Friday (pandas period ``W-FRI``).  A week's values are
+the VIX and SPX closes of **one day**: its last trading day with both closes --
+normally the Friday, the Thursday when the Friday is an exchange holiday (Good
+Friday, Independence Day on a Friday, ...), or the last earlier day both were
+recorded.  The VIX and SPX are never paired across days (a VIX file ending on
+Thursday is not matched with Friday's SPX: the week then ends on Thursday for
+both, and ``week_end`` says so).  The weekly change is that close over the
+previous week's, minus one.
 
-The rank compares the week's VIX change with every week in the loaded history
-(from the first week with a VIX close; SPX's percentile uses the same weeks):
-rank 1 is the largest weekly rise, and the percentile is the share of weeks
-whose change was at or below this one's.
+A week is **partial** when it is the last week of the data and ends before its
+Friday (``days`` counts its trading days).  A partial week is never ranked and
+never enters the history other weeks are ranked against; the default view is
+the last complete week.  The rank compares the week's VIX change with every
+complete week in the loaded history (from the first week with a VIX close;
+SPX's percentile uses the same weeks): rank 1 is the largest weekly rise, and
+the percentile is the share of weeks whose change was at or below this one's.
 
 Where VIX futures data exist, the view adds the curve on the week's last
 trading day: each listed monthly contract's settle by days to expiry, the
@@ -29,10 +33,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from backtest.numbers import pct, percentile, price
+
 if TYPE_CHECKING:
     from backtest.data.table import MarketTable
 
 __all__ = ["CurveSnapshot", "WeeklyView", "curve_snapshot", "weekly_changes", "weekly_view"]
+
+#: Tick of VIX futures settlements since 2004 (earlier contracts moved in eighths:
+#: those settles keep their three decimals).
+VX_TICK = 0.05
 
 CurveShape = Literal["contango", "backwardation", "mixed", "flat"]
 
@@ -68,22 +78,34 @@ def weekly_changes(data: MarketTable | pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by the week's last trading day (``week_end``), columns
-        ``vix_close``, ``spx_close``, ``vix_change``, ``spx_change`` (fractions;
-        NaN for the first week) and ``week`` (the ``W-FRI`` period label).
+        Indexed by the week's last trading day with both closes
+        (``week_end``), columns ``week`` (the ``W-FRI`` period label),
+        ``vix_close``, ``spx_close`` (both of ``week_end``), ``vix_change``,
+        ``spx_change`` (fractions; NaN for the first week), ``days`` (trading
+        days of the week with both closes) and ``partial`` (the last week of
+        the data, ending before its Friday).
     """
     frame = _frame(data)
-    periods = pd.DatetimeIndex(frame.index).to_period("W-FRI")
-    grouped = frame[["vix_close", "spx_close"]].groupby(periods)
-    closes = grouped.last()  # last non-missing value of each week (never a later day)
-    ends = pd.Series(frame.index, index=periods).groupby(level=0).max()
-    out = closes.copy()
+    both = frame[["vix_close", "spx_close"]].dropna()
+    periods = pd.DatetimeIndex(both.index).to_period("W-FRI")
+    grouped = both.groupby(periods)
+    out = grouped.last()  # both closes of the same (last) day of each week
+    out["days"] = grouped.size().astype(int)
+    ends = pd.Series(both.index, index=periods).groupby(level=0).max()
     out["week"] = out.index.astype(str)
-    out.index = pd.DatetimeIndex(ends.reindex(closes.index).to_numpy(), name="week_end")
+    out.index = pd.DatetimeIndex(ends.reindex(out.index).to_numpy(), name="week_end")
     prev = out[["vix_close", "spx_close"]].shift(1)
     out["vix_change"] = out["vix_close"] / prev["vix_close"] - 1.0
     out["spx_change"] = out["spx_close"] / prev["spx_close"] - 1.0
-    return out[["week", "vix_close", "spx_close", "vix_change", "spx_change"]]
+    out["partial"] = False
+    if len(out):
+        last = pd.Timestamp(out.index[-1])
+        data_end = pd.Timestamp(frame.index[-1])
+        # the data stops inside the week: more trading days may follow
+        if data_end.weekday() < 4 and data_end.to_period("W-FRI") == last.to_period("W-FRI"):
+            out.loc[last, "partial"] = True
+    return out[["week", "vix_close", "spx_close", "vix_change", "spx_change", "days",
+                "partial"]]
 
 
 @dataclass(frozen=True)
@@ -262,26 +284,46 @@ class WeeklyView:
         return float(self.row["spx_change"])
 
     @property
-    def n_weeks(self) -> int:
-        """Weeks with a change in the history."""
-        return int(self.weeks["vix_change"].notna().sum())
+    def partial(self) -> bool:
+        """Whether this is the data's last week, cut before its Friday (never ranked)."""
+        return bool(self.row["partial"])
 
     @property
-    def vix_rank(self) -> int:
-        """Rank of the VIX change among all weeks (1 = largest rise)."""
-        ch = self.weeks["vix_change"].dropna()
+    def complete_weeks(self) -> pd.DataFrame:
+        """The weeks rankings use: every complete week with a change."""
+        w = self.weeks
+        return w[~w["partial"].astype(bool) & w["vix_change"].notna()]
+
+    @property
+    def n_weeks(self) -> int:
+        """Complete weeks with a change in the history."""
+        return len(self.complete_weeks)
+
+    @property
+    def vix_rank(self) -> int | None:
+        """Rank of the VIX change among complete weeks (1 = largest rise); ``None``
+        for a partial week."""
+        if self.partial:
+            return None
+        ch = self.complete_weeks["vix_change"]
         return int((ch > self.vix_change).sum()) + 1
 
     @property
     def vix_percentile(self) -> float:
-        """Share of weeks (in %) whose VIX change was at or below this week's."""
-        ch = self.weeks["vix_change"].dropna()
+        """Share of complete weeks (in %) whose VIX change was at or below this
+        week's (NaN for a partial week)."""
+        if self.partial:
+            return float("nan")
+        ch = self.complete_weeks["vix_change"]
         return float((ch <= self.vix_change).mean() * 100.0)
 
     @property
     def spx_percentile(self) -> float:
-        """Share of weeks (in %) whose SPX change was at or below this week's."""
-        ch = self.weeks["spx_change"].dropna()
+        """Share of complete weeks (in %) whose SPX change was at or below this
+        week's (NaN for a partial week)."""
+        if self.partial:
+            return float("nan")
+        ch = self.complete_weeks["spx_change"]
         return float((ch <= self.spx_change).mean() * 100.0)
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,6 +339,8 @@ class WeeklyView:
             "vix_rank": self.vix_rank,
             "vix_percentile": self.vix_percentile,
             "n_weeks": self.n_weeks,
+            "days": int(r["days"]),
+            "partial": self.partial,
             "history_start": self.weeks.index[0].strftime("%Y-%m-%d"),
             "spx_close": float(r["spx_close"]),
             "spx_prev_close": _num(self.weeks.at[self.prev_week_end, "spx_close"]),
@@ -311,35 +355,47 @@ class WeeklyView:
         rows: dict[str, Any] = {
             "week end (last trading day)": d["week_end"],
             "previous week end": d["prev_week_end"],
-            "VIX close": d["vix_close"],
-            "VIX change (%)": d["vix_change"] * 100,
-            "VIX rank (1 = largest rise)": f"{d['vix_rank']} of {d['n_weeks']}",
-            "VIX percentile (%)": d["vix_percentile"],
-            "SPX close": d["spx_close"],
-            "SPX change (%)": d["spx_change"] * 100,
-            "SPX percentile (%)": d["spx_percentile"],
+            "trading days in the week": d["days"],
+            "VIX close": price(d["vix_close"]),
+            "VIX change": pct(d["vix_change"], 1),
+            "VIX rank (1 = largest rise)": (f"{d['vix_rank']} of {d['n_weeks']}"
+                                            if d["vix_rank"] is not None
+                                            else "not ranked (partial week)"),
+            "VIX percentile": percentile(d["vix_percentile"] / 100),
+            "SPX close": price(d["spx_close"]),
+            "SPX change": pct(d["spx_change"], 2),
+            "SPX percentile": percentile(d["spx_percentile"] / 100),
         }
         c = self.curve
         if c is not None:
             rows["futures curve date"] = c.date.strftime("%Y-%m-%d")
             rows["curve shape"] = c.shape
             rows["front two contracts"] = c.front_shape
-            rows["front future minus spot (points)"] = c.front_premium
+            rows["front future minus spot (points)"] = f"{c.front_premium:+.2f}"
             cheap = c.cheapest
             rows["cheapest contract"] = (f"{pd.Timestamp(cheap['expiry']):%Y-%m-%d} "
-                                         f"at {float(cheap['settle']):.3f}")
+                                         f"at {price(cheap['settle'], VX_TICK)}")
         return pd.DataFrame({"value": pd.Series(rows, dtype=object)})
 
     def summary(self) -> str:
         """Plain-text summary of the week."""
         d = self.to_dict()
+        day = pd.Timestamp(d["week_end"]).day_name()
+        if self.partial:
+            rank = (f"partial week ({d['days']} trading day{'s' if d['days'] != 1 else ''} "
+                    f"so far): not ranked against the {d['n_weeks']} complete weeks")
+            spx_rank = "not ranked"
+        else:
+            rank = (f"rank {d['vix_rank']} of {d['n_weeks']} weeks since "
+                    f"{d['history_start']} ({percentile(d['vix_percentile'] / 100)})")
+            spx_rank = percentile(d["spx_percentile"] / 100)
         lines = [
-            f"Week ending {d['week_end']} (previous: {d['prev_week_end']})",
-            f"  VIX {d['vix_prev_close']:.2f} -> {d['vix_close']:.2f} "
-            f"({d['vix_change'] * 100:+.1f}%), rank {d['vix_rank']} of {d['n_weeks']} weeks "
-            f"since {d['history_start']} ({d['vix_percentile']:.1f}th percentile)",
-            f"  SPX {d['spx_prev_close']:,.2f} -> {d['spx_close']:,.2f} "
-            f"({d['spx_change'] * 100:+.2f}%, {d['spx_percentile']:.1f}th percentile)",
+            f"Week ending {day} {d['week_end']} (previous: {d['prev_week_end']}); VIX and "
+            "SPX closes of the same day",
+            f"  VIX {price(d['vix_prev_close'])} -> {price(d['vix_close'])} "
+            f"({pct(d['vix_change'], 1)}), {rank}",
+            f"  SPX {price(d['spx_prev_close'])} -> {price(d['spx_close'])} "
+            f"({pct(d['spx_change'], 2)}, {spx_rank})",
         ]
         c = self.curve
         if c is None:
@@ -351,9 +407,9 @@ class WeeklyView:
             for r in c.contracts.to_dict(orient="records"):
                 head = (f"{pd.Timestamp(r['expiry']):%Y-%m-%d} ({int(r['days_to_expiry']):>3}d)"
                         if pd.notna(r["expiry"]) else "front/second")
-                lines.append(f"    {head} {float(r['settle']):7.3f}  "
+                lines.append(f"    {head} {price(r['settle'], VX_TICK):>7}  "
                              f"({float(r['premium_to_spot']):+.2f})")
-            lines.append(f"    cheapest: {float(c.cheapest['settle']):.3f}")
+            lines.append(f"    cheapest: {price(c.cheapest['settle'], VX_TICK)}")
         return "\n".join(lines)
 
 
@@ -387,8 +443,10 @@ def weekly_view(data: MarketTable | pd.DataFrame, date: str | pd.Timestamp | Non
     weeks.loc[weeks.index[0], ["vix_change", "spx_change"]] = np.nan
     both = weeks[["vix_close", "spx_close"]].notna().all(axis=1)
     if date is None:
-        # the last week with both closes (SPX files often run past the VIX file)
-        end = pd.Timestamp(weeks.index[both.to_numpy()][-1])
+        # the last complete week with both closes (SPX files often run past the VIX file)
+        full = both.to_numpy() & ~weeks["partial"].astype(bool).to_numpy()
+        end = pd.Timestamp(weeks.index[full][-1] if full.any()
+                           else weeks.index[both.to_numpy()][-1])
     else:
         try:
             day = pd.Timestamp(date)
@@ -401,11 +459,15 @@ def weekly_view(data: MarketTable | pd.DataFrame, date: str | pd.Timestamp | Non
                              f"({first:%Y-%m-%d} .. {last:%Y-%m-%d})")
         match = weeks.index[weeks["week"] == str(week)]
         if len(match) == 0:
-            raise ValueError(f"no trading day in the week of {day:%Y-%m-%d}")
+            in_week = frame[pd.DatetimeIndex(frame.index).to_period("W-FRI") == week]
+            if in_week.empty:
+                raise ValueError(f"no trading day in the week of {day:%Y-%m-%d}")
+            which = "VIX" if not in_week["vix_close"].notna().any() else "SPX"
+            raise ValueError(f"the week of {day:%Y-%m-%d} has no {which} close in the data"
+                             if not in_week[["vix_close", "spx_close"]].notna().all(axis=1)
+                             .any() or which == "VIX"
+                             else f"the week of {day:%Y-%m-%d} has no day with both closes")
         end = pd.Timestamp(match[0])
-        if not both.loc[end]:
-            which = "VIX" if not np.isfinite(_num(weeks.at[end, "vix_close"])) else "SPX"
-            raise ValueError(f"the week of {day:%Y-%m-%d} has no {which} close in the data")
     pos = weeks.index.get_loc(end)
     if not isinstance(pos, int) or pos == 0:
         raise ValueError(f"the week ending {end:%Y-%m-%d} is the first in the data; "

@@ -283,6 +283,10 @@ class Strategy:
         test is the side's primary hypothesis (the headline family of the
         evidence); a side not listed uses :data:`DEFAULT_PRIMARY_HORIZON`.
         Read it through :meth:`primary_horizons`.
+    published : int or None
+        Year the idea was published in the commentary behind the project
+        (SIGNALS.md); results before and after it are compared as McLean and
+        Pontiff did (:mod:`backtest.information.publication`).  ``None``: unknown.
     """
 
     name: ClassVar[str] = ""
@@ -292,6 +296,7 @@ class Strategy:
     sides: ClassVar[tuple[Side, ...]] = ("long",)
     holding_period: ClassVar[int | None] = None
     primary_horizon: ClassVar[Mapping[str, int]] = {}
+    published: ClassVar[int | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

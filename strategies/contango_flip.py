@@ -13,6 +13,7 @@ from strategies.base import ParamArrays, RawSignals, Side, Strategy, param
 from strategies.compare import above, below
 from strategies.gridtools import by_group
 from strategies.indicators import consecutive_count, per_unique, rolling_mean
+from strategies.predictors import term_ratio
 
 __all__ = ["PAIRS", "ContangoFlip", "regime_state"]
 
@@ -99,6 +100,7 @@ class ContangoFlip(Strategy):
     # The commentary states no forward horizon for this idea: each side's primary
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
+    published: ClassVar[int | None] = 2012
 
     pair: str = param("vix_vix3m", "term-structure pair near/far", choices=tuple(PAIRS))
     band: float = param(0.0, "hysteresis half-width around a ratio of 1", low=0.0, high=0.5,
@@ -126,8 +128,7 @@ class ContangoFlip(Strategy):
 
 def _compute(frame: pd.DataFrame, q: ParamArrays, key: tuple[Any, ...]) -> RawSignals:
     near, far = PAIRS[key[0]]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = frame[near].to_numpy(np.float64) / frame[far].to_numpy(np.float64)
+    ratio = term_ratio(frame[near].to_numpy(np.float64), frame[far].to_numpy(np.float64))
     r = per_unique(lambda w: rolling_mean(ratio, w), q.smooth_window)
     band = q.col("band")
     confirm = q.col("confirm_days")

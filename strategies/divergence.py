@@ -109,6 +109,7 @@ class Divergence(Strategy):
     # The commentary states no forward horizon for this idea: each side's primary
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
+    published: ClassVar[int | None] = 2013
     holding_period: ClassVar[int | None] = 21
 
     variant: str = param("jump_no_drop", "which divergence", choices=DIVERGENCES)

@@ -51,6 +51,7 @@ class MaCross(Strategy):
     # The commentary states no forward horizon for this idea: each side's primary
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
+    published: ClassVar[int | None] = 2008
 
     fast: int = param(50, "fast moving-average window, days", low=1, high=504)
     slow: int = param(200, "slow moving-average window, days", low=2, high=1260)

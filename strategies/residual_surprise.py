@@ -6,44 +6,15 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from strategies.base import ParamArrays, RawSignals, Side, Strategy, param
 from strategies.compare import above, below
 from strategies.gridtools import by_group
-from strategies.indicators import per_unique, rolling_ols_surprise
+from strategies.indicators import per_unique
+from strategies.predictors import vix_surprise
 
 __all__ = ["ResidualSurprise", "vix_surprise"]
-
-
-def vix_surprise(vix_close: npt.ArrayLike, spx_close: npt.ArrayLike,
-                 window: int) -> npt.NDArray[np.float64]:
-    """Standardised surprise of the VIX: out-of-sample residual / its standard error.
-
-    Daily log changes of the VIX are regressed on daily log returns of SPX over
-    the ``window`` days before each day (:func:`~strategies.indicators.rolling_ols_surprise`);
-    the day's residual is divided by that fit's residual standard error.
-
-    Parameters
-    ----------
-    vix_close, spx_close : array_like of float
-        Closes without gaps, same length.
-    window : int
-        Days in each rolling fit.
-
-    Returns
-    -------
-    numpy.ndarray of float
-        ``NaN`` for the first ``window + 1`` rows and where the fit is degenerate.
-    """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dv = np.diff(np.log(np.asarray(vix_close, np.float64)), prepend=np.nan)
-        ds = np.diff(np.log(np.asarray(spx_close, np.float64)), prepend=np.nan)
-        resid, scale = rolling_ols_surprise(dv, ds, window)
-        out: npt.NDArray[np.float64] = np.where(scale > 0, resid / np.where(scale > 0, scale, 1.0),
-                                                np.nan)
-    return out
 
 
 @dataclass(frozen=True)
@@ -88,6 +59,7 @@ class ResidualSurprise(Strategy):
     # The commentary states no forward horizon for this idea: each side's primary
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
+    published: ClassVar[int | None] = 2013
     holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "days in each rolling regression", low=10, high=2520)

@@ -72,6 +72,7 @@ class VolOfVol(Strategy):
     # The commentary states no forward horizon for this idea: each side's primary
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
+    published: ClassVar[int | None] = 2012
     holding_period: ClassVar[int | None] = 21
 
     measure: str = param("hv", "vol-of-vol: historical vol of the VIX or the VVIX index",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,14 @@ def test_there_are_at_least_three_stripped_notebooks() -> None:
                     assert "(Strategy):" in cell.source or "@strategy(" in cell.source, path.name
 
 
+def test_notebooks_end_with_a_written_conclusion() -> None:
+    for path in NOTEBOOKS:
+        last = nbformat.read(path, as_version=4).cells[-1]
+        assert last.cell_type == "markdown", path.name
+        assert last.source.startswith(("## Conclusion", "## What this shows")), path.name
+        assert len(last.source) > 300, path.name  # sentences, not a heading
+
+
 def _execute(path: Path, cwd: Path) -> nbformat.NotebookNode:
     book = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(book, timeout=900, kernel_name="python3",
@@ -46,9 +55,22 @@ def test_notebook_runs_on_the_embedded_sample(path: Path, tmp_path: Path,
     monkeypatch.delenv("VIXBT_DATA_DIR", raising=False)
     book = _execute(path, tmp_path)
     assert _errors(book) == []
+    # the data load prints one line, never the loader's warning blocks
+    first = next(c for c in book.cells if c.cell_type == "code")
+    text = "".join(str(o.get("text", "")) for o in first.outputs)
+    assert "DataRepairWarning" not in text and not any(
+        o.get("name") == "stderr" for o in first.outputs), text
     if path.stem == "01_tour":
         folders = list((tmp_path / "results").iterdir())
         assert len(folders) == 1 and (folders[0] / "index.html").is_file()
+    if path.stem == "02_fear_vs_complacency":
+        # the era section shows every strategy, not only the first
+        html = "".join(str(o.get("data", {}).get("text/html", "")) for c in book.cells
+                       if c.cell_type == "code" for o in c.outputs)
+        from strategies.registry import REGISTRY
+
+        shown = set(re.findall(r"<h4>(\w+)</h4>", html))
+        assert len(shown) >= 2 and shown <= set(REGISTRY), shown
 
 
 @pytest.mark.slow

@@ -22,20 +22,23 @@ def _frame() -> pd.DataFrame:
     vix["2024-03-28"], spx["2024-03-28"] = 12.0, 98.0    # week 2 end (Thursday)
     vix["2024-04-05"], spx["2024-04-05"] = 9.0, 101.0    # week 3 end
     vix["2024-04-11"] = 18.0                              # week 4: Friday's VIX missing,
-    vix["2024-04-12"], spx["2024-04-12"] = np.nan, 95.0  # so Thursday's 18 is used
+    vix["2024-04-12"], spx["2024-04-12"] = np.nan, 95.0  # so the week ends Thursday for both
     return pd.DataFrame({"vix_close": vix, "spx_close": spx})
 
 
 def test_weekly_changes_by_hand() -> None:
     w = weekly_changes(_frame())
     assert list(w.index.strftime("%Y-%m-%d")) == ["2024-03-22", "2024-03-28", "2024-04-05",
-                                                  "2024-04-12"]
+                                                  "2024-04-11"]
     assert np.isnan(w["vix_change"].iloc[0])
     # 12/10 - 1 = 0.2; 9/12 - 1 = -0.25; 18/9 - 1 = 1.0
     assert w["vix_change"].iloc[1:].to_numpy() == pytest.approx([0.2, -0.25, 1.0])
-    # 98/100 - 1; 101/98 - 1; 95/101 - 1
+    # 98/100 - 1; 101/98 - 1; Thursday's 100/101 - 1 (never Friday's SPX with
+    # Thursday's VIX)
     assert w["spx_change"].iloc[1:].to_numpy() == pytest.approx(
-        [-0.02, 101 / 98 - 1, 95 / 101 - 1])
+        [-0.02, 101 / 98 - 1, 100 / 101 - 1])
+    assert list(w["days"]) == [5, 4, 5, 4]
+    assert not w["partial"].any()
 
 
 def test_holiday_friday_uses_thursday_and_rank() -> None:
@@ -54,7 +57,8 @@ def test_holiday_friday_uses_thursday_and_rank() -> None:
 
 def test_default_is_last_week() -> None:
     v = weekly_view(_frame())
-    assert v.week_end == pd.Timestamp("2024-04-12")
+    assert v.week_end == pd.Timestamp("2024-04-11")
+    assert "Thursday 2024-04-11" in v.summary() and "same day" in v.summary()
     assert v.vix_change == pytest.approx(1.0) and v.vix_rank == 1
 
 
@@ -64,7 +68,7 @@ def test_default_skips_weeks_without_a_vix_close() -> None:
     extra = pd.DataFrame({"vix_close": np.nan, "spx_close": 96.0},
                          index=pd.bdate_range("2024-04-15", "2024-04-19"))
     f = pd.concat([f, extra])
-    assert weekly_view(f).week_end == pd.Timestamp("2024-04-12")
+    assert weekly_view(f).week_end == pd.Timestamp("2024-04-11")
     with pytest.raises(ValueError, match="has no VIX close"):
         weekly_view(f, "2024-04-17")
 
@@ -81,10 +85,10 @@ def test_bad_dates(date: str, match: str) -> None:
 
 def test_curve_snapshot_by_hand() -> None:
     # Curve on 2024-04-05 (Friday): spot 9.0; contracts Apr-17 10.5, May-22 12.0,
-    # Jun-18 11.8 (a hump); the row for 04-12 exists but must not be used.
+    # Jun-18 11.8 (a hump); the row for 04-11 exists but must not be used.
     exp = pd.to_datetime(["2024-04-17", "2024-05-22", "2024-06-18"])
     curve = pd.DataFrame([[10.5, 12.0, 11.8], [20.0, 19.0, 18.0]],
-                         index=pd.to_datetime(["2024-04-05", "2024-04-12"]), columns=exp)
+                         index=pd.to_datetime(["2024-04-05", "2024-04-11"]), columns=exp)
     v = weekly_view(_frame(), "2024-04-03", curve=curve)
     c = v.curve
     assert c is not None and c.date == pd.Timestamp("2024-04-05")
@@ -93,7 +97,8 @@ def test_curve_snapshot_by_hand() -> None:
     assert c.front_premium == pytest.approx(1.5)
     assert c.shape == "mixed" and c.front_shape == "contango"
     assert float(c.cheapest["settle"]) == 10.5
-    # the week of 04-12: a falling curve -> backwardation, front 20 vs spot 18 (Thursday's)
+    # the week of 04-12 ends Thursday 04-11 (Friday has no VIX): a falling curve ->
+    # backwardation, front 20 vs spot 18
     c2 = weekly_view(_frame(), "2024-04-12", curve=curve).curve
     assert c2 is not None and c2.shape == "backwardation"
     assert c2.spot == 18.0 and c2.front_premium == pytest.approx(2.0)
@@ -141,3 +146,23 @@ def test_full_data_week_and_curve(data_dir) -> None:  # type: ignore[no-untyped-
     assert snap is not None and snap.date == pd.Timestamp("2018-02-05")
     assert snap.contracts["settle"].iloc[0] == pytest.approx(33.225)
     assert snap.front_premium == pytest.approx(33.225 - 37.32)
+
+
+def test_partial_last_week_is_not_ranked() -> None:
+    # The data stop on a Monday: that one-day week is partial, never ranked, and
+    # not part of the history; the default view is the last complete week.
+    f = _frame()
+    f.loc[pd.Timestamp("2024-04-15")] = [30.0, 90.0]
+    w = weekly_changes(f)
+    assert bool(w["partial"].iloc[-1]) and int(w["days"].iloc[-1]) == 1
+    assert weekly_view(f).week_end == pd.Timestamp("2024-04-11")
+    v = weekly_view(f, "2024-04-15")
+    assert v.partial and v.vix_rank is None and np.isnan(v.vix_percentile)
+    assert "not ranked" in v.summary()
+    assert weekly_view(f, "2024-04-11").n_weeks == 3  # the partial week is left out
+
+
+def test_weekly_numbers_read_plainly() -> None:
+    text = weekly_view(_frame(), "2024-03-27").summary()
+    assert "th percentile" not in text.replace("67th", "")
+    assert "percentile 66.7" in text

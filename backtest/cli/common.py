@@ -95,7 +95,7 @@ def load_table(args: argparse.Namespace, columns: Iterable[str] | None = None, *
     table = _select_market(args, table, market, vol)
     log = getattr(args, "repair_log", None)
     if summarise_repairs and log is not None:
-        log.flush()
+        log.flush({str(src.path) for src in table.sources.values() if src.path})
     args.full_spans = {c: (src.first, src.last) for c, src in table.sources.items()}
     span = f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}"
     if start is not None and start > table.end:
@@ -357,7 +357,8 @@ def write_report(report: Report, args: argparse.Namespace, parameters: Mapping[s
         argv = getattr(args, "argv", None)
     command = ["vixbt", *(argv if argv is not None else sys.argv[1:])]
     meta = run_metadata(command, parameters, table)
-    return report.write(meta, Path(getattr(args, "out", None) or "results").resolve())
+    return report.write(meta, Path(getattr(args, "out", None) or "results").resolve(),
+                        interactive=bool(getattr(args, "interactive", False)))
 
 
 def emit(args: argparse.Namespace, doc: Mapping[str, Any], text: str,

@@ -6,6 +6,7 @@ Commands
 ``vixbt run STRATEGY``           one strategy (``--param name=value``), one report
 ``vixbt sweep STRATEGY``         a parameter grid (``--grid`` or ``--experiment file.toml``)
 ``vixbt study [STRATEGY]``       event study / verdict table (all strategies by default)
+``vixbt deciles PREDICTOR``      forward SPX returns by real-time decile of a VIX measure
 ``vixbt list``                   strategies, parameters, defaults, ideas
 ``vixbt check [STRATEGY|FILE]``  the strategy contract: parameters, warm-up, no look-ahead
 ``vixbt data info|import|update``  the market data and the data directory
@@ -66,11 +67,36 @@ _EPILOG_COMMON = (
 )
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
+#: Widest help line (terminals narrower than this wrap to their own width).
+HELP_WIDTH = 100
 
 
-def _common(data: bool = True, out: bool = True, fmt: bool = True) -> argparse.ArgumentParser:
+class _Formatter(argparse.HelpFormatter):
+    """Help wrapped to the terminal (at most :data:`HELP_WIDTH` columns); example
+    lines (indented) are kept as written, prose paragraphs are wrapped."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 30,
+                 width: int | None = None) -> None:
+        import shutil
+
+        cols = width or min(HELP_WIDTH, shutil.get_terminal_size((HELP_WIDTH, 24)).columns)
+        super().__init__(prog, indent_increment, max_help_position, max(40, cols - 2))
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        out = []
+        for line in text.splitlines():
+            if line.startswith("  ") or len(line) <= width:
+                out.append(indent + line)
+            else:
+                out.extend(textwrap.wrap(line, width, initial_indent=indent,
+                                         subsequent_indent=indent))
+        return "\n".join(out)
+
+
+def _common(data: bool = True, out: bool = True, fmt: bool = True,
+            repairs: bool = True, quiet: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("common options")
     if data:
@@ -85,14 +111,20 @@ def _common(data: bool = True, out: bool = True, fmt: bool = True) -> argparse.A
                             "(default: results)")
         g.add_argument("--no-report", action="store_true",
                        help="print the results only; write no results folder")
+        g.add_argument("--interactive", action="store_true",
+                       help="report page with interactive (Plotly) charts for the dense time "
+                            "series and sortable tables; still one self-contained offline file")
     if fmt:
         g.add_argument("--format", choices=("table", "json", "csv"), default="table",
                        help="output on stdout (default: table)")
-    g.add_argument("--quiet", action="store_true",
-                   help="no progress bar, no summary of data repairs")
-    g.add_argument("--verbose", action="store_true",
-                   help="one line per data file repaired while loading, instead of the "
-                        "one-line summary (also with --quiet)")
+    if quiet:
+        g.add_argument("--quiet", action="store_true",
+                       help="no progress bar" + (", no summary of data repairs" if repairs
+                                                 else ""))
+    if repairs:
+        g.add_argument("--verbose", action="store_true",
+                       help="one line per data file repaired while loading, instead of the "
+                            "one-line summary (also with --quiet)")
     g.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return p
 
@@ -148,8 +180,9 @@ def _strategy_files() -> argparse.ArgumentParser:
     return p
 
 
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "\n".join(f"  {ln}" for ln in lines) + "\n\n" + _EPILOG_COMMON
+def _examples(*lines: str, reports: bool = True) -> str:
+    tail = _EPILOG_COMMON if reports else _EPILOG_COMMON.split(" Reports go to")[0]
+    return "examples:\n" + "\n".join(f"  {ln}" for ln in lines) + "\n\n" + tail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,11 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     _study_options(p)
 
     p = sub.add_parser("sweep", parents=[data_out, files], formatter_class=_Formatter,
-                       help="a parameter grid, with SPA/StepM against buy-and-hold",
+                       help="a parameter grid, with SPA/StepM on timing skill",
                        description="Run every combination of a parameter grid on the lean "
-                                   "sweep path, rank them, draw heatmaps, and test the best "
-                                   "against buy-and-hold with Hansen's SPA and Romano-Wolf "
-                                   "StepM (data-snooping corrections). Grid syntax: "
+                                   "sweep path, rank them, draw heatmaps, and test whether "
+                                   "any set's timing beats its exposure-matched benchmark "
+                                   "(its own average exposure to SPX, the rest in cash) with "
+                                   "Hansen's SPA, Romano-Wolf StepM and the Deflated Sharpe "
+                                   "Ratio (data-snooping corrections); CAPM alpha and raw "
+                                   "returns against buy-and-hold are shown beside. Grid syntax: "
                                    "name=v1,v2,... or name=start:stop:step (inclusive).",
                        epilog=_examples("vixbt sweep bollinger_break --grid window=21,42,63 "
                                         "--grid num_std=1.5:3:0.25",
@@ -221,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", action="append", default=[], metavar="NAME=VALUES",
                    help="values of one parameter: a,b,c or start:stop:step (repeatable)")
     p.add_argument("--experiment", metavar="FILE.toml", help="read the sweep from a TOML file")
-    p.add_argument("--metric", default="sharpe", help="statistic to rank by (default: sharpe)")
+    p.add_argument("--metric", default="sharpe",
+                   help="statistic to rank by (default: sharpe, the annualised Sharpe ratio)")
     p.add_argument("--x", metavar="PARAM", help="heatmap x parameter (default: first swept)")
     p.add_argument("--y", metavar="PARAM", help="heatmap y parameter (default: second swept)")
     p.add_argument("--n-boot", type=int, default=1000, metavar="N",
@@ -252,16 +289,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fill", choices=("next_open", "next_close"), default="next_open",
                    help="fill timing the forward returns start from (default: next_open, or "
                         "that day's close where the day has no real open)")
-    p.add_argument("--eras", action="store_true", help="add per-decade results (one strategy)")
+    p.add_argument("--eras", action="store_true",
+                   help="with STRATEGY: add the per-era results (each decade, before/after "
+                        "2008) to the output, the JSON (eras), the CSV and the report")
+    p.add_argument("--controls", nargs="?", const="default", default=None, metavar="NAME,NAME",
+                   help="also regress forward returns on the entries with controls for what "
+                        "SPX already tells (default set: spx_ret_1,spx_ret_5,spx_ret_21,"
+                        "spx_rv_21,vix_level,spx_above_200); without STRATEGY, the set behind "
+                        "the 'adds information beyond SPX?' column")
+    p.add_argument("--regimes", action="store_true",
+                   help="add the event study inside regimes: SPX above/below its 200-day "
+                        "average, real-time VIX terciles (one strategy)")
+    p.add_argument("--vol-scaled", action="store_true",
+                   help="add the event study on forward returns divided by the ex-ante "
+                        "21-day realised volatility (one strategy)")
     _basis_options(p.add_argument_group("returns and market"))
     _study_options(p)
 
-    p = sub.add_parser("list", parents=[_common(data=False, out=False), files],
+    p = sub.add_parser("deciles", parents=[data_out], formatter_class=_Formatter,
+                       help="forward SPX returns by real-time decile of a VIX measure",
+                       description="Bucket each day by the real-time percentile of a VIX "
+                                   "measure (among all its values so far) and show forward "
+                                   "SPX returns per bucket with HAC intervals, the "
+                                   "top-minus-bottom spread and a Patton-Timmermann "
+                                   "monotonicity test. Predictors: vix_level, vix_percentile, "
+                                   "vix_pct_above_sma, vix_zscore, vix_change, vrp, vix_vix3m, "
+                                   "vx1_vx2, vvix, skew, vix_surprise.",
+                       epilog=_examples("vixbt deciles vrp", "vixbt deciles vix_change "
+                                        "--window 2 --horizons 5,21",
+                                        "vixbt deciles vix_vix3m --format json --no-report"))
+    p.add_argument("predictor", help="predictor name (e.g. vrp, vix_percentile)")
+    p.add_argument("--window", type=int, default=None, metavar="DAYS",
+                   help="the measure's look-back window (default: its own)")
+    p.add_argument("--bins", type=int, default=10, help="buckets (default: 10, deciles)")
+    p.add_argument("--min-history", type=int, default=252, metavar="DAYS",
+                   help="values needed before the first bucket (default: 252)")
+    p.add_argument("--fill", choices=("next_open", "next_close"), default="next_open",
+                   help="fill timing the forward returns start from (default: next_open)")
+    p.add_argument("--vol-scaled", action="store_true",
+                   help="forward returns divided by the ex-ante 21-day realised volatility")
+    _study_options(p)
+
+    p = sub.add_parser("list", parents=[_common(data=False, out=False, repairs=False,
+                                                quiet=False), files],
                        formatter_class=_Formatter,
                        help="strategies with their parameters, defaults and ideas",
                        description="Every registered strategy: name, sides, one-line idea, "
                                    "and each parameter with its default and allowed values.",
-                       epilog=_examples("vixbt list", "vixbt list --format json"))
+                       epilog=_examples("vixbt list", "vixbt list --format json",
+                                        reports=False))
 
     p = sub.add_parser("check", parents=[_common(out=False), files], formatter_class=_Formatter,
                        help="check a strategy: parameters, warm-up, no look-ahead",
@@ -290,15 +366,19 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=_examples("vixbt data info", "vixbt data info --data-dir ~/vixdata",
                                         "vixbt data import ~/Downloads/VIX_History.csv "
                                         "--data-dir ~/vixdata",
-                                        "vixbt data update --data-dir ~/vixdata --symbols VIX,SPX"))
+                                        "vixbt data update --data-dir ~/vixdata --symbols VIX,SPX",
+                                        reports=False))
     dsub = p.add_subparsers(dest="data_command", metavar="SUBCOMMAND")
     dsub.required = True
-    d = dsub.add_parser("info", parents=[_common(out=False)], formatter_class=_Formatter,
+    d = dsub.add_parser("info", parents=[_common(out=False, quiet=False)],
+                        formatter_class=_Formatter,
                         help="every column's source, span, rows, gaps and repairs",
                         description="Show every column of the aligned market table with its "
                                     "source, span, rows, gaps and repairs.",
-                        epilog=_examples("vixbt data info", "vixbt data info --format json"))
-    d = dsub.add_parser("import", parents=[_common(data=False, out=False)],
+                        epilog=_examples("vixbt data info", "vixbt data info --format json",
+                                         reports=False))
+    d = dsub.add_parser("import", parents=[_common(data=False, out=False, repairs=False,
+                                                  quiet=False)],
                         formatter_class=_Formatter,
                         help="bring a data file into a data directory",
                         description="Validate a data file (format detected from its header) "
@@ -306,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "manifest.",
                         epilog=_examples("vixbt data import VIX_History.csv --data-dir ~/vixdata",
                                          "vixbt data import prices.csv --symbol SPX "
-                                         "--data-dir ~/vixdata"))
+                                         "--data-dir ~/vixdata", reports=False))
     d.add_argument("path", help="file to import")
     d.add_argument("--data-dir", metavar="DIR",
                    help="data directory (default: $VIXBT_DATA_DIR; created if absent)")
@@ -314,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "VVIX, VX); default: from the file name")
     d.add_argument("--file-format", metavar="LAYOUT",
                    help="reader layout (default: detected from the header)")
-    d = dsub.add_parser("update", parents=[_common(data=False, out=False)],
+    d = dsub.add_parser("update", parents=[_common(data=False, out=False, repairs=False)],
                         formatter_class=_Formatter,
                         help="download or refresh the public data files",
                         description="Download CBOE index histories, VIX futures contract "
@@ -322,7 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
                                     "Incremental and resumable; a failed download keeps the "
                                     "previous copy.",
                         epilog=_examples("vixbt data update --data-dir ~/vixdata",
-                                         "vixbt data update --data-dir ~/vixdata --symbols VIX,VX"))
+                                         "vixbt data update --data-dir ~/vixdata --symbols VIX,VX",
+                                         reports=False))
     d.add_argument("--data-dir", metavar="DIR",
                    help="data directory (default: $VIXBT_DATA_DIR; created if absent)")
     d.add_argument("--symbols", metavar="SYM,SYM",

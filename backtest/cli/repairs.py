@@ -6,11 +6,13 @@ it repairs (fields ``source``, ``column`` and ``count``; message
 command line the same lines would greet every command run on the same data.
 :class:`RepairLog` collects them during one command and prints
 
-* by default one line: ``vixbt: data: 5,484 values repaired or dropped in 5
-  files while loading (details: vixbt data info, or --verbose)``; when some of
+* by default one line counting the repairs in the files the loaded table
+  takes a column from: ``vixbt: data: 94 values repaired or dropped in 2 files
+  the loaded table uses; repairs in 1 other file it does not use (details:
+  vixbt data info, or --verbose)``; when some of
   them are stale or synthetic prices (warnings with per-year counts, see
   :mod:`backtest.data.stale`) the line says how many and from which years:
-  ``..., 21,930 of them stale or synthetic prices, 1927-2021 (details: ...)``;
+  ``..., 21,930 of them stale or synthetic prices, 1927-2021; ...``;
 * with ``--verbose`` each file's line, as the loader wrote it;
 * with ``--quiet`` nothing.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -99,11 +102,22 @@ def _first_count(detail: str) -> int:
     return 0
 
 
-def summary_line(repairs: list[Repair]) -> str:
-    """The one-line summary of ``repairs`` (non-empty), with the ``vixbt: data:`` prefix."""
+def summary_line(repairs: list[Repair], unused: list[Repair] | None = None) -> str:
+    """The one-line summary, with the ``vixbt: data:`` prefix.
+
+    Parameters
+    ----------
+    repairs : list of Repair
+        Repairs in files the loaded table uses (counted).
+    unused : list of Repair or None
+        Repairs in files that were read but supply no column of the table (e.g.
+        a second SPX file the first one overrides): not counted, only mentioned.
+        ``None``: which files the table uses is not known; every repair counts.
+    """
     files = len(dict.fromkeys(r.file for r in repairs))
     values = sum(r.count for r in repairs)
-    where = f"in {files:,} file{'s' if files != 1 else ''} while loading"
+    where = f"in {files:,} file{'s' if files != 1 else ''} " + (
+        "while loading" if unused is None else "the loaded table uses")
     what = (f"{values:,} value{'s' if values != 1 else ''} repaired or dropped" if values
             else "repairs")
     dated = [r for r in repairs if r.by_year]
@@ -113,7 +127,14 @@ def summary_line(repairs: list[Repair]) -> str:
         k = sum(r.count for r in dated)
         span = f"{min(years)}-{max(years)}" if min(years) != max(years) else f"{min(years)}"
         stale = f", {k:,} of them stale or synthetic prices, {span}"
-    return (f"vixbt: data: {what} {where}{stale} (details: vixbt data info, or --verbose)")
+    other = ""
+    if unused is not None and unused:
+        n = len(dict.fromkeys(r.file for r in unused))
+        other = f"; repairs in {n:,} other file{'s' if n != 1 else ''} it does not use"
+    if not repairs and unused is not None:
+        return (f"vixbt: data: no repairs in the files the loaded table uses{other} "
+                "(details: vixbt data info, or --verbose)")
+    return f"vixbt: data: {what} {where}{stale}{other} (details: vixbt data info, or --verbose)"
 
 
 @dataclass
@@ -152,11 +173,25 @@ class RepairLog:
         out, self._pending = self._pending, []
         return out
 
-    def flush(self) -> None:
-        """Print the summary line of the repairs not yet shown (unless ``quiet``)."""
+    def flush(self, used_files: Collection[str] | None = None) -> None:
+        """Print the summary line of the repairs not yet shown (unless ``quiet``).
+
+        Parameters
+        ----------
+        used_files : collection of str or None, default None
+            Files the loaded table takes a column from: only their repairs are
+            counted; the others are mentioned as files it does not use.
+            ``None``: every repair counts.
+        """
         pending = self.take()
-        if pending and not self.quiet:
+        if not pending or self.quiet:
+            return
+        if used_files is None:
             self._print(summary_line(pending))
+            return
+        used = {str(f) for f in used_files}
+        self._print(summary_line([r for r in pending if r.file in used],
+                                 [r for r in pending if r.file not in used]))
 
     def _print(self, line: str) -> None:
         print(line, file=self.stream if self.stream is not None else sys.stderr, flush=True)

@@ -50,11 +50,52 @@ fills that fell back to the close (:func:`backtest.execution.basis.describe_basi
     share of its signal days whose entry fill fell back to the close), ``rows`` (one object per side
     and horizon: the strategy's rows of the verdict table it is judged in, columns
     of :data:`backtest.evidence.verdict.VERDICT_COLUMNS` without ``strategy``),
-    ``eras`` (or null; raw figures, no verdict words).
+    ``eras`` (or null; raw figures, no verdict words), ``controls``
+    (null without ``--controls``; else ``{controls, hac_lags, fill, rows}``:
+    the control names, ``"horizon"``, the fill, and one object per side and
+    horizon with the columns of :mod:`backtest.information.regression` --
+    ``n_obs, signal_days, episodes, coef_alone, se_alone, t_alone, p_alone_raw,
+    coef_controlled, se_controlled, t_controlled, p_controlled_raw, partial_r2,
+    r2_controls, n_controls, hac_lags, expect``; p-values raw), ``publication``
+    (one object per side, part and horizon: the columns of
+    :mod:`backtest.information.conditional` -- ``strategy, side, expect, split,
+    part, horizon, part_days, signal_days, episodes, mean_signal, mean_other,
+    effect, se_hac, t_hac, p_raw, p_adj, mde, verdict`` -- plus ``change,
+    t_change, p_change_raw``: before vs after the idea's publication year;
+    null for a strategy without one), ``regimes`` (null without ``--regimes``;
+    else the same columns, ``split`` "trend" or "vix_tercile", ``part`` the
+    regime and ``part_days`` its sample size) and ``vol_scaled`` (null without
+    ``--vol-scaled``; else one object per side and horizon with the
+    event-study columns on forward returns in ex-ante standard deviations).
 ``vixbt.verdict_table/2`` (``vixbt study`` without a strategy)
     the verdict table document of :mod:`backtest.evidence.verdict`
     (``settings``, ``headline``, ``data``, ``strategies``, ``skipped``,
-    ``rows``), plus ``report``.
+    ``rows``), plus ``report``.  Every object of ``rows`` also has
+    ``adds_information``: on the row of a strategy side's primary horizon,
+    ``"yes"``, ``"no"`` or ``"cannot tell"`` -- does the entry signal add
+    information, in the direction it claims, beyond SPX's past 1/5/21-day
+    returns, 21-day realised volatility, the VIX level and the 200-day trend
+    (or the ``--controls`` given)?  Decided by
+    :func:`backtest.information.answer.adds_information` from the verdict of
+    the controlled coefficient (Holm over the primary rows): supports -> yes;
+    no effect or contradicts -> no; inconclusive or too few -> cannot tell.
+    ``null`` on the other rows.  The CSV has the same column.
+``vixbt.deciles/1`` (``vixbt deciles PREDICTOR``)
+    ``report``, ``data``, ``predictor`` (``{name, title, doc, unit, window, fear,
+    columns}``), ``settings`` (``{horizons, n_bins, min_history, fill, scale,
+    n_boot, seed, conf, min_block, hac_lags, monotonicity}``; ``scale`` is
+    ``"raw"`` or ``"vol"``), ``buckets`` (one object per horizon and bucket:
+    ``{horizon, bucket, n_days, x_low, x_high, mean, se_hac, ci_low, ci_high,
+    hit_rate}``: days in the bucket, the predictor's range there, mean forward
+    return with its HAC standard error and interval, share of positive
+    returns), ``spread`` (one object per horizon: ``{horizon, n_days, top,
+    bottom, spread, se_hac, t_hac, p_spread_raw, mr_stat, mr_p, mr_p_opposite,
+    block_size, n_boot}``: top-minus-bottom bucket mean, its HAC standard error
+    and t, the raw one-sided p of the direction the predictor's fear end
+    expects; the Patton-Timmermann MR statistic and its raw bootstrap p-values
+    for a monotonic rise in that direction and in the opposite one).  See
+    :mod:`backtest.information.deciles`.  The CSV holds the bucket rows with the
+    horizon's spread figures (prefixed ``spread_``).
 ``vixbt.list/1`` (``vixbt list``)
     ``strategies``: list of ``{name, title, idea, sides, primary_horizon (side ->
     trading days), required_columns,
@@ -77,8 +118,9 @@ fills that fell back to the close (:func:`backtest.execution.basis.describe_basi
     ``table`` (``[{settlement, profit, profit_usd}]``).
 
 A *strategy object* is ``{strategy, params, sides, period, stats,
-buy_and_hold, event_study}`` (``stats`` and ``buy_and_hold``: statistic ->
-value; ``event_study``: rows per side and horizon), or ``{strategy, params,
+buy_and_hold, timing_placebo, event_study}`` (``stats`` and ``buy_and_hold``:
+statistic -> value; ``timing_placebo``: ``{timing_excess, p_raw, n_placebo}``;
+``event_study``: the strategy's verdict-table rows per side and horizon), or ``{strategy, params,
 sides, skipped}`` when its data was absent.  *data* is ``{start, end, rows,
 columns, content_hash, sources: [...]}``.
 """
@@ -109,9 +151,12 @@ SCHEMA_KEYS: dict[str, frozenset[str]] = {
                         "split", "walk_forward", "notes", "rows", "benchmark", "capm_alpha",
                         "buy_and_hold"}),
     "study": frozenset({"schema", "report", "data", "strategy", "params", "basis",
-                        "fallback_share", "rows", "eras"}),
+                        "fallback_share", "rows", "eras", "controls", "publication", "regimes",
+                        "vol_scaled"}),
     "verdict_table": frozenset({"schema", "report", "settings", "headline", "data", "strategies",
                                 "skipped", "rows", "basis"}),
+    "deciles": frozenset({"schema", "report", "data", "predictor", "settings", "buckets",
+                          "spread"}),
     "list": frozenset({"schema", "strategies"}),
     "check": frozenset({"schema", "passed", "strategies", "skipped", "data"}),
     "data-info": frozenset({"schema", "start", "end", "rows", "content_hash", "columns"}),

@@ -413,6 +413,7 @@ def event_study(
     valid: pd.Series | None = None,
     name: str | None = None,
     returns: ReturnsMode = "total",
+    forward: pd.DataFrame | None = None,
 ) -> EventStudyResult:
     """Forward SPX returns after the signal days against the unconditional ones.
 
@@ -455,6 +456,11 @@ def event_study(
         Label for reports (default: the signal's name or ``"signal"``).
     returns : {"price", "total"}, default "total"
         Returns mode of the forward returns.
+    forward : pandas.DataFrame or None, default None
+        Forward returns to study instead of
+        :func:`~backtest.execution.fills.forward_returns` (e.g. scaled by
+        ex-ante volatility, :func:`backtest.information.scaling.scaled_forward_returns`):
+        one column per horizon, indexed like ``data``.
 
     Returns
     -------
@@ -472,7 +478,11 @@ def event_study(
     sig = _align_signal(signal, data, "signal")
     ok = (np.ones(len(data), dtype=bool) if valid is None
           else _align_signal(valid, data, "valid"))
-    fwd = forward_returns(data, cfg.horizons, cfg.fill, cfg.returns)
+    if forward is None:
+        fwd = forward_returns(data, cfg.horizons, cfg.fill, cfg.returns)
+        raise ValueError("forward must be indexed like data with a column per horizon")
+    else:
+        fwd = forward.loc[:, list(cfg.horizons)]
     rng = make_rng(seed)
     table = _study_table(fwd, sig, ok, exp, cfg, int(cfg.n_boot), rng, int(cfg.n_placebo))
     label = name if name is not None else (str(signal.name) if signal.name is not None

@@ -132,7 +132,7 @@ class SpaResult:
                 f"{self.n_obs} days (block {self.block_size}, {self.reps} reps): consistent "
                 f"p = {self.pvalue:.3f} (lower {self.pvalues['lower']:.3f}, upper "
                 f"{self.pvalues['upper']:.3f}).  Best set {self.best}: mean excess "
-                f"{self.best_excess:.3e}/day.  Null: no set beats {self.benchmark}.")
+                f"{self.best_excess * 100:+.4f}% a day.  Null: no set beats {self.benchmark}.")
 
 
 def spa_test(strategy_returns: pd.DataFrame, benchmark_returns: pd.Series, *,

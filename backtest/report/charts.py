@@ -21,12 +21,17 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
+from backtest.report.html import VERDICT_COLORS
+
 if TYPE_CHECKING:
     from backtest.payoff import PayoffResult
 
 __all__ = [
+    "VERDICT_COLORS",
     "Pane",
     "equity_chart",
+    "event_path_chart",
+    "forest_chart",
     "forward_returns_chart",
     "heatmap_chart",
     "metric_bars_chart",
@@ -43,13 +48,24 @@ _EXIT = "#4d4d4d"
 _BENCH = "#7f7f7f"
 _MAIN = "#1f4e9c"
 _BAND_COLORS = ("#e08214", "#8073ac", "#35978f", "#b2182b", "#2166ac")
-_DPI = 110
+#: CSS pixels per inch of a figure on the page; PNGs are rendered at :data:`SCALE`
+#: times this and shown at this size (sharp on high-density screens).
+
+_DPI = 96
+#: Rendering scale of the PNGs (the page sizes them back with CSS).
+SCALE = 2
 
 
-def to_png(fig: Figure, dpi: int = _DPI) -> bytes:
-    """Render a figure to PNG bytes."""
+def to_png(fig: Figure, dpi: int = _DPI * SCALE) -> bytes:
+    """Render a figure to PNG bytes at ``dpi`` (default twice the page's 96 dpi).
+
+    Figures use matplotlib's constrained layout, so no tight bounding box is
+    computed (that costs a second draw); PNG compression is light (level 3),
+    which is a small fraction of the drawing time.
+    """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white",
+                pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
@@ -63,11 +79,18 @@ def _date_axis(ax: Axes) -> None:
 Marks = pd.Series | pd.Index | Sequence[Any] | None
 
 
+def _plain(v: float, fmt: str) -> str:
+    """A tick label without powers of ten: ``2,000``, ``0.5``, never ``2x10^3``."""
+    if v >= 10:
+        return f"{v:,.0f}"
+    return fmt.format(v) if fmt != "{:g}" else f"{v:.10g}"
+
+
 def _log_axis(ax: Axes, fmt: str) -> None:
     """Log y scale with ticks at 1, 2 and 5 times each power of ten, labelled plainly."""
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _plain(v, fmt)))
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
@@ -85,6 +108,39 @@ def _as_dates(marks: Marks,
 
 def _values_at(series: pd.Series, dates: pd.DatetimeIndex) -> np.ndarray:
     return series.reindex(dates).to_numpy(dtype=float)
+
+
+def _marker_size(n: int) -> tuple[float, bool]:
+    """Marker area and whether to outline: full markers up to 120 marks, then
+    smaller, unoutlined ones so hundreds of trades over decades stay dots, not a band."""
+    if n <= 120:
+        return 28.0, True
+    return max(3.0, 28.0 * 120 / n), False
+
+
+def _legend_outside(ax: Axes, fontsize: float = 8) -> None:
+    """The legend to the right of the axes, where it can never cover the data."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=fontsize,
+              framealpha=0.9, borderaxespad=0.0)
+
+
+def _fit_x(ax: Axes, index: pd.Index) -> None:
+    """The x axis ends at the data (no margin running into years without data)."""
+    if len(index):
+        ax.set_xlim(date2num(pd.Timestamp(index[0]).to_pydatetime()),  # type: ignore[no-untyped-call]
+                    date2num(pd.Timestamp(index[-1]).to_pydatetime()))  # type: ignore[no-untyped-call]
+
+
+def _clip_to_series(ax: Axes, series: pd.Series, levels: Sequence[float] = ()) -> None:
+    """Y limits from the main series (and thresholds), padded 5 %: a band that dips
+    below zero or runs far outside the data does not stretch the axis."""
+    v = series.to_numpy(dtype=float)
+    v = np.r_[v[np.isfinite(v)], np.asarray(list(levels), dtype=float)]
+    if not v.size:
+        return
+    lo, hi = float(v.min()), float(v.max())
+    pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi) * 0.05, 1e-9)
+    ax.set_ylim(lo - pad, hi + pad)
 
 
 def price_trades_chart(
@@ -120,19 +176,22 @@ def price_trades_chart(
         (short_entries, "v", _SHORT, "short entry"),
         (short_exits, "^", _EXIT, "short exit"),
     )
-    for dates_in, marker, color, label in marks:
-        dates = _as_dates(dates_in, close.index)
+    found = [(_as_dates(d, close.index), m, c, lab) for d, m, c, lab in marks]
+    total = sum(len(d) for d, *_ in found)
+    size, edge = _marker_size(total)
+    for dates, marker, color, label in found:
         if len(dates):
-            ax.scatter(dates, _values_at(close, dates), marker=marker, s=28, color=color,
-                       edgecolors="black", linewidths=0.3, zorder=3,
-                       label=f"{label} ({len(dates)})")
+            ax.scatter(dates, _values_at(close, dates), marker=marker, s=size, color=color,
+                       edgecolors="black" if edge else "none", linewidths=0.3 if edge else 0,
+                       alpha=1.0 if edge else 0.7, zorder=3, label=f"{label} ({len(dates)})")
     if log and (close.dropna() > 0).all():
         _log_axis(ax, "{:,.0f}")
     ax.set_title(title)
     ax.set_xlabel("date")
     ax.set_ylabel(ylabel)
     _date_axis(ax)
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.85)
+    _fit_x(ax, close.index)
+    _legend_outside(ax)
     return fig
 
 
@@ -203,22 +262,27 @@ def _draw_pane(ax: Axes, pane: Pane) -> None:
         ax.fill_between(s.index, pane.shade_above, s.to_numpy(), where=above,
                         color=_SHORT, alpha=0.25, interpolate=True, label=pane.shade_label,
                         zorder=0)
-    for i, (label, days) in enumerate(pane.marks.items()):
-        dates = _as_dates(days, s.index)
-        color, marker = _mark_color(label, i)
+    found = [(_as_dates(days, s.index), *_mark_color(label, i), label)
+             for i, (label, days) in enumerate(pane.marks.items())]
+    size, edge = _marker_size(sum(len(d) for d, *_ in found))
+    for dates, color, marker, label in found:
         if len(dates):
-            ax.scatter(dates, _values_at(s, dates), marker=marker, s=22, color=color,
-                       edgecolors="black", linewidths=0.3, zorder=3,
+            ax.scatter(dates, _values_at(s, dates), marker=marker, s=size * 0.8, color=color,
+                       edgecolors="black" if edge else "none", linewidths=0.3 if edge else 0,
+                       alpha=1.0 if edge else 0.7, zorder=3,
                        label=f"{label} ({len(dates)} days)")
         else:
             ax.plot([], [], ls="", marker=marker, color=color, label=f"{label} (0 days)")
     if pane.log:
-        ax.set_yscale("log")
+        _log_axis(ax, "{:,.0f}")
+    elif not pane.log:
+        _clip_to_series(ax, s, list(pane.levels.values()))
     ax.set_ylabel(pane.ylabel)
     if pane.title:
         ax.set_title(pane.title)
     _date_axis(ax)
-    ax.legend(loc="upper left", fontsize=7.5, framealpha=0.85, ncol=2)
+    _fit_x(ax, s.index)
+    _legend_outside(ax, 7.5)
 
 
 def signal_chart(main: Pane, lower: Pane | None = None, *, title: str = "") -> Figure:
@@ -318,62 +382,83 @@ def equity_chart(equity: pd.Series, benchmark: pd.Series, *, title: str = "",
     else:
         ax.set_ylabel("growth of $1")
     ax.set_title(title or "Equity and drawdown against buy-and-hold")
-    ax.legend(loc="upper left", fontsize=8)
+    _legend_outside(ax)
     ax2.set_ylabel("drawdown (%)")
     ax2.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax2.set_xlabel("date")
     _date_axis(ax)
     _date_axis(ax2)
+    both = [x.dropna().index for x in (equity, benchmark) if len(x.dropna())]
+    if both:
+        _fit_x(ax, pd.DatetimeIndex([min(i[0] for i in both), max(i[-1] for i in both)]))
     ax.tick_params(axis="x", labelbottom=False)
     return fig
 
 
 def forward_returns_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
-    """Mean forward SPX return after signal days by horizon, with intervals.
+    """The effect after signal days by horizon: a point with its interval around zero.
+
+    The effect is the mean forward return after signal days minus the
+    unconditional mean; the whisker is the interval *of that difference*, so
+    a whisker crossing the zero line is a difference the data cannot tell from
+    none.  Each horizon's label gives the signal days and the independent
+    episodes behind it.
 
     Parameters
     ----------
     table : pandas.DataFrame
         One row per (side, horizon) with columns ``horizon`` (trading days),
-        ``mean`` (mean forward return after signals, fraction), ``ci_low``,
-        ``ci_high`` (its interval), ``unconditional`` (mean over the other days)
-        and optionally ``side`` and ``n`` (episodes).  Rows with no signal days
-        may have NaN means.
+        ``effect``, ``ci_low``, ``ci_high`` (fractions) and optionally
+        ``side``, ``n_signal``, ``n_episodes`` and ``verdict`` (colours the
+        point).  Rows with no signal days may have NaN effects.
     title : str, default ""
         Chart title.
     """
     sides = list(dict.fromkeys(table["side"])) if "side" in table.columns else [""]
-    fig = Figure(figsize=(5.2 * len(sides) + 1, 4.2), layout="constrained")
-    for j, side in enumerate(sides):
-        ax = fig.add_subplot(1, len(sides), j + 1)
+    fig = Figure(figsize=(4.6 * len(sides) + 1.2, 4.2), layout="constrained")
+    axes = fig.subplots(1, len(sides), sharey=False, squeeze=False)[0]
+    for ax, side in zip(axes, sides, strict=True):
         t = table[table["side"] == side] if side else table
         t = t.sort_values("horizon")
         x = np.arange(len(t))
-        w = 0.38
-        mean = t["mean"].to_numpy(dtype=float)
-        lo = t["ci_low"].to_numpy(dtype=float)
-        hi = t["ci_high"].to_numpy(dtype=float)
-        color = _SHORT if "short" in str(side) or "complacen" in str(side) else _LONG
-        err = np.vstack([np.clip(mean - lo, 0, None), np.clip(hi - mean, 0, None)])
-        err = np.where(np.isfinite(err), err, 0.0)
-        ax.bar(x - w / 2, np.nan_to_num(mean), w, color=color, alpha=0.8,
-               label="after signal (mean, 95% interval)", yerr=err, capsize=3,
-               error_kw={"lw": 0.9})
-        ax.bar(x + w / 2, t["unconditional"].to_numpy(dtype=float), w, color=_BENCH,
-               alpha=0.7, label="other days (no signal)")
+        eff = t["effect"].to_numpy(dtype=float) * 100
+        lo = t["ci_low"].to_numpy(dtype=float) * 100
+        hi = t["ci_high"].to_numpy(dtype=float) * 100
+        verdicts = (t["verdict"].astype(str).tolist() if "verdict" in t.columns
+                    else [""] * len(t))
+        ax.axhline(0, color="black", lw=0.9, zorder=1)
+        for xi, e, a, b, v in zip(x, eff, lo, hi, verdicts, strict=True):
+            c = VERDICT_COLORS.get(v, _MAIN)
+            if np.isfinite(a) and np.isfinite(b):
+                ax.plot([xi, xi], [a, b], color=c, lw=2.2, zorder=2)
+            if np.isfinite(e):
+                ax.plot([xi], [e], marker="o", ms=7, color=c, zorder=3)
         labels = [f"{int(h)}d" for h in t["horizon"]]
-        if "n" in t.columns:
-            labels = [f"{lab}\n{int(n)} ep" if np.isfinite(n) else lab
-                      for lab, n in zip(labels, t["n"].to_numpy(dtype=float), strict=True)]
+        if "n_signal" in t.columns:
+            ep = (t["n_episodes"].to_numpy(dtype=float) if "n_episodes" in t.columns
+                  else np.full(len(t), np.nan))
+            labels = [f"{lab}\n{int(n):,} days" + (f"\n{int(k):,} ep." if np.isfinite(k) else "")
+                      if np.isfinite(n) else lab
+                      for lab, n, k in zip(labels, t["n_signal"].to_numpy(dtype=float), ep,
+                                           strict=True)]
         ax.set_xticks(x, labels, fontsize=8)
-        ax.axhline(0, color="black", lw=0.6)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+        ax.set_xlim(-0.6, len(t) - 0.4)
+        ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=1))
         ax.set_xlabel("horizon (trading days after the fill)")
-        ax.set_ylabel("mean SPX forward return (%)")
-        ax.set_title(f"{side} side" if side else "forward returns", fontsize=10)
+        ax.set_ylabel("after signals minus all days (%)")
+        word = {"long": "fear side (expect above zero)",
+                "short": "complacency side (expect below zero)"}
+        ax.set_title(word.get(str(side), f"{side} side" if side else "effect"), fontsize=10)
         ax.grid(True, axis="y", alpha=0.3)
-        ax.legend(fontsize=7.5, loc="upper left")
-    fig.suptitle(title or "SPX forward returns after signal days vs all days")
+    from matplotlib.lines import Line2D
+
+    present = [v for v in VERDICT_COLORS
+               if "verdict" in table.columns and v in set(table["verdict"].astype(str))]
+    if present:
+        fig.legend(handles=[Line2D([], [], color=VERDICT_COLORS[v], marker="o", lw=2, label=v)
+                            for v in present],
+                   loc="outside lower center", ncol=len(present), fontsize=8, frameon=False)
+    fig.suptitle(title or "SPX after signal days minus all days, with its interval")
     return fig
 
 
@@ -394,18 +479,22 @@ def heatmap_chart(table: pd.DataFrame, *, metric: str, title: str = "",
     fmt : str, default "{:.2f}"
         Cell annotation format (annotations are drawn up to 20 x 20 cells).
     center : float or None, default None
-        Centre a diverging colour map on this value.
+        Centre a diverging colour map on this value (e.g. buy-and-hold's value of
+        the statistic: blue cells beat it, red cells lose to it, so a grid that
+        loses everywhere is all red and no "best cell" glows).
     """
     vals = table.to_numpy(dtype=float)
     ny, nx = vals.shape
-    fig = Figure(figsize=(min(2.6 + 0.75 * nx, 13), min(2.0 + 0.45 * ny, 10)),
+    # at least 7.6 in (730 px on the page) wide, so labels stay legible
+    fig = Figure(figsize=(max(7.6, min(2.6 + 0.85 * nx, 13)), max(4.0, min(2.0 + 0.5 * ny, 10))),
                  layout="constrained")
     ax = fig.add_subplot(1, 1, 1)
     finite = vals[np.isfinite(vals)]
+    span = 1.0
     kw: dict[str, Any] = {"cmap": "viridis"}
     if center is not None and finite.size:
         span = max(abs(finite.max() - center), abs(finite.min() - center)) or 1.0
-        kw = {"cmap": "RdYlGn", "vmin": center - span, "vmax": center + span}
+        kw = {"cmap": "RdBu", "vmin": center - span, "vmax": center + span}
     im = ax.imshow(np.ma.masked_invalid(vals), aspect="auto", origin="lower", **kw)
     ax.set_xticks(np.arange(nx), [f"{v:g}" if isinstance(v, int | float) else str(v)
                                   for v in table.columns], fontsize=8)
@@ -419,10 +508,13 @@ def heatmap_chart(table: pd.DataFrame, *, metric: str, title: str = "",
             for j in range(nx):
                 v = vals[i, j]
                 if np.isfinite(v):
-                    ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
-                            color="white" if (center is None and v < mid) else "black")
+                    dark = (v < mid) if center is None else abs(v - center) > 0.6 * span
+                    ax.text(j, i, fmt.format(v), ha="center", va="center",
+                            fontsize=8 if nx <= 12 else 7, color="white" if dark else "black")
     cb = fig.colorbar(im, ax=ax)
     cb.set_label(metric)
+    if center is not None:
+        cb.ax.axhline(center, color="black", lw=1.0)
     ax.set_title(title or f"{metric} by {table.index.name} and {table.columns.name}")
     return fig
 
@@ -469,8 +561,16 @@ def payoff_chart(result: PayoffResult) -> Figure:
     ax.fill_between(s, p, 0, where=p < 0, color=_SHORT, alpha=0.2, interpolate=True,
                     label="loss")
     ax.axhline(0, color="black", lw=0.7)
+    labelled: set[float] = set()
     for leg in result.position.legs:
-        ax.axvline(leg.strike, color=_BENCH, lw=0.6, ls=":")
+        ax.axvline(leg.strike, color=_BENCH, lw=0.8, ls=":")
+        if float(leg.strike) in labelled:
+            continue
+        labelled.add(float(leg.strike))
+        ax.annotate(f"{leg.side} {leg.kind} {leg.strike:g}", (leg.strike, 0.0),
+                    xycoords=("data", "axes fraction"), xytext=(3, 6),
+                    textcoords="offset points", fontsize=8, color="#333333", rotation=90,
+                    va="bottom")
     for i, b in enumerate(result.breakevens):
         ax.axvline(b, color=_SHORT, lw=0.9, ls="--",
                    label="breakeven" if i == 0 else None)
@@ -482,7 +582,7 @@ def payoff_chart(result: PayoffResult) -> Figure:
     ax.set_xlabel("VIX settlement value at expiration (index points)")
     ax.set_ylabel(f"profit (VIX points per option; x{result.multiplier:g} = $)")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper right")
     return fig
 
 
@@ -511,8 +611,111 @@ def walk_forward_chart(oos_equity: pd.Series, benchmark_equity: pd.Series,
                        label="walk-forward (out of sample)")
     if test_starts is not None and len(test_starts):
         ax = fig.axes[0]
+        # a short tick at the bottom per test window (a full-height line each would
+        # hide the curves when there are dozens of windows)
         for i, d in enumerate(date2num(pd.DatetimeIndex(test_starts).to_pydatetime())):  # type: ignore[no-untyped-call]
-            ax.axvline(float(d), color="grey", lw=0.5, alpha=0.45, zorder=0,
-                       label="test window start" if i == 0 else None)
-        ax.legend(loc="upper left", fontsize=8)
+            ax.axvline(float(d), ymin=0.0, ymax=0.04, color="black", lw=0.8, zorder=3,
+                       label=f"test window starts ({len(test_starts)})" if i == 0 else None)
+        _legend_outside(ax)
+    return fig
+
+
+def forest_chart(answer: pd.DataFrame, side: str, *, title: str = "") -> Figure:
+    """Forest plot of one side: every strategy x horizon as an effect with its interval.
+
+    One column per horizon (each with its own x scale, since a 63-day effect is
+    naturally larger than a 1-day one), one row per strategy; the point is the
+    effect (mean forward return after signals minus the unconditional mean),
+    the line its interval, both coloured by the verdict; the primary horizon's
+    point is a larger diamond; the zero line is "no difference".
+
+    Parameters
+    ----------
+    answer : pandas.DataFrame
+        :func:`backtest.report.answer.answer_frame` (columns ``strategy``,
+        ``side``, ``horizon``, ``effect``, ``ci_low``, ``ci_high``,
+        ``verdict``, ``primary``).
+    side : str
+        ``"long"`` or ``"short"``.
+    title : str, default ""
+        Figure title.
+    """
+    t = answer[answer["side"] == side]
+    strategies = list(dict.fromkeys(t["strategy"]))
+    horizons = sorted({int(h) for h in t["horizon"]})
+    ny = max(1, len(strategies))
+    fig = Figure(figsize=(11, 1.3 + 0.36 * ny), layout="constrained")
+    axes = fig.subplots(1, max(1, len(horizons)), sharey=True, squeeze=False)[0]
+    y_of = {s: ny - 1 - i for i, s in enumerate(strategies)}
+    for ax, h in zip(axes, horizons, strict=False):
+        rows = t[t["horizon"] == h]
+        ax.axvline(0, color="black", lw=0.8)
+        for r in rows.to_dict(orient="records"):
+            y = y_of[str(r["strategy"])]
+            c = VERDICT_COLORS.get(str(r["verdict"]), "#7f7f7f")
+            lo, hi = float(r["ci_low"]) * 100, float(r["ci_high"]) * 100
+            e = float(r["effect"]) * 100
+            if np.isfinite(lo) and np.isfinite(hi):
+                ax.plot([lo, hi], [y, y], color=c, lw=2.0, solid_capstyle="butt")
+            if np.isfinite(e):
+                prim = bool(r["primary"])
+                ax.plot([e], [y], marker="D" if prim else "o", ms=8 if prim else 5,
+                        color=c, markeredgecolor="black" if prim else c, mew=0.8)
+        ax.set_title(f"{h} day{'s' if h != 1 else ''}", fontsize=9)
+        ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=1))
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(True, axis="x", alpha=0.3)
+        ax.set_ylim(-0.7, ny - 0.3)
+    axes[0].set_yticks(range(ny), list(reversed(strategies)), fontsize=8)
+    axes[len(axes) // 2].set_xlabel("effect: after signals minus all days (%)", fontsize=9)
+    from matplotlib.lines import Line2D
+
+    seen = [v for v in VERDICT_COLORS if v in set(t["verdict"])]
+    handles = [Line2D([], [], color=VERDICT_COLORS[v], marker="o", lw=2, label=v) for v in seen]
+    handles.append(Line2D([], [], color="white", marker="D", markeredgecolor="black", ms=8,
+                          label="primary horizon"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8,
+               frameon=False)
+    word = {"long": "fear (expect SPX higher)", "short": "complacency (expect SPX lower)"}
+    fig.suptitle(title or f"After {word.get(side, side)}: effect by strategy and horizon",
+                 fontsize=11)
+    return fig
+
+
+def event_path_chart(paths: pd.DataFrame, *, title: str = "") -> Figure:
+    """Mean cumulative SPX return around the fill, after signals vs all days.
+
+    Parameters
+    ----------
+    paths : pandas.DataFrame
+        :func:`backtest.report.event_paths.event_paths` of one side: index
+        ``day`` (trading days from the fill, negative before it), columns
+        ``events``, ``events_low``, ``events_high`` (mean over episode starts
+        with its 95 % band), ``days`` (mean over every signal day) and
+        ``unconditional`` (mean over every day of the sample); attributes
+        ``n_events`` and ``n_days``.
+    title : str, default ""
+        Chart title.
+    """
+    fig = Figure(figsize=(7.6, 4.2), layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    x = paths.index.to_numpy(dtype=float)
+    ne, nd = paths.attrs.get("n_events", 0), paths.attrs.get("n_days", 0)
+    ax.fill_between(x, paths["events_low"] * 100, paths["events_high"] * 100,
+                    color=_MAIN, alpha=0.15, lw=0, label="95% band (events)")
+    ax.plot(x, paths["events"] * 100, color=_MAIN, lw=1.6,
+            label=f"event-weighted: {ne:,} episode start{'s' if ne != 1 else ''}")
+    ax.plot(x, paths["days"] * 100, color=_MAIN, lw=1.0, ls="--",
+            label=f"day-weighted: {nd:,} signal day{'s' if nd != 1 else ''}")
+    ax.plot(x, paths["unconditional"] * 100, color=_BENCH, lw=1.2,
+            label="all days (unconditional)")
+    ax.axvline(0, color="black", lw=0.7)
+    ax.axhline(0, color="black", lw=0.5)
+    ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=1))
+    ax.set_xlabel("trading days from the fill (0 = fill day; the signal closed the day before)")
+    ax.set_ylabel("cumulative SPX return from the fill price (%)")
+    ax.set_xlim(float(x.min()), float(x.max()))
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="best", framealpha=0.9)
+    ax.set_title(title or "SPX around the fill")
     return fig

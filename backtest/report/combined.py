@@ -13,6 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from backtest.numbers import pct, pval
+from backtest.report.answer import (
+    EMBEDDED_WARNING,
+    answer_frame,
+    headline,
+    is_embedded,
+    sample_text,
+    strategy_samples,
+)
 from backtest.report.strategy_report import (
     StrategyEvaluation,
     add_strategy_section,
@@ -26,7 +35,8 @@ if TYPE_CHECKING:
     from backtest.execution.config import Execution
     from strategies.base import Strategy
 
-__all__ = ["era_matrix", "headline_report", "overview_table", "verdict_matrix"]
+__all__ = ["add_answer_section", "era_matrix", "headline_report", "overview_table",
+           "samples_display", "verdict_display", "verdict_matrix"]
 
 _OVERVIEW = ("total_return", "annualized_return", "annualized_volatility", "sharpe",
              "max_drawdown", "trades", "win_rate", "time_in_market")
@@ -42,7 +52,7 @@ def verdict_matrix(vt: VerdictTable) -> pd.DataFrame:
 
 
 def _effect_matrix(vt: VerdictTable) -> pd.DataFrame:
-    t = vt.table.assign(effect_pct=vt.table["effect"] * 100)
+    t = vt.table.assign(effect_pct=vt.table["effect"].map(pct))
     m = t.pivot_table(index=["strategy", "side"], columns="horizon", values="effect_pct",
                       aggfunc="first", sort=False)
     m.columns = [f"{h} day{'' if str(h) == '1' else 's'}" for h in m.columns]
@@ -68,6 +78,67 @@ def _answer(vt: VerdictTable) -> dict[str, str]:
     return out
 
 
+def samples_display(samples: pd.DataFrame) -> pd.DataFrame:
+    """The per-strategy samples as page text (dates, day counts)."""
+    out = pd.DataFrame({
+        "first signal-eligible day": [f"{d:%Y-%m-%d}" if pd.notna(d) else "no data"
+                                      for d in samples["first"]],
+        "last": [f"{d:%Y-%m-%d}" if pd.notna(d) else "" for d in samples["last"]],
+        "days": [f"{int(n):,}" for n in samples["days"]],
+    }, index=samples.index)
+    return out
+
+
+def verdict_display(t: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table as page text: twelve columns, percentages and p-values in one
+    convention each, so the verdict stays on screen (every column is in the CSV)."""
+    return pd.DataFrame({
+        "strategy": t["strategy"], "side": t["side"], "h": t["horizon"].astype(int),
+        "family": t["family"] if "family" in t.columns else "",
+        "days": t["signal_days"].map(lambda v: f"{int(v):,}"),
+        "episodes": t["episodes"].map(lambda v: f"{int(v):,}"),
+        "effect": t["effect"].map(pct),
+        "interval": [f"{pct(a)} .. {pct(b)}" if pd.notna(a) else ""
+                     for a, b in zip(t["ci_low"], t["ci_high"], strict=True)],
+        "mde": t["mde"].map(lambda v: pct(v, sign=False)),
+        "p raw": t["p_raw"].map(pval),
+        "p adj.": t["p_adj"].map(pval),
+        "verdict": t["verdict"],
+    })
+
+
+def add_answer_section(report: Report, vt: VerdictTable, *, charts: bool = True) -> None:
+    """The answer first: one sentence per side, then the forest plot of each side."""
+    from backtest.report.answer import SIDE_WORDS
+
+    page = report.page
+    answer = answer_frame(vt)
+    page.heading("The answer")
+    lines = headline(answer)
+    for h in lines:
+        page.paragraph(h.sentence, css="answer")
+    if not lines:
+        page.callout("No strategy could be studied on this data.")
+    page.key_values(_answer(vt))
+    page.paragraph(
+        "Primary horizon: one pre-specified horizon per strategy side (declared by the "
+        "strategy, shown by `vixbt list`); the other horizons are exploratory. 'Could "
+        "detect': the minimum detectable effect at 80% power of the one-sided test under the "
+        "family's adjustment. " + vt.power_statement, css="note")
+    if not charts:
+        return
+    from backtest.report.charts import forest_chart
+
+    for side, word in SIDE_WORDS.items():
+        if (answer["side"] == side).any():
+            report.add_chart(
+                forest_chart(answer, side), f"forest-{word}",
+                alt=f"forest plot of the effects after {word} extremes",
+                caption="Each strategy and horizon: the effect (point) and its 95% bootstrap "
+                        "interval (line), coloured by its verdict; diamonds mark the primary "
+                        "horizon; the vertical line is no difference from all days.")
+
+
 def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
     """One strategy's eras in one compact table: a cell per (side, era) and horizon.
 
@@ -85,8 +156,8 @@ def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
         effect in percent, episodes, raw one-sided HAC p-value.
     """
     t = era_table.reset_index()
-    eff = (t["effect"] * 100).map(lambda v: "n/a" if pd.isna(v) else f"{v:+.2f}%")
-    p = t["p_raw"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}")
+    eff = t["effect"].map(lambda v: "n/a" if pd.isna(v) else pct(v))
+    p = t["p_raw"].map(lambda v: "n/a" if pd.isna(v) else pval(v))
     # below min_episodes no p-value is shown (an era cell carries no verdict word)
     tail = ["" if n < min_episodes else f", raw p {q}"
             for n, q in zip(t["episodes"], p, strict=True)]
@@ -118,13 +189,18 @@ _PCT = ("total_return", "annualized_return", "annualized_volatility", "max_drawd
 
 
 def _overview_display(overview: pd.DataFrame) -> pd.DataFrame:
-    out = overview.copy()
-    for c in _PCT:
-        if c in out.columns:
-            out[c] = out[c] * 100
-    out = out.rename(columns={c: f"{c.replace('_', ' ')} (%)" if c in _PCT
-                              else c.replace("_", " ") for c in out.columns})
-    return out.round(2)
+    out = pd.DataFrame(index=overview.index)
+    for c in overview.columns:
+        label = c.replace("_", " ").replace("annualized", "annualised")
+        if c in _PCT:
+            signed = c in ("total_return", "annualized_return", "max_drawdown")
+            out[label] = [pct(v, sign=signed) for v in overview[c]]
+        elif c == "trades":
+            out[label] = overview[c].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+        else:
+            out[label + (" (annualised)" if c == "sharpe" else "")] = overview[c].map(
+                lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    return out
 
 
 def headline_report(table: MarketTable, strategies: Sequence[Strategy], execution: Execution,
@@ -170,56 +246,57 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
             continue
         evaluations.append(evaluate(s, frame, execution, study=vt.studies.get(s.name)))
 
-    vix = frame["vix_close"].dropna() if "vix_close" in frame.columns else pd.Series(dtype=float)
-    span = (f"{vix.index[0]:%Y-%m-%d} .. {vix.index[-1]:%Y-%m-%d}" if len(vix)
-            else f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d}")
+    samples = strategy_samples(list(strategies), frame)
     rep = Report(
         title="When the VIX hits an extreme, does the S&P 500 reverse?",
         name="report",
-        subtitle=f"Every registered VIX signal with its default parameters, VIX data "
-                 f"{span}. Signals use only each day's close; trades fill at the "
-                 f"{execution.fill.replace('_', ' ')}.")
+        subtitle=f"Every registered VIX signal with its default parameters; each strategy is "
+                 f"judged on its own sample, {sample_text(samples)}. Signals use only each "
+                 f"day's close; trades fill at the {execution.fill.replace('_', ' ')}.")
     page = rep.page
+    if is_embedded(table):
+        page.callout(EMBEDDED_WARNING)
+    add_answer_section(rep, vt, charts=charts)
     page.heading("Verdicts")
     page.paragraph(vt.power_statement, css="lead")
     page.paragraph(
         "For each strategy side and horizon: does the mean SPX forward return after signal "
         "days differ from the mean after the other days in the direction the idea expects "
         "(higher after fear, lower after complacency)? One-sided HAC (Newey-West) tests at "
-        f"alpha {vt.settings['alpha']:g}. Each side's pre-specified primary horizon forms the "
-        "headline family (Holm over both directions); the other horizons are exploratory "
-        "(Benjamini-Yekutieli). 'supports' / 'contradicts': the adjusted p-value of that "
-        "direction is below alpha; 'no effect': an equivalence test (TOST) puts the effect "
-        f"within +-{vt.settings['delta_per_5d']:.2%} per 5 trading days (scaled with the "
-        "horizon); 'inconclusive': neither -- mde is the smallest effect the test could have "
-        f"found with 80% power; 'too few': fewer than {vt.settings['min_episodes']} episodes "
-        f"(runs of signal days at most {vt.settings['max_gap']} trading days apart). Raw "
-        "p-values are labelled p_raw and never decide a word; p_rw is the Romano-Wolf "
-        "stepdown over the whole table (joint block bootstrap), shown beside Holm.")
-    page.key_values(_answer(vt))
+        f"alpha {vt.settings['alpha']:g}.")
+    page.paragraph(
+        "Each side's pre-specified primary horizon forms the headline family (Holm over both "
+        "directions); the other horizons are exploratory (Benjamini-Yekutieli). 'supports' / "
+        "'contradicts': the adjusted p-value of that direction is below alpha; 'no effect': an "
+        f"equivalence test (TOST) puts the effect within +-{vt.settings['delta_per_5d']:.2%} "
+        "per 5 trading days (scaled with the horizon); 'inconclusive': neither -- mde is the "
+        "smallest effect the test could have found with 80% power; 'too few': fewer than "
+        f"{vt.settings['min_episodes']} episodes (runs of signal days at most "
+        f"{vt.settings['max_gap']} trading days apart). Raw p-values are labelled raw and never "
+        "decide a word; p_rw (in the CSV) is the Romano-Wolf stepdown over the whole table.",
+        css="note")
     page.table(verdict_matrix(vt), caption="Verdict by horizon (trading days)",
                verdict_column="*")
     page.table(_effect_matrix(vt), caption="Effect: mean forward return after signal days "
-                                           "minus after the other days, in percent",
-               float_format="{:+.2f}")
+                                           "minus after the other days")
     for name, reason in vt.skipped:
         page.callout(f"{name} skipped: {reason}")
-    cols = ["strategy", "side", "horizon", "family", "signal_days", "episodes", "effect",
-            "ci_low", "ci_high", "se_hac", "p_raw", "p_adj", "p_opposite_adj", "p_rw", "mde",
-            "power", "p_tost_adj", "event_effect", "effect_ex_largest", "placebo_p_raw",
-            "verdict"]
+    page.table(samples_display(samples), caption="The sample of each strategy: first and last "
+                                                 "signal-eligible day (its data present, its "
+                                                 "warm-up passed)")
     page.heading("Verdict table in full", 3, toc=False)
-    page.table(vt.table[[c for c in cols if c in vt.table.columns]], index=False,
-               caption="Effects, intervals, se_hac and mde are fractions (0.01 = 1%); effect "
-                       "= signal days minus other days; p_raw (raw) and p_adj (Holm for "
-                       "primary rows, BY for exploratory) one-sided in the expected "
-                       "direction; p_opposite_adj is the p-value behind 'contradicts'",
+    page.table(verdict_display(vt.table), index=False,
+               caption="effect = signal days minus other days; interval: its 95% "
+                       "block-bootstrap interval; mde: the smallest effect the test could "
+                       "detect (80% power); p raw (before adjustment, never a verdict on its "
+                       "own) and p adj. (Holm for primary rows, BY for exploratory) one-sided "
+                       "in the expected direction; every column is in the CSV",
                verdict_column="verdict")
     page.heading("Stability by era", 3, toc=False)
     page.paragraph(
         "Each strategy side inside each decade and before/after 2008, every era studied on its "
-        "own (signal days dated in the era against the era's other days). Cells: "
-        "effect in percent, episodes, raw one-sided HAC p-value in the expected "
+        "own (signal days dated in the era against the era's unconditional mean). Cells: "
+        "effect in percent, independent episodes, raw one-sided HAC p-value in the expected "
         "direction -- not adjusted for the number of eras, so read it as a stability check, "
         "not as extra verdicts.")
     min_ep = int(vt.settings["min_episodes"])

@@ -22,14 +22,30 @@ def sources_frame(table: MarketTable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).set_index("column")
 
 
-def add_data_section(report: Report, table: MarketTable) -> None:
-    """Append the data provenance section to ``report``."""
+def add_data_section(report: Report, table: MarketTable, *,
+                     term_structure_note: bool = True) -> None:
+    """Append the data provenance section to ``report``.
+
+    Parameters
+    ----------
+    report : Report
+        The report.
+    table : MarketTable
+        The data it ran on.
+    term_structure_note : bool, default True
+        Say when no term-structure data is loaded.  A report that loaded only
+        its strategy's columns (``vixbt run``, ``vixbt study STRATEGY``) passes
+        ``False``: the absence of VIX3M there says nothing about the data
+        directory.
+    """
     page = report.page
     page.heading("Data")
-    page.paragraph(f"{len(table.frame):,} SPX trading days {table.start:%Y-%m-%d} .. "
-                   f"{table.end:%Y-%m-%d}; content hash {table.content_hash}.", css="note")
+    page.paragraph(f"The loaded table: {len(table.frame):,} trading days "
+                   f"{table.start:%Y-%m-%d} .. {table.end:%Y-%m-%d} (the span of its longest "
+                   f"file; each strategy's own sample is stated with its results); content "
+                   f"hash {table.content_hash}.", css="note")
     page.table(sources_frame(table), caption="Where each column came from")
-    if not table.has("vix3m") and not table.has("vx1"):
+    if term_structure_note and not table.has("vix3m") and not table.has("vx1"):
         page.callout("No term-structure data (VIX3M or VIX futures) is loaded: term-structure "
                      "strategies are skipped and the futures curve is not shown. Point "
                      "--data-dir or VIXBT_DATA_DIR at a data directory that holds them (see "

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from strategies.base import Signals, Strategy
 
 __all__ = ["StrategyEvaluation", "add_strategy_section", "evaluate", "forward_table",
-           "stats_table", "strategy_summary"]
+           "sentence", "split_display", "stats_table", "strategy_summary", "study_display"]
 
 
 @dataclass(frozen=True)
@@ -146,26 +146,26 @@ def _display_stats(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def forward_table(study: StrategyStudy) -> pd.DataFrame:
-    """Per side and horizon: mean forward return after signals with its interval,
-    and the mean after the other days (input of the forward-return chart).
+    """Per side and horizon: the effect (mean forward return after signal days minus
+    after the other days) with the interval of that difference, signal days,
+    episodes and the verdict of the row's family (input of the forward-return chart)."""
+    rows = _study_rows(study).reset_index()
+    return pd.DataFrame({
+        "side": rows["side"].astype(str),
+        "horizon": rows["horizon"].astype(int),
+        "effect": rows["effect"].to_numpy(dtype=float),
+        "ci_low": rows["ci_low"].to_numpy(dtype=float),
+        "ci_high": rows["ci_high"].to_numpy(dtype=float),
+        "n_signal": rows["signal_days"].to_numpy(dtype=float),
+        "n_episodes": rows["episodes"].to_numpy(dtype=float),
+        "verdict": (rows["verdict"].astype(str) if "verdict" in rows.columns
+                    else pd.Series("", index=rows.index)).to_numpy(),
+    })
 
-    The interval is the bootstrap interval of the effect (signal days minus
-    other days), shifted by the other days' mean, so bar, interval and
-    comparison bar refer to the same difference.  ``n`` counts episodes.
-    """
-    parts = []
-    for side, res in study.sides.items():
-        f = res.to_frame()
-        parts.append(pd.DataFrame({
-            "side": side,
-            "horizon": f.index.to_numpy(),
-            "mean": f["mean_signal"].to_numpy(dtype=float),
-            "ci_low": (f["mean_nonsignal"] + f["ci_low"]).to_numpy(dtype=float),
-            "ci_high": (f["mean_nonsignal"] + f["ci_high"]).to_numpy(dtype=float),
-            "unconditional": f["mean_nonsignal"].to_numpy(dtype=float),
-            "n": f["episodes"].to_numpy(dtype=float),
-        }))
-    return pd.concat(parts, ignore_index=True)
+
+def _study_rows(study: StrategyStudy) -> pd.DataFrame:
+    """The judged rows when the study was judged in a family, else the raw figures."""
+    return study.judged.copy() if study.judged is not None else study.to_frame()
 
 
 def _trade_dates(result: RunResult, side: str, which: str) -> pd.DatetimeIndex:
@@ -201,16 +201,6 @@ def _param_text(strategy: Strategy) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in strategy.params().items()) or "no parameters"
 
 
-_STUDY_COLUMNS = ("family", "signal_days", "episodes", "mean_signal", "mean_nonsignal",
-                  "effect", "ci_low", "ci_high", "se_hac", "p_raw", "p_adj", "mde", "power",
-                  "event_effect", "effect_ex_largest", "placebo_p_raw", "verdict")
-
-
-def _study_rows(study: StrategyStudy) -> pd.DataFrame:
-    """The judged rows when the study was judged in a family, else the raw figures."""
-    return study.judged.copy() if study.judged is not None else study.to_frame()
-
-
 def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
     """The JSON summary of one evaluated strategy (the *strategy object* of
     :mod:`backtest.cli.schema`), without building any chart.
@@ -224,8 +214,11 @@ def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
     -------
     dict
         ``strategy``, ``params``, ``sides``, then either ``skipped`` or
-        ``period``, ``stats``, ``buy_and_hold`` and (with a study)
-        ``event_study``.
+        ``period``, ``stats``, ``buy_and_hold``, ``timing_placebo``
+        (``{timing_excess, p_raw, n_placebo}``: the mean daily return over the
+        exposure-matched benchmark and its raw placebo p-value from re-timed
+        holding spells, :func:`backtest.evidence.placebo.strategy_timing_placebo`)
+        and (with a study) ``event_study``.
     """
     s = ev.strategy
     out: dict[str, Any] = {"strategy": s.name, "params": s.params(), "sides": list(s.sides)}
@@ -239,6 +232,11 @@ def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
     out["buy_and_hold"] = stats["buy_and_hold"].to_dict()
     if ev.study is not None:
         out["event_study"] = _study_rows(ev.study).reset_index().to_dict(orient="records")
+    from backtest.evidence.placebo import strategy_timing_placebo
+
+    pl = strategy_timing_placebo(res.exposure, res.benchmark_equity.pct_change(), seed=0)
+    out["timing_placebo"] = {"timing_excess": pl.observed, "p_raw": pl.p_raw,
+                             "n_placebo": int(pl.placebos.size)}
     return out
 
 
@@ -271,7 +269,7 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     title = f"{s.title or s.name} ({s.name})"
     page.heading(title, heading_level)
     if s.idea:
-        page.paragraph(s.idea, css="lead")
+        page.paragraph(sentence(s.idea), css="lead")
     page.paragraph(f"Parameters: {_param_text(s)}.", css="note")
     out = strategy_summary(ev)
     if ev.skipped is not None or ev.result is None or ev.signals is None:
@@ -283,22 +281,66 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     page.table(_display_stats(stats),
                caption=f"Performance {out['period'][0]} .. {out['period'][1]}, fills at "
                        f"{ex.fill.replace('_', ' ')}, fees {ex.fees:g}, slippage {ex.slippage:g}")
+    tp = out["timing_placebo"]
+    page.paragraph(f"Timing against the exposure-matched benchmark: "
+                   f"{tp['timing_excess'] * 252:+.2%} a year; placebo p (raw, "
+                   f"{tp['n_placebo']} re-timed holding spells) {tp['p_raw']:.3f}.",
+                   css="note")
     if charts:
         _add_charts(report, ev, frame, key, min(heading_level + 1, 4))
     if ev.study is not None:
-        table = _study_rows(ev.study)
-        show = [c for c in _STUDY_COLUMNS if c in table.columns]
-        page.table(table[show], caption="Event study by side and horizon (returns as "
-                                        "fractions; effect = signal days minus other days; "
-                                        "p_raw one-sided HAC, raw; p_adj adjusted in the "
-                                        "row's family; verdict from the family-adjusted "
-                                        "tests)", verdict_column="verdict")
+        page.table(study_display(_study_rows(ev.study)),
+                   caption="Event study by side and horizon: effect = signal days minus other "
+                           "days; p raw: one-sided HAC p-value in the expected direction, "
+                           "before any adjustment; p adj.: adjusted in the row's family; the "
+                           "verdict comes from the family-adjusted tests",
+                   verdict_column="verdict")
     return out
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in one full stop (so two sentences never run together)."""
+    t = text.strip()
+    return t if not t or t[-1] in ".!?" else t + "."
+
+
+def study_display(table: pd.DataFrame) -> pd.DataFrame:
+    """An event-study table (index ``(side, horizon)`` or ``(side, era, horizon)``) as
+    page text: at most twelve columns, percentages with fixed decimals, the verdict
+    last (era tables have no verdict words, only raw p-values)."""
+    from backtest.numbers import pct, pval
+
+    t = table.reset_index()
+    na = pd.Series(np.nan, index=t.index)
+    cols: dict[str, Any] = {"side": t["side"]}
+    if "era" in t.columns:
+        cols["era"] = t["era"]
+    cols.update({
+        "h": t["horizon"].astype(int),
+        "days": t["signal_days"].map(lambda v: f"{int(v):,}"),
+        "episodes": t["episodes"].map(lambda v: f"{int(v):,}"),
+        "after signals": t.get("mean_signal", na).map(pct),
+        "other days": t.get("mean_nonsignal", na).map(pct),
+        "effect": t["effect"].map(pct),
+    })
+    if "ci_low" in t.columns:
+        cols["interval"] = [f"{pct(a)} .. {pct(b)}" if pd.notna(a) else ""
+                            for a, b in zip(t["ci_low"], t["ci_high"], strict=True)]
+    if "mde" in t.columns:
+        cols["mde"] = t["mde"].map(lambda v: pct(v, sign=False))
+    cols["p raw"] = t["p_raw"].map(pval)
+    if "p_adj" in t.columns:
+        cols["p adj."] = t["p_adj"].map(pval)
+    if "verdict" in t.columns:
+        cols["verdict"] = t["verdict"]
+    keys = [k for k in ("side", "era", "h") if k in cols]
+    return pd.DataFrame(cols).set_index(keys)
 
 
 def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key: str,
                 sub: int) -> None:
     """The section's charts, each under its own heading."""
+    from backtest.report import interactive
     from backtest.report.charts import (
         equity_chart,
         forward_returns_chart,
@@ -313,27 +355,31 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
     assert res is not None and sig is not None
     close = frame["spx_close"].loc[res.index[0]:res.index[-1]]
     page.heading(f"{s.name}: trades on the S&P 500", sub, toc=False)
+    le, lx = _trade_dates(res, "long", "entry"), _trade_dates(res, "long", "exit")
+    se, sx = _trade_dates(res, "short", "entry"), _trade_dates(res, "short", "exit")
+    trade_title = f"S&P 500 with {s.name} trades (fill days)"
     report.add_chart(
-        price_trades_chart(
-            close,
-            long_entries=_trade_dates(res, "long", "entry"),
-            long_exits=_trade_dates(res, "long", "exit"),
-            short_entries=_trade_dates(res, "short", "entry"),
-            short_exits=_trade_dates(res, "short", "exit"),
-            title=f"S&P 500 with {s.name} trades (fill days)"),
+        price_trades_chart(close, long_entries=le, long_exits=lx, short_entries=se,
+                           short_exits=sx, title=trade_title),
         f"{key}-spx-trades", alt=f"SPX with {s.name} entries and exits",
         caption="Markers sit on the fill day (the trading day after the signal), at that "
-                "day's SPX close.")
+                "day's SPX close.",
+        interactive=lambda: interactive.price_trades_figure(
+            close, long_entries=le, long_exits=lx, short_entries=se, short_exits=sx,
+            title=trade_title))
     panes = signal_panes(s, frame.loc[res.index[0]:res.index[-1]], sig)
     page.heading(f"{s.name}: the signal", sub, toc=False)
+    sig_title = f"{s.title or s.name}: signal days"
     if panes.ratio_band is not None:
         fig = ratio_chart(panes.main.series, name=panes.main.label, band=panes.ratio_band,
                           marks=panes.main.marks, title=panes.main.title)
     else:
-        fig = signal_chart(panes.main, panes.lower, title=f"{s.title or s.name}: signal days")
+        fig = signal_chart(panes.main, panes.lower, title=sig_title)
     report.add_chart(fig, f"{key}-signal", alt=f"{s.name} signal chart",
                      caption="Signal days are marked on the close that triggered them; the "
-                             "trade fills on the next trading day.")
+                             "trade fills on the next trading day.",
+                     interactive=lambda: interactive.signal_figure(panes.main, panes.lower,
+                                                                   title=sig_title))
     if len(res.index) > _ZOOM_DAYS * 2:
         zp = _zoom_panes(panes, res.index[-_ZOOM_DAYS:])
         if zp.ratio_band is not None:
@@ -345,16 +391,60 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
         report.add_chart(zfig, f"{key}-signal-recent", alt=f"{s.name} signal chart, recent",
                          caption="The same chart over the last three years of the run.")
     page.heading(f"{s.name}: equity and drawdown", sub, toc=False)
-    report.add_chart(equity_chart(res.equity, res.benchmark_equity,
-                                  title=f"{s.name}: growth of $1 and drawdown vs buy-and-hold"),
-                     f"{key}-equity", alt=f"{s.name} equity and drawdown")
+    eq_title = f"{s.name}: growth of $1 and drawdown vs buy-and-hold"
+    report.add_chart(equity_chart(res.equity, res.benchmark_equity, title=eq_title),
+                     f"{key}-equity", alt=f"{s.name} equity and drawdown",
+                     interactive=lambda: interactive.equity_figure(
+                         res.equity, res.benchmark_equity, title=eq_title))
     if ev.study is not None:
         fwd = forward_table(ev.study)
         page.heading(f"{s.name}: SPX forward returns after signals", sub, toc=False)
         report.add_chart(
-            forward_returns_chart(fwd, title=f"{s.name}: mean SPX return after signal days"),
+            forward_returns_chart(fwd, title=f"{s.name}: SPX after signal days minus all days"),
             f"{key}-forward-returns", alt=f"{s.name} forward returns by horizon",
-            caption="Bars: mean forward return from the next day's fill over h trading days "
-                    "after signal days; whiskers: 95% block-bootstrap interval of the "
-                    "difference from the unconditional mean, shifted by that mean; grey: "
-                    "mean over all days of the same sample.")
+            caption="Points: mean forward return from the next day's fill over h trading "
+                    "days after signal days minus the mean over all days of the same sample; "
+                    "lines: the 95% block-bootstrap interval of that difference; a line "
+                    "crossing zero cannot be told from no difference.")
+        from backtest.evidence.strategy_study import strategy_sample
+        from backtest.report.charts import event_path_chart
+        from backtest.report.event_paths import event_paths
+
+        sample = strategy_sample(s, frame)
+        page.heading(f"{s.name}: SPX around the fill", sub, toc=False)
+        for side in ev.study.sides:
+            entries = sig.long_entries if side == "long" else sig.short_entries
+            paths = event_paths(entries, frame, sample=sample, fill=res.execution.fill)
+            word = "fear" if side == "long" else "complacency"
+            report.add_chart(
+                event_path_chart(paths, title=f"{s.name}, {word} side ({side}): SPX around "
+                                              "the fill"),
+                f"{key}-path-{side}", alt=f"{s.name} {side} event path",
+                caption="Mean cumulative SPX return from the fill price, 10 trading days "
+                        "before to 63 after: solid, one path per episode start (signals "
+                        "more than 10 trading days after the previous one), with its 95% "
+                        "band; dashed, one path per signal day; grey, every day of the "
+                        "strategy's sample.")
+
+
+def split_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A split/regime table (:data:`backtest.information.conditional.SPLIT_COLUMNS`, plus
+    ``change`` columns where present) as page text narrow enough for the page: the
+    part, its horizon and sample, the effect, mde, p-values and the verdict last
+    (every column stays in the JSON)."""
+    from backtest.numbers import pct, pval
+
+    t = table.reset_index(drop=True)
+    cols: dict[str, Any] = {"side": t["side"], "part": t["part"],
+                            "h": t["horizon"].astype(int),
+                            "part days": t["part_days"].map(lambda v: f"{int(v):,}"),
+                            "days": t["signal_days"].map(lambda v: f"{int(v):,}"),
+                            "episodes": t["episodes"].map(lambda v: f"{int(v):,}"),
+                            "effect": t["effect"].map(pct),
+                            "mde": t["mde"].map(lambda v: pct(v, sign=False)),
+                            "p raw": t["p_raw"].map(pval), "p adj.": t["p_adj"].map(pval)}
+    if "change" in t.columns:
+        cols["change"] = t["change"].map(pct)
+        cols["p change (raw)"] = t["p_change_raw"].map(pval)
+    cols["verdict"] = t["verdict"]
+    return pd.DataFrame(cols)

@@ -26,12 +26,12 @@ __all__ = ["sweep_report"]
 _YEAR = 252
 
 
-def _metric_name(metric: str) -> str:
+def metric_name(metric: str) -> str:
     return {"sharpe": "Sharpe (annualised)", "mean": "mean daily return",
             "total": "total return"}.get(metric, metric)
 
 
-def _shown_metric(metric: str, value: float) -> float:
+def shown_metric(metric: str, value: float) -> float:
     """Per-day Sharpe ratios shown annualised (x sqrt(252)); other metrics as they are."""
     return value * np.sqrt(_YEAR) if metric == "sharpe" else value
 
@@ -39,13 +39,13 @@ def _shown_metric(metric: str, value: float) -> float:
 def _split_table(sp: SplitResult, metric: str) -> pd.DataFrame:
     rows = {
         f"chosen set ({sp.chosen})": [sp.is_return, sp.oos_return,
-                                      _shown_metric(metric, sp.is_metric),
-                                      _shown_metric(metric, sp.oos_metric)],
+                                      shown_metric(metric, sp.is_metric),
+                                      shown_metric(metric, sp.oos_metric)],
         "buy-and-hold SPX": [sp.benchmark_is_return, sp.benchmark_oos_return,
-                             _shown_metric(metric, sp.benchmark_is),
-                             _shown_metric(metric, sp.benchmark_oos)],
+                             shown_metric(metric, sp.benchmark_is),
+                             shown_metric(metric, sp.benchmark_oos)],
     }
-    name = _metric_name(metric)
+    name = metric_name(metric)
     return pd.DataFrame.from_dict(
         rows, orient="index",
         columns=["in-sample total return", "out-of-sample total return",
@@ -54,14 +54,14 @@ def _split_table(sp: SplitResult, metric: str) -> pd.DataFrame:
 
 def _windows_table(wf: WalkForwardResult) -> pd.DataFrame:
     w = wf.windows
-    name = _metric_name(wf.metric)
+    name = metric_name(wf.metric)
     out = pd.DataFrame({
         "train from": [f"{d:%Y-%m-%d}" for d in w.train_start],
         "test from": [f"{d:%Y-%m-%d}" for d in w.test_start],
         "test to": [f"{d:%Y-%m-%d}" for d in w.test_end],
         "chosen set": w.chosen,
-        f"in-sample {name}": [_shown_metric(wf.metric, v) for v in w.is_metric],
-        f"out-of-sample {name}": [_shown_metric(wf.metric, v) for v in w.oos_metric],
+        f"in-sample {name}": [shown_metric(wf.metric, v) for v in w.is_metric],
+        f"out-of-sample {name}": [shown_metric(wf.metric, v) for v in w.oos_metric],
         "out-of-sample return": w.oos_return,
         "buy-and-hold return": w.benchmark_return,
     })
@@ -73,7 +73,7 @@ def _split_section(rep: Report, sp: SplitResult, metric: str, names: str) -> Non
     page = rep.page
     page.heading("In-sample / out-of-sample split")
     page.paragraph(
-        f"The parameter set with the best {_metric_name(metric)} in sample, from "
+        f"The parameter set with the best {metric_name(metric)} in sample, from "
         f"{sp.start:%Y-%m-%d} up to (not including) {sp.split:%Y-%m-%d}, is judged on the "
         f"untouched rest, {sp.split:%Y-%m-%d} .. {sp.end:%Y-%m-%d} (out of sample), against "
         f"buy-and-hold over the same days and with the same costs. Parameters: {names}.")
@@ -97,7 +97,7 @@ def _walk_forward_section(rep: Report, wf: WalkForwardResult, name: str, names: 
     beat = float((w.oos_return > w.benchmark_return).mean())
     years = len(wf.oos_returns) / _YEAR
     page.paragraph(
-        f"Each window chooses the set with the best {_metric_name(wf.metric)} on the training "
+        f"Each window chooses the set with the best {metric_name(wf.metric)} on the training "
         f"rows only, then holds it through the next, untouched test window; the test windows' "
         f"returns are stitched into one out-of-sample record. Parameters: {names}.")
     cagr = (1 + oos) ** (1 / years) - 1 if years > 0 and oos > -1 else float("nan")
@@ -128,6 +128,50 @@ def _axes(result: SweepResult, x: str | None, y: str | None) -> tuple[str | None
     return x, y
 
 
+#: Statistics shown as percentages.
+PERCENT_STATS = frozenset({"total_return", "annualized_return", "annualized_volatility",
+                           "max_drawdown", "win_rate", "average_win", "average_loss",
+                           "time_in_market"})
+_RATIO_STATS = frozenset({"sharpe", "sortino", "calmar", "profit_factor"})
+_SIGNED = frozenset({"total_return", "annualized_return", "max_drawdown", "average_win",
+                     "average_loss"})
+
+
+def stat_label(name: str) -> str:
+    """Display name of a statistic (Sharpe and Sortino say they are annualised)."""
+    labels = {"sharpe": "Sharpe (annualised)", "sortino": "Sortino (annualised)",
+              "calmar": "Calmar"}
+    return labels.get(name, name.replace("_", " ").replace("annualized", "annualised"))
+
+
+def stats_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Statistic columns as page text: percentages with two decimals, ratios with
+    two, counts with separators; other columns (parameters, costs) unchanged."""
+    from backtest.numbers import pct
+
+    out = pd.DataFrame(index=frame.index)
+    for c in frame.columns:
+        col = frame[c]
+        if c in PERCENT_STATS:
+            out[stat_label(c)] = [pct(v, sign=c in _SIGNED) for v in col]
+        elif c in _RATIO_STATS:
+            out[stat_label(c)] = ["" if pd.isna(v) else f"{float(v):.2f}" for v in col]
+        elif c in ("trades", "max_drawdown_duration"):
+            out[stat_label(c)] = ["" if pd.isna(v) else f"{int(v):,}" for v in col]
+        else:
+            out[c] = col
+    return out
+
+
+def _benchmark_value(result: SweepResult, metric: str) -> float | None:
+    """Buy-and-hold's value of ``metric`` (the first cost variant), if it has one."""
+    b = result.benchmark
+    if metric not in b.columns or b.empty:
+        return None
+    v = float(b[metric].iloc[0])
+    return v if np.isfinite(v) else None
+
+
 def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = "sharpe",
                  x: str | None = None, y: str | None = None) -> Report:
     """The sweep's report page: best rows, heatmaps, corrections, the full table."""
@@ -143,8 +187,8 @@ def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = 
     page.key_values({k: ", ".join(map(str, v)) for k, v in result.grid.items()})
     page.heading("Best parameter sets")
     top = result.ranked(metric).head(15)
-    page.table(top, caption=f"Top {len(top)} by {metric} (fractions)")
-    page.table(result.benchmark.drop_duplicates(), index=False,
+    page.table(stats_display(top), caption=f"Top {len(top)} by {stat_label(metric)}")
+    page.table(stats_display(result.benchmark.drop_duplicates()), index=False,
                caption="Buy-and-hold SPX, same period and costs")
 
     page.heading("Data-snooping corrections")
@@ -203,8 +247,14 @@ def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = 
                 if not np.isfinite(hm.to_numpy(dtype=float)).any():
                     continue
                 note = f" (mean over {', '.join(agg)})" if agg else ""
-                fig = heatmap_chart(hm, metric=m, title=f"{name}: {m}{note}",
-                                    center=0.0 if m == "total_return" else None)
+                bench = _benchmark_value(result, m)
+                pct_metric = m in PERCENT_STATS
+                fig = heatmap_chart(hm * (100 if pct_metric else 1), metric=stat_label(m),
+                                    title=f"{name}: {stat_label(m)}{note}; centre (white) = "
+                                          "buy-and-hold",
+                                    center=(None if bench is None
+                                            else bench * (100 if pct_metric else 1)),
+                                    fmt="{:+.1f}%" if pct_metric else "{:.2f}")
             else:
                 bars = result.table[m].groupby(level=xa).mean()
                 agg = [p for p in result.parameters if p != xa and
@@ -219,6 +269,6 @@ def sweep_report(result: SweepResult, evidence: SweepEvidence, *, metric: str = 
         page.paragraph(f"The first 500 of {len(shown):,} rows by {metric}; stats.csv has all.",
                        css="note")
         shown = result.ranked(metric).head(500)
-    page.table(shown, caption="Statistics per combination (fractions)")
+    page.table(stats_display(shown), caption="Statistics per combination")
     rep.stats = result.to_frame()
     return rep

@@ -9,7 +9,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from backtest.numbers import percentile, price
 from backtest.report.charts import _date_axis
+from backtest.weekly import VX_TICK
 
 if TYPE_CHECKING:
     from backtest.weekly import WeeklyView
@@ -22,20 +24,20 @@ def weekly_chart(view: WeeklyView) -> Figure:
     the last six months with the week shaded; the futures curve that week."""
     fig = Figure(figsize=(15, 4.6), layout="constrained")
     ax1, ax2, ax3 = fig.subplots(1, 3, gridspec_kw={"width_ratios": (1.1, 1.3, 1.0)})
-    ch = view.weeks["vix_change"].dropna() * 100
+    ch = view.complete_weeks["vix_change"] * 100
     lo, hi = float(ch.min()), float(ch.max())
     bins = np.linspace(lo, hi, 60)
     ax1.hist(ch.to_numpy(), bins=bins, color="#9ecae1", edgecolor="#4a7fb0", lw=0.4,
              label=f"all weeks ({len(ch)})")
     this = view.vix_change * 100
-    ax1.axvline(this, color="#d73027", lw=1.6,
-                label=f"this week {this:+.1f}% (rank {view.vix_rank}, "
-                      f"{view.vix_percentile:.1f}th pct)")
+    where = (f"rank {view.vix_rank}, {percentile(view.vix_percentile / 100)}"
+             if view.vix_rank is not None else "partial week, not ranked")
+    ax1.axvline(this, color="#d73027", lw=1.6, label=f"this week {this:+.1f}% ({where})")
     ax1.set_yscale("log")
     ax1.set_xlabel("weekly VIX change, Friday to Friday (%)")
     ax1.set_ylabel("number of weeks (log scale)")
     ax1.set_title(f"VIX change in the week ending {view.week_end:%Y-%m-%d}")
-    ax1.legend(fontsize=8, loc="upper right")
+    ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     ax1.grid(True, alpha=0.3)
 
     weeks = view.weeks.loc[:view.week_end].tail(27)
@@ -54,7 +56,9 @@ def weekly_chart(view: WeeklyView) -> Figure:
                   "this week")
     h1, l1 = ax2.get_legend_handles_labels()
     h2, l2 = ax2b.get_legend_handles_labels()
-    ax2.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
+    # below the panes: a legend inside would cover the weekly lines
+    ax2.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper center",
+               bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
 
     c = view.curve
     if c is None:
@@ -74,7 +78,7 @@ def weekly_chart(view: WeeklyView) -> Figure:
         cheap = c.cheapest
         ax3.scatter([float(cheap["days_to_expiry"])], [float(cheap["settle"])], s=130,
                     facecolors="none", edgecolors="#1a9850", lw=1.5, zorder=4,
-                    label=f"cheapest {float(cheap['settle']):.2f}")
+                    label=f"cheapest {price(cheap['settle'], VX_TICK)}")
         for r in k.to_dict(orient="records"):
             if pd.notna(r["expiry"]):
                 ax3.annotate(f"{pd.Timestamp(r['expiry']):%b %y}",

@@ -8,7 +8,8 @@ replaces the (still empty) new folder in one rename: a report folder is either
 complete or empty, never half written (an interrupted write removes both):
 
 ``index.html``
-    the self-contained page (charts embedded; no script, no network);
+    the self-contained page (charts embedded; no network), ending with its
+    provenance: run date, command, version, git commit, data hash;
 ``<chart>.png``
     every chart as a separate image;
 ``stats.csv``
@@ -25,24 +26,48 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from backtest.data.manifest import current_umask
 from backtest.report.folder import new_run_folder, safe_name
 from backtest.report.html import HtmlPage
 from backtest.report.metadata import dumps
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from plotly.graph_objects import Figure as PlotlyFigure
 
-__all__ = ["REPORT_FILES", "Report"]
+__all__ = ["REPORT_FILES", "Report", "provenance"]
 
 #: Files every results folder contains (besides the chart PNGs).
 REPORT_FILES: tuple[str, ...] = ("index.html", "stats.csv", "summary.json", "metadata.json")
+
+
+def provenance(metadata: Mapping[str, Any]) -> dict[str, str]:
+    """The page's provenance lines from ``metadata.json``: run date, command,
+    version, git commit and data hash."""
+    git = metadata.get("git") or {}
+    data = metadata.get("data") or {}
+    versions = metadata.get("versions") or {}
+    cmd = metadata.get("command")
+    commit = "not a git checkout"
+    if isinstance(git, Mapping) and git.get("commit"):
+        commit = str(git["commit"])[:12] + (" (uncommitted changes)" if git.get("dirty") else "")
+    out = {
+        "run (UTC)": str(metadata.get("created_utc", "")),
+        "command": " ".join(map(str, cmd)) if isinstance(cmd, list | tuple) else str(cmd or ""),
+        "vixbt version": str(versions.get("vixbt") or ""),
+        "git commit": commit,
+    }
+    if isinstance(data, Mapping) and data.get("content_hash"):
+        out["data"] = (f"{data.get('start')} .. {data.get('end')}, {data.get('rows'):,} rows, "
+                       f"content hash {data['content_hash']}")
+    return out
 
 
 @dataclass
@@ -74,10 +99,13 @@ class Report:
     def __post_init__(self) -> None:
         self.page = HtmlPage(self.title)
 
-    def add_chart(self, fig: Figure, filename: str, *, alt: str, caption: str = "") -> str:
+    def add_chart(self, fig: Figure, filename: str, *, alt: str, caption: str = "",
+                  interactive: Callable[[], PlotlyFigure] | None = None) -> str:
         """Render ``fig`` to PNG, keep it as ``filename`` and embed it in the page.
 
-        Returns the (sanitised, unique) file name used.
+        ``interactive``: a function building the Plotly version of the chart,
+        called only when the interactive page is rendered.  Returns the
+        (sanitised, unique) file name used.
         """
         from backtest.report.charts import to_png
 
@@ -87,14 +115,26 @@ class Report:
             name, i = f"{stem}-{i}.png", i + 1
         png = to_png(fig)
         self.charts[name] = png
-        self.page.image(png, alt=alt, caption=caption)
+        live = None
+        if interactive is not None:
+            build = interactive
+            div = name.removesuffix(".png")
+
+            def live() -> str:
+                from backtest.report.interactive import to_div
+
+                return to_div(build(), div)
+
+        self.page.image(png, alt=alt, caption=caption, interactive=live)
         return name
 
-    def html(self) -> str:
-        """The rendered page."""
-        return self.page.render(subtitle=" ".join(t for t in (self.basis, self.subtitle) if t))
+    def html(self, *, interactive: bool = False) -> str:
+        """The rendered page (``interactive``: with Plotly charts and sortable tables)."""
+        return self.page.render(subtitle=" ".join(t for t in (self.basis, self.subtitle) if t),
+                                interactive=interactive)
 
-    def write(self, metadata: Mapping[str, Any], root: str | Path | None = None) -> Path:
+    def write(self, metadata: Mapping[str, Any], root: str | Path | None = None, *,
+              interactive: bool = False) -> Path:
         """Write the report into a new results folder and return the folder.
 
         Parameters
@@ -103,12 +143,17 @@ class Report:
             Contents of ``metadata.json`` (see :func:`~backtest.report.metadata.run_metadata`).
         root : str, Path or None, default None
             Results root (default ``results/``).
+        interactive : bool, default False
+            ``index.html`` with Plotly charts for the dense time series (zoom,
+            pan, hover), plotly.js inline once (one self-contained file that
+            works offline) and sortable tables; the PNGs are written as well.
         """
         folder = new_run_folder(self.name, root)
         # everything goes into a hidden sibling first; the complete folder then replaces
         # the (empty) reserved one in one rename, so an interruption leaves no half report
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial",
                                     dir=folder.parent))
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; follow the umask
         try:
             for name, png in self.charts.items():
                 _write(tmp / name, png)
@@ -120,7 +165,10 @@ class Report:
                 summary["report"] = str(folder)
             _write(tmp / "summary.json", (dumps(summary) + "\n").encode("utf-8"))
             _write(tmp / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
-            _write(tmp / "index.html", self.html().encode("utf-8"))
+            html = self.page.render(
+                subtitle=" ".join(t for t in (self.basis, self.subtitle) if t),
+                provenance=provenance(meta), interactive=interactive)
+            _write(tmp / "index.html", html.encode("utf-8"))
             _fsync_dir(tmp)
             try:
                 os.replace(tmp, folder)  # POSIX: an empty folder is replaced atomically

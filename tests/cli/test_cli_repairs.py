@@ -102,7 +102,7 @@ def test_default_is_one_summary_line_with_the_counts(vixbt: Vixbt, shared_data: 
     n = (counts["vix_daily.csv"]["open_outside"] + counts["vix6m_daily.csv"]["high_below_low"]
          + stale)
     assert _summary_lines(res.err) == [
-        f"vixbt: data: {n:,} values repaired or dropped in 3 files while loading, "
+        f"vixbt: data: {n:,} values repaired or dropped in 3 files the loaded table uses, "
         f"{stale:,} of them stale or synthetic prices, {years} "
         "(details: vixbt data info, or --verbose)"]
     assert "vixbt: warning:" not in res.err
@@ -115,10 +115,29 @@ def test_one_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path, counts: Count
     stale, years = _stale(shared_data, vix6m=False)
     n = counts["vix_daily.csv"]["open_outside"] + stale
     assert _summary_lines(res.err) == [
-        f"vixbt: data: {n:,} values repaired or dropped in 2 files while loading, "
+        f"vixbt: data: {n:,} values repaired or dropped in 2 files the loaded table uses, "
         f"{stale:,} of them stale or synthetic prices, {years} "
         "(details: vixbt data info, or --verbose)"]
     assert "vixbt: data:" not in res.out
+
+
+def test_repairs_in_a_file_the_table_does_not_use_are_not_counted(
+        vixbt: Vixbt, shared_data: Path, tmp_path: Path, counts: Counts) -> None:
+    # a second SPX file (the 1927-2023 Yahoo file with thousands of non-positive opens)
+    # is read but supplies no column: its repairs are mentioned, never counted
+    root = _data_dir(tmp_path, shared_data, vix6m=False)
+    name = "spx_daily_yahoo_adjclose_1927_2023.csv"
+    (root / name).symlink_to(shared_data / name)
+    with (root / "manifest.csv").open("a") as fh:
+        fh.write(f"{name},SPX,yahoo-classic\n")
+    res = _run(vixbt, root)
+    assert res.code == 0, res.err
+    stale, years = _stale(shared_data, vix6m=False)
+    n = counts["vix_daily.csv"]["open_outside"] + stale
+    assert _summary_lines(res.err) == [
+        f"vixbt: data: {n:,} values repaired or dropped in 2 files the loaded table uses, "
+        f"{stale:,} of them stale or synthetic prices, {years}; "
+        "repairs in 1 other file it does not use (details: vixbt data info, or --verbose)"]
 
 
 def test_verbose_shows_each_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path,

@@ -43,7 +43,14 @@ def test_report_all_strategies(vixbt, tmp_path: Path) -> None:  # type: ignore[n
         assert s["period"][0] >= "2014-01-03"  # VIX starts 2014-01-03 in the sample
         assert set(s["stats"]) == set(s["buy_and_hold"])
     html_text = (folder / "index.html").read_text()
-    assert "<script" not in html_text.lower() and "http" not in html_text
+    import re
+
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html_text)  # images aside
+    assert "<script" not in text.lower() and "http" not in text
+    # the answer first, the embedded-sample warning at the top, the page's provenance
+    assert text.index('class="answer"') < text.index('id="verdicts"')
+    assert text.index("cannot answer the question") < text.index('class="answer"')
+    assert 'id="provenance"' in text and "content hash" in text and "git commit" in text
     assert html_text.count("data:image/png;base64,") >= 4 * len(ran)
     meta = json.loads((folder / "metadata.json").read_text())
     assert meta["data"]["content_hash"] == doc["data"]["content_hash"]

@@ -27,10 +27,11 @@ def test_study_prints_and_exports_eras(capsys: pytest.CaptureFixture[str], share
                                        real_frame: pd.DataFrame) -> None:
     base = ("study", "spike_reversal", "--n-boot", "0", "--horizons", "5,21", "--no-report",
             "--data-dir", str(shared_data))
-    text = _run(capsys, *base)
+    text = _run(capsys, *base, "--eras")  # eras on request
+    assert "By era" not in _run(capsys, *base)
     assert "By era" in text and "before 2008" in text and "2008 on" in text
     assert "1980s" not in text  # SPX decades before the VIX existed are left out
-    doc = json.loads(_run(capsys, *base, "--format", "json"))
+    doc = json.loads(_run(capsys, *base, "--format", "json", "--eras"))
     eras = pd.DataFrame(doc["eras"]).set_index(["side", "era", "horizon"])
     assert list(eras.columns) == list(ERA_COLUMNS)
     csv = pd.read_csv(io.StringIO(_run(capsys, *base, "--format", "csv", "--eras")),

@@ -103,9 +103,16 @@ def test_charts_have_titles_labels_and_legends(frame: pd.DataFrame) -> None:
     assert fig.axes[0].get_xlabel() == "date"
     _labelled(equity_chart(close, close * 1.1))
     _labelled(signal_chart(Pane(frame["vix_close"], "VIX", "VIX (points)")))
-    t = pd.DataFrame({"horizon": [5, 21], "mean": [0.01, 0.02], "ci_low": [0.0, 0.01],
-                      "ci_high": [0.02, 0.03], "unconditional": [0.005, 0.01]})
-    _labelled(forward_returns_chart(t))
+    t = pd.DataFrame({"horizon": [5, 21], "effect": [0.005, 0.01], "ci_low": [-0.005, 0.001],
+                      "ci_high": [0.015, 0.02], "n_signal": [40, 38], "n_episodes": [12, 9]})
+    fig = forward_returns_chart(t)
+    _labelled(fig)
+    # the interval is drawn around the difference, with a zero line
+    ax = fig.axes[0]
+    assert any(list(ln.get_ydata()) == [-0.5, 1.5] for ln in ax.get_lines())
+    assert any(list(ln.get_ydata()) == [0, 0] for ln in ax.get_lines())
+    labels = [lab.get_text() for lab in ax.get_xticklabels()]
+    assert labels[0] == "5d\n40 days\n12 ep."
     hm = pd.DataFrame([[1.0, 2.0]], index=pd.Index([1], name="y"),
                       columns=pd.Index([1, 2], name="x"))
     fig = heatmap_chart(hm, metric="sharpe")

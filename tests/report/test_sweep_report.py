@@ -65,8 +65,16 @@ def test_walk_forward_chart_is_labelled_and_log_scaled_when_long() -> None:
     assert ax.get_title() == "wf" and ax.get_yscale() == "log"
     assert "log scale" in ax.get_ylabel()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["buy-and-hold SPX", "walk-forward (out of sample)", "test window start"]
+    assert labels == ["buy-and-hold SPX", "walk-forward (out of sample)",
+                      "test window starts (5)"]
     assert fig.axes[1].get_xlabel() == "date"
+    # the x axis ends where the data end (no empty years after them)
+    from matplotlib.dates import num2date
+
+    assert num2date(ax.get_xlim()[1]).date() == idx[-1].date()
+    # window starts are short ticks at the bottom, not full-height lines over the curves
+    ticks = [ln for ln in ax.get_lines() if ln.get_xydata()[0][0] == ln.get_xydata()[1][0]]
+    assert ticks and all(max(ln.get_ydata()) <= 0.05 for ln in ticks)
     assert len([ln for ln in ax.get_lines() if ln.get_label() != "_nolegend_"]) >= 2
     short = walk_forward_chart(oos.iloc[:300], bench.iloc[:300] * 0 + 1.0, None)
     assert short.axes[0].get_yscale() == "linear"

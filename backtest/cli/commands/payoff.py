@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from backtest.cli.common import CliError, emit, write_report
 from backtest.cli.schema import schema_id
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from backtest.payoff import PayoffResult
 
 
 def _range(text: str | None) -> np.ndarray | None:
@@ -24,6 +30,25 @@ def _range(text: str | None) -> np.ndarray | None:
         raise CliError(f"--range {text!r} spans more than 1,000,000 steps of 0.05; "
                        "narrow it")
     return np.round(np.linspace(a, b, round((b - a) / 0.05) + 1), 10)
+
+
+def _kink_table(res: PayoffResult) -> pd.DataFrame:
+    """The payoff where its slope changes (strikes), at breakevens and at the range
+    ends: every other row of a fine grid lies on the straight lines between these."""
+    import pandas as pd
+
+    from backtest.numbers import money
+
+    s = res.settlement
+    strikes = {float(leg.strike) for leg in res.position.legs}
+    points = sorted({float(s[0]), float(s[-1]), *strikes, *map(float, res.breakevens)})
+    prof = res.position.value(np.asarray(points, dtype=float))
+    what = ["strike" if p in strikes else "breakeven" if any(abs(p - b) < 1e-9
+                                                              for b in res.breakevens)
+            else "range end" for p in points]
+    return pd.DataFrame({"VIX settlement": [f"{p:g}" for p in points], "point": what,
+                         "profit (points)": [f"{v:+.2f}" for v in prof],
+                         "profit per contract": [money(v * res.multiplier) for v in prof]})
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,8 +89,10 @@ def run(args: argparse.Namespace) -> int:
         rep.page.heading("Payoff diagram")
         rep.add_chart(payoff_chart(res), "payoff", alt="payoff at expiration")
         rep.page.heading("Payoff table")
-        step = max(1, len(frame) // 60)
-        rep.page.table(frame.iloc[::step], caption="Profit at expiration (sampled rows)")
+        rep.page.table(_kink_table(res), caption="Profit at expiration at the range ends, "
+                                                 "every strike and every breakeven; the "
+                                                 "payoff is a straight line between rows",
+                       index=False)
         rep.stats = frame
         rep.summary = doc
         folder = write_report(rep, args, {"legs": args.leg, "range": args.range,

@@ -57,16 +57,24 @@ def run(args: argparse.Namespace) -> int:
                                       "execution": execution, "horizons": horizons,
                                       "n_boot": args.n_boot, "seed": args.seed}, table)
     doc["report"] = str(folder) if folder else None
-    lines = [basis, vt.summary(), ""]
+    from backtest.cli.tables import fit, verdict_text
+    from backtest.numbers import pct
+    from backtest.report.answer import answer_frame, headline, strategy_samples
+
+    samples = strategy_samples(strategies, table.frame)
+    lines = [basis, *(h.sentence for h in headline(answer_frame(vt)))]
+    lines += ["", verdict_text(vt, samples), ""]
     lines += [f"skipped {sk['strategy']}: {sk['reason']}" for sk in doc["skipped"]
               if sk["strategy"] not in dict(vt.skipped)]
     for ev in evaluations:
         if ev.result is not None:
             st = ev.result.stats
             bh = ev.result.benchmark_stats
-            lines.append(f"{ev.strategy.name:<24} total {st['total_return']:+8.2%}  sharpe "
-                         f"{st['sharpe']:6.2f}  trades {int(st['trades']):4d}   "
-                         f"(buy-and-hold {bh['total_return']:+8.2%}, sharpe {bh['sharpe']:.2f})")
-    emit(args, doc, "\n".join(lines), vt.to_frame().set_index(["strategy", "side", "horizon"]),
+            lines.append(f"{ev.strategy.name:<18} total {pct(st['total_return']):>9}  Sharpe "
+                         f"{st['sharpe']:5.2f}  trades {int(st['trades']):4d}  (buy-and-hold "
+                         f"{pct(bh['total_return']):>9}, Sharpe {bh['sharpe']:.2f})")
+    if any(ev.result is not None for ev in evaluations):
+        lines.append("Sharpe ratios annualised (252 trading days), no risk-free rate.")
+    emit(args, doc, fit("\n".join(lines)), vt.to_frame().set_index(["strategy", "side", "horizon"]),
          folder)
     return 0

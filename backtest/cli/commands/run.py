@@ -57,18 +57,26 @@ def run(args: argparse.Namespace) -> int:
     if args.no_report:  # no folder: no charts either
         doc["strategy"] = strategy_summary(ev)
         return _emit(args, doc, ev, stats, folder)
+    from backtest.report.answer import (
+        EMBEDDED_WARNING,
+        is_embedded,
+        sample_text,
+        strategy_samples,
+    )
     from backtest.report.writer import Report
 
     rep = Report(title=f"vixbt run: {strategy.title or strategy.name}",
                  name=f"run-{strategy.name}",
-                 subtitle=f"Run {ev.result.index[0]:%Y-%m-%d} .. "
-                          f"{ev.result.index[-1]:%Y-%m-%d}; signals at "
-                          f"the close, fills at the {execution.fill.replace('_', ' ')}.",
+                 subtitle=f"Sample {sample_text(strategy_samples([strategy], table.frame))} "
+                          "(first and last signal-eligible day); signals at the close, fills "
+                          f"at the {execution.fill.replace('_', ' ')}.",
                  basis=ev.result.basis_line)
+    if is_embedded(table):
+        rep.page.callout(EMBEDDED_WARNING)
     section = add_strategy_section(rep, ev, table.frame)
     from backtest.report.data_section import add_data_section
 
-    add_data_section(rep, table)
+    add_data_section(rep, table, term_structure_note=False)
     doc["strategy"] = section
     rep.stats = stats
     rep.summary = doc
@@ -82,8 +90,10 @@ def _emit(args: argparse.Namespace, doc: dict[str, Any], ev: StrategyEvaluation,
           stats: pd.DataFrame, folder: Path | None) -> int:
     assert ev.result is not None
     doc["report"] = str(folder) if folder else None
+    from backtest.cli.tables import fit, study_text
+
     text = ev.result.summary()
     if ev.study is not None:
-        text += "\n\n" + ev.study.summary()
-    emit(args, doc, text, stats, folder)
+        text += "\n\n" + study_text(ev.study)
+    emit(args, doc, fit(text), stats, folder)
     return 0

@@ -129,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
                                           "experiment": args.experiment,
                                           "n_boot": args.n_boot, "seed": args.seed}, table)
         doc["report"] = str(folder) if folder else None
-    lines = [basis, result.summary(args.metric), evidence.summary()]
-    emit(args, doc, "\n".join(lines), result.to_frame(), folder)
+    from backtest.cli.tables import evidence_text, fit, sweep_text
+
+    lines = [basis, sweep_text(result, args.metric), "", evidence_text(evidence)]
+    emit(args, doc, fit("\n".join(lines)), result.to_frame(), folder)
     return 0

@@ -1,0 +1,365 @@
+"""Incremental information: does a VIX signal predict SPX beyond SPX's own past?
+
+For each horizon ``h``, the forward SPX return of day ``t`` (from the fill,
+:func:`backtest.execution.fills.forward_returns`; optionally vol-scaled, see
+:mod:`.scaling`) is regressed by OLS on
+
+* the signal alone: ``y = a + b x``, and
+* the signal with the controls: ``y = a + b x + c' Z`` (:mod:`.controls`),
+
+on **the same days** (every day of the sample where ``y``, ``x`` and every
+control are defined), with Newey-West (HAC) standard errors from statsmodels,
+``maxlags = h`` (:func:`backtest.evidence.inference.hac_lags`: the overlap of
+``h``-day windows).  ``x`` is a strategy side's entry dummy (1 on signal days)
+or a continuous predictor (:mod:`strategies.predictors`).
+
+Columns of :meth:`InformationResult.to_frame` (one row per horizon)
+--------------------------------------------------------------------
+``n_obs`` (days in both regressions), ``signal_days`` and ``episodes`` (a
+dummy's signal days and episodes in the sample, by the event study's rule,
+:func:`backtest.evidence.episodes.count_episodes`; NaN for a predictor),
+``coef_alone``, ``se_alone``, ``t_alone``, ``p_alone_raw``
+(coefficient of ``x`` without controls, HAC standard error, t, one-sided raw
+p-value in the expected direction), the same four for ``*_controlled``,
+``partial_r2`` (share of the controls-only regression's residual variance that
+``x`` explains: ``1 - SSR_full / SSR_controls``), ``r2_controls`` (R^2 of the
+controls alone), ``n_controls`` (controls used: a control constant in the
+sample is dropped) and ``hac_lags``.  For a dummy, ``coef_alone`` is the mean
+forward return on signal days minus that on the other days -- the event
+study's effect on the same sample.
+
+p-values here are raw (``*_raw``); the word a row gets is decided in one
+place, :func:`backtest.information.answer.adds_information`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import statsmodels.api as sm
+
+from backtest.evidence.episodes import count_episodes
+from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt
+from backtest.evidence.inference import hac_lags
+from backtest.evidence.strategy_study import expect_of, resolve_strategy, strategy_sample
+from backtest.execution.fills import Fill
+from backtest.information.controls import control_frame, parse_controls
+from backtest.information.scaling import ReturnScale, scaled_forward_returns
+from strategies.base import Strategy
+from strategies.predictors import Predictor, get_predictor
+
+__all__ = [
+    "INFO_COLUMNS",
+    "InformationResult",
+    "StrategyInformation",
+    "hac_ols",
+    "incremental_table",
+    "predictor_information",
+    "signal_information",
+    "strategy_information",
+]
+
+Expect = Literal["higher", "lower"]
+FloatArray = npt.NDArray[np.float64]
+
+#: Columns of :meth:`InformationResult.to_frame`, in order.
+INFO_COLUMNS: tuple[str, ...] = (
+    "n_obs", "signal_days", "episodes",
+    "coef_alone", "se_alone", "t_alone", "p_alone_raw",
+    "coef_controlled", "se_controlled", "t_controlled", "p_controlled_raw",
+    "partial_r2", "r2_controls", "n_controls", "hac_lags",
+)
+
+
+def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> Any:
+    """``sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})``."""
+    return sm.OLS(np.asarray(y, float), np.asarray(X, float)).fit(
+        cov_type="HAC", cov_kwds={"maxlags": int(lags)})
+
+
+def _one_sided(t: float, p_two: float, expect: Expect) -> float:
+    if not np.isfinite(t):
+        return float("nan")
+    right = t > 0 if expect == "higher" else t < 0
+    return p_two / 2.0 if right else 1.0 - p_two / 2.0
+
+
+def _nan_row(n: int, lags: int) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(INFO_COLUMNS, float("nan"))
+    row.update(n_obs=n, hac_lags=lags, n_controls=0)
+    return row
+
+
+def _horizon_row(y: FloatArray, x: FloatArray, Z: FloatArray, ok: npt.NDArray[np.bool_],
+                 lags: int, expect: Expect, dummy: bool, h: int) -> dict[str, Any]:
+    sample = ok & np.isfinite(y) & np.isfinite(x) & np.isfinite(Z).all(axis=1)
+    yy, xx, ZZ = y[sample], x[sample], Z[sample]
+    n = int(sample.sum())
+    row = _nan_row(n, lags)
+    if dummy:
+        row["signal_days"] = int((xx > 0).sum())
+        row["episodes"] = count_episodes(xx > 0)  # the event study's rule, sample rows
+    if n < 3 or np.ptp(xx) == 0 or (dummy and min((xx > 0).sum(), (xx == 0).sum()) < 2):
+        return row
+    keep = [j for j in range(ZZ.shape[1]) if np.ptp(ZZ[:, j]) > 0]
+    ZZ = ZZ[:, keep]
+    one = np.ones((n, 1))
+    alone = hac_ols(yy, np.column_stack([one, xx]), lags)
+    full = hac_ols(yy, np.column_stack([one, xx, ZZ]), lags)
+    ctrl = hac_ols(yy, np.column_stack([one, ZZ]), lags) if ZZ.shape[1] else None
+    ssr_c = float(ctrl.ssr) if ctrl is not None else float(((yy - yy.mean()) ** 2).sum())
+    for tag, res in (("alone", alone), ("controlled", full)):
+        t = float(res.tvalues[1])
+        row[f"coef_{tag}"] = float(res.params[1])
+        row[f"se_{tag}"] = float(res.bse[1])
+        row[f"t_{tag}"] = t
+        row[f"p_{tag}_raw"] = _one_sided(t, float(res.pvalues[1]), expect)
+    row["partial_r2"] = 1.0 - float(full.ssr) / ssr_c if ssr_c > 0 else float("nan")
+    row["r2_controls"] = float(ctrl.rsquared) if ctrl is not None else 0.0
+    row["n_controls"] = len(keep)
+    return row
+
+
+def incremental_table(forward: pd.DataFrame, x: pd.Series, controls: pd.DataFrame,
+                      valid: pd.Series | None = None, expect: Expect = "higher",
+                      dummy: bool = False) -> pd.DataFrame:
+    """The per-horizon regressions of the module docstring.
+
+    Parameters
+    ----------
+    forward : pandas.DataFrame
+        Forward returns, one column per horizon (named by the integer).
+    x : pandas.Series
+        Signal dummy (bool or 0/1) or continuous predictor, indexed like ``forward``.
+    controls : pandas.DataFrame
+        Control columns, indexed like ``forward`` (may have no columns).
+    valid : pandas.Series of bool or None, default None
+        Days allowed in the sample (``None``: all).
+    expect : {"higher", "lower"}, default "higher"
+        Direction of the one-sided p-values.
+    dummy : bool, default False
+        ``x`` is a 0/1 signal (counts signal days and episodes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``horizon``, columns :data:`INFO_COLUMNS`.
+    """
+    if expect not in ("higher", "lower"):
+        raise ValueError(f"expect must be 'higher' or 'lower', got {expect!r}")
+    for what, obj in (("x", x), ("controls", controls)):
+        if not obj.index.equals(forward.index):
+            raise ValueError(f"{what} must be indexed exactly like the forward returns")
+    xv = x.to_numpy(dtype=np.float64)
+    Z = controls.to_numpy(dtype=np.float64).reshape(len(forward), -1)
+    ok = (np.ones(len(forward), dtype=bool) if valid is None
+          else valid.reindex(forward.index, fill_value=False).to_numpy(dtype=bool))
+    rows = {int(h): _horizon_row(forward[h].to_numpy(dtype=np.float64), xv, Z, ok,
+                                 hac_lags(int(h)), expect, dummy, int(h))
+            for h in forward.columns}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "horizon"
+    return table.loc[:, list(INFO_COLUMNS)]
+
+
+@dataclass(frozen=True, eq=False)
+class InformationResult:
+    """Coefficients of one signal or predictor with and without the controls.
+
+    Attributes
+    ----------
+    name : str
+        Label (``"spike_reversal:long"``, ``"vrp"``).
+    kind : {"signal", "predictor"}
+        A 0/1 signal or a continuous predictor.
+    expect : {"higher", "lower"}
+        Direction the one-sided p-values test.
+    controls : tuple of str
+        Control names (:mod:`.controls`).
+    fill : str
+        Fill timing of the forward returns.
+    scale : {"raw", "vol"}
+        Raw or vol-scaled forward returns.
+    table : pandas.DataFrame
+        Index ``horizon``, columns :data:`INFO_COLUMNS`.
+    """
+
+    name: str
+    kind: Literal["signal", "predictor"]
+    expect: Expect
+    controls: tuple[str, ...]
+    fill: str
+    scale: ReturnScale
+    table: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-horizon table (a copy)."""
+        return self.table.copy()
+
+    def summary(self) -> str:
+        """The table in plain text."""
+        unit = "vol-scaled" if self.scale == "vol" else "simple"
+        lines = [f"{self.name}: forward SPX returns ({unit}, fill {self.fill}) on the "
+                 f"{self.kind}, alone and with controls "
+                 f"({', '.join(self.controls) or 'none'}); HAC lags = horizon; "
+                 f"p raw, one-sided ({self.expect})",
+                 f"{'h':>4} {'days':>6} {'coef':>9} {'t':>6} {'p_raw':>6} "
+                 f"{'coef|ctl':>9} {'t':>6} {'p_raw':>6} {'pR2':>7}"]
+        pct = self.kind == "signal" and self.scale == "raw"
+        spec = ".2%" if pct else ".4g"
+        for h, r in self.table.iterrows():
+            lines.append(f"{h:>4} {fmt(r.signal_days, '.0f', 6)} {fmt(r.coef_alone, spec, 9)} "
+                         f"{fmt(r.t_alone, '.2f', 6)} {fmt(r.p_alone_raw, '.3f', 6)} "
+                         f"{fmt(r.coef_controlled, spec, 9)} {fmt(r.t_controlled, '.2f', 6)} "
+                         f"{fmt(r.p_controlled_raw, '.3f', 6)} {fmt(r.partial_r2, '.4f', 7)}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def signal_information(signal: pd.Series, data: pd.DataFrame,
+                       horizons: Sequence[int] = DEFAULT_HORIZONS,
+                       controls: Sequence[str] | str | None = None, *,
+                       fill: Fill = "next_open", expect: Expect = "higher",
+                       valid: pd.Series | None = None, scale: ReturnScale = "raw",
+                       name: str | None = None) -> InformationResult:
+    """Incremental information of a boolean signal (module docstring).
+
+    Parameters
+    ----------
+    signal : pandas.Series of bool
+        ``True`` on signal days, indexed like ``data``.
+    data : pandas.DataFrame
+        Market table frame.
+    horizons : sequence of int, default (1, 5, 10, 21, 63)
+        Forward horizons in trading days.
+    controls : sequence of str, str or None, default None
+        Control names; ``None``: :data:`~backtest.information.controls.DEFAULT_CONTROLS`.
+    fill : {"next_open", "next_close"}, default "next_open"
+        Fill timing of the forward returns.
+    expect : {"higher", "lower"}, default "higher"
+        Direction the signal predicts.
+    valid : pandas.Series of bool or None
+        Days allowed in the sample (e.g. a strategy's warm-up passed).
+    scale : {"raw", "vol"}, default "raw"
+        Raw or vol-scaled forward returns (:mod:`.scaling`).
+    name : str or None
+        Label.
+
+    Returns
+    -------
+    InformationResult
+    """
+    if not isinstance(signal, pd.Series) or not signal.index.equals(data.index):
+        raise ValueError("signal must be a pandas Series indexed exactly like the market data")
+    names = parse_controls(controls)
+    fwd = scaled_forward_returns(data, horizons, fill, scale)
+    table = incremental_table(fwd, signal.astype(float), control_frame(data, names), valid,
+                              expect, dummy=True)
+    label = name if name is not None else str(signal.name or "signal")
+    return InformationResult(label, "signal", expect, names, fill, scale, table)
+
+
+def predictor_information(predictor: Predictor | str, data: pd.DataFrame,
+                          horizons: Sequence[int] = DEFAULT_HORIZONS,
+                          controls: Sequence[str] | str | None = None, *,
+                          fill: Fill = "next_open", scale: ReturnScale = "raw",
+                          ) -> InformationResult:
+    """Incremental information of a continuous predictor (coefficient per unit of it).
+
+    The one-sided p-values test the direction the predictor's fear end
+    expects (``fear == "high"``: higher values, higher SPX returns).
+
+    Parameters
+    ----------
+    predictor : Predictor or str
+        A predictor or its registry name (:mod:`strategies.predictors`).
+    data, horizons, controls, fill, scale
+        As in :func:`signal_information`.
+
+    Returns
+    -------
+    InformationResult
+    """
+    pred = get_predictor(predictor) if isinstance(predictor, str) else predictor
+    names = parse_controls(controls)
+    x = pred.compute(data)
+    fwd = scaled_forward_returns(data, horizons, fill, scale)
+    expect: Expect = "higher" if pred.fear == "high" else "lower"
+    table = incremental_table(fwd, x, control_frame(data, names), None, expect)
+    return InformationResult(pred.name, "predictor", expect, names, fill, scale, table)
+
+
+@dataclass(frozen=True, eq=False)
+class StrategyInformation:
+    """Incremental information of every side of one strategy parameter set.
+
+    Attributes
+    ----------
+    strategy : str
+        Registry name.
+    params : dict
+        Parameter values.
+    sides : dict of str to InformationResult
+        ``"long"`` / ``"short"``.
+    """
+
+    strategy: str
+    params: dict[str, Any]
+    sides: dict[str, InformationResult]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Both sides stacked: index ``(side, horizon)``, with an ``expect`` column."""
+        parts = {s: r.to_frame().assign(expect=r.expect) for s, r in self.sides.items()}
+        return pd.concat(parts, names=["side", "horizon"])
+
+    def summary(self) -> str:
+        """Both sides in plain text."""
+        return "\n\n".join(r.summary() for r in self.sides.values())
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def strategy_information(strategy: Strategy | type[Strategy] | str, data: pd.DataFrame,
+                         horizons: Sequence[int] = DEFAULT_HORIZONS,
+                         controls: Sequence[str] | str | None = None, *,
+                         fill: Fill = "next_open", scale: ReturnScale = "raw",
+                         ) -> StrategyInformation:
+    """Incremental information of each side's entry signal, on the strategy's sample.
+
+    The sample is the event study's (:func:`backtest.evidence.strategy_study.strategy_sample`:
+    the strategy's columns present and its warm-up passed), further limited to
+    days where every control is defined.
+
+    Parameters
+    ----------
+    strategy : Strategy, Strategy subclass or str
+        Parameter set (a class or registry name: defaults).
+    data, horizons, controls, fill, scale
+        As in :func:`signal_information`.
+
+    Returns
+    -------
+    StrategyInformation
+
+    Raises
+    ------
+    MissingDataError
+        If ``data`` lacks a column the strategy or a control needs.
+    """
+    strat = resolve_strategy(strategy)
+    sig = strat.signals(data)
+    sample = strategy_sample(strat, data)
+    sides: dict[str, InformationResult] = {}
+    for side in strat.sides:
+        sides[side] = signal_information(sig.entries(side), data, horizons, controls, fill=fill,
+                                         expect=expect_of(side), valid=sample, scale=scale,
+                                         name=f"{strat.name}:{side}")
+    return StrategyInformation(strat.name, strat.params(), sides)
