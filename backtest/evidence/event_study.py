@@ -480,6 +480,7 @@ def event_study(
           else _align_signal(valid, data, "valid"))
     if forward is None:
         fwd = forward_returns(data, cfg.horizons, cfg.fill, cfg.returns)
+    elif not forward.index.equals(data.index) or set(cfg.horizons) - set(forward.columns):
         raise ValueError("forward must be indexed like data with a column per horizon")
     else:
         fwd = forward.loc[:, list(cfg.horizons)]
@@ -501,7 +502,9 @@ def _fill_basis(data: pd.DataFrame, events: npt.NDArray[np.bool_],
     if "spx_close" not in data.columns or len(data) == 0:
         return share, "", int(bars.size)
     ok = np.flatnonzero(data["spx_close"].notna().to_numpy() & valid)
-    rows = slice(int(ok[0]), int(ok[-1]) + 1) if ok.size else slice(0, 0)
+    if ok.size == 0:  # an empty sample (e.g. a regime or era the data do not reach)
+        return share, "", int(bars.size)
+    rows = slice(int(ok[0]), int(ok[-1]) + 1)
     line = describe_basis(return_basis(data, cfg.returns, rows), fill=cfg.fill, fees=0.0,
                           slippage=0.0, fallback_share=share, kind="study")
     return share, line, int(bars.size)

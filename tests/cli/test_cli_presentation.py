@@ -120,8 +120,12 @@ def test_help_is_wrapped_to_100_columns(command: list[str], vixbt: Any,
 
 def test_help_shows_cost_defaults_and_only_options_that_do_something(vixbt: Any) -> None:
     run_help = " ".join(vixbt("run", "--help").out.split())
-    assert "(default: 0)" in run_help.split("--fees FRACTION")[-1][:200]
-    assert "(default: 0)" in run_help.split("--slippage FRACTION")[-1][:200]
+    from backtest.execution.costs import DEFAULT_FEES, DEFAULT_SLIPPAGE
+
+    options = " ".join(run_help.split("options:", 1)[1].split())
+    fees = options.split("--fees FEES ", 1)[1].split(" --slippage SLIPPAGE ", 1)
+    assert f"(default: {DEFAULT_FEES:g})" in fees[0]
+    assert f"(default: {DEFAULT_SLIPPAGE:g})" in fees[1].split(" --returns ", 1)[0]
     for cmd in (["list"], ["data", "import"], ["data", "update"], ["data", "info"]):
         out = vixbt(*cmd, "--help").out
         assert "--out" not in out and "--no-report" not in out and "Reports go" not in out, cmd

@@ -191,7 +191,9 @@ def test_spike_reversal_real_history_against_plain_statsmodels(full_frame: pd.Da
     sample &= vix.notna()
     Z = plain_controls(f)
     for h in (5, 21):
-        y = f["spx_open"].shift(-1 - h) / f["spx_open"].shift(-1) - 1
+        # the fill rule: the open where it is a real price, else that day's close
+        fill = f["spx_open"].fillna(f["spx_close"])
+        y = fill.shift(-1 - h) / fill.shift(-1) - 1
         ok = sample & y.notna() & Z.notna().all(axis=1)
         X = pd.concat([sig.astype(float).rename("sig"), Z], axis=1)[ok]
         full = sm.OLS(y[ok], sm.add_constant(X)).fit(cov_type="HAC", cov_kwds={"maxlags": h})

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from backtest.report.answer import answer_frame, headline, strategy_samples
 
     samples = strategy_samples(strategies, table.frame)
-    lines = [basis, *(h.sentence for h in headline(answer_frame(vt)))]
+    lines = [*(h.sentence for h in headline(answer_frame(vt))), basis]
     lines += ["", verdict_text(vt, samples), ""]
     lines += [f"skipped {sk['strategy']}: {sk['reason']}" for sk in doc["skipped"]
               if sk["strategy"] not in dict(vt.skipped)]
