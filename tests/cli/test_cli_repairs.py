@@ -221,7 +221,8 @@ def test_embedded_sample_line_counts_its_stale_opens(vixbt: Vixbt) -> None:
     assert res.code == 0, res.err
     assert _summary_lines(res.err) == [
         "vixbt: data: 2,004 values repaired or dropped in 1 file the loaded table uses, "
-        "2,004 of them stale or synthetic prices, 1999-2015 (details: vixbt data info, or --verbose)"]
+        "2,004 of them stale or synthetic prices, 1999-2015 "
+        "(details: vixbt data info, or --verbose)"]
     assert "warning" not in res.err
 
 
