@@ -186,11 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     _study_options(p)
 
     p = sub.add_parser("sweep", parents=[data_out], formatter_class=_Formatter,
-                       help="a parameter grid, with SPA/StepM against buy-and-hold",
+                       help="a parameter grid, with SPA/StepM on timing skill",
                        description="Run every combination of a parameter grid on the lean "
-                                   "sweep path, rank them, draw heatmaps, and test the best "
-                                   "against buy-and-hold with Hansen's SPA and Romano-Wolf "
-                                   "StepM (data-snooping corrections). Grid syntax: "
+                                   "sweep path, rank them, draw heatmaps, and test whether "
+                                   "any set's timing beats its exposure-matched benchmark "
+                                   "(its own average exposure to SPX, the rest in cash) with "
+                                   "Hansen's SPA, Romano-Wolf StepM and the Deflated Sharpe "
+                                   "Ratio (data-snooping corrections); CAPM alpha and raw "
+                                   "returns against buy-and-hold are shown beside. Grid syntax: "
                                    "name=v1,v2,... or name=start:stop:step (inclusive).",
                        epilog=_examples("vixbt sweep bollinger_break --grid window=21,42,63 "
                                         "--grid num_std=1.5:3:0.25",

@@ -66,8 +66,9 @@ missing or undefined values (NaN) are ``null``; dates are ``"YYYY-MM-DD"``.
     ``table`` (``[{settlement, profit, profit_usd}]``).
 
 A *strategy object* is ``{strategy, params, sides, period, stats,
-buy_and_hold, event_study}`` (``stats`` and ``buy_and_hold``: statistic ->
-value; ``event_study``: rows per side and horizon), or ``{strategy, params,
+buy_and_hold, timing_placebo, event_study}`` (``stats`` and ``buy_and_hold``:
+statistic -> value; ``timing_placebo``: ``{timing_excess, p_raw, n_placebo}``;
+``event_study``: the strategy's verdict-table rows per side and horizon), or ``{strategy, params,
 sides, skipped}`` when its data was absent.  *data* is ``{start, end, rows,
 columns, content_hash, sources: [...]}``.
 """

@@ -7,7 +7,8 @@ library:
 
 * :func:`hac_dummy_test` -- ordinary least squares of the forward returns on a
   constant and the signal dummy with Newey-West (HAC, Bartlett kernel) standard
-  errors (:mod:`statsmodels`).  The slope is the mean forward return on signal
+  errors (the :mod:`statsmodels` computation, written out in numpy for speed;
+  statsmodels is the reference in the tests).  The slope is the mean forward return on signal
   days minus the mean on the other days; its t-statistic tests whether the
   signal days differ from the rest.
 * :func:`bootstrap_difference` -- a block bootstrap (circular or stationary
@@ -36,6 +37,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import ndtr  # the normal cdf (lighter than scipy.stats)
 
 __all__ = [
     "BootstrapInterval",
@@ -114,8 +116,11 @@ _NAN_TEST = HacTest(float("nan"), float("nan"), float("nan"), float("nan"), 0)
 def hac_dummy_test(y: npt.ArrayLike, signal: npt.ArrayLike, lags: int) -> HacTest:
     """OLS of ``y`` on a constant and the 0/1 ``signal`` dummy with HAC errors.
 
-    Equivalent to ``sm.OLS(y, sm.add_constant(d)).fit(cov_type="HAC",
-    cov_kwds={"maxlags": lags})``.
+    Equal to ``sm.OLS(y, sm.add_constant(d)).fit(cov_type="HAC",
+    cov_kwds={"maxlags": lags})`` of :mod:`statsmodels` (Bartlett kernel, normal
+    reference, no small-sample factor) -- the tests hold the two to 1e-10 -- but
+    written out in numpy, about six times faster, since the evidence runs three
+    such regressions per row (day-weighted, event-weighted, largest episode out).
 
     Parameters
     ----------
@@ -141,16 +146,24 @@ def hac_dummy_test(y: npt.ArrayLike, signal: npt.ArrayLike, lags: int) -> HacTes
     n1 = int(d.sum())
     if n1 < 2 or yy.size - n1 < 2:
         return _NAN_TEST
-    # the regression module only (not statsmodels.api, which loads every model)
-    from statsmodels.regression.linear_model import OLS
-
     X = np.column_stack([np.ones(yy.size), d.astype(float)])
-    res = OLS(yy, X).fit(cov_type="HAC", cov_kwds={"maxlags": int(lags)})
+    xtx = X.T @ X
+    beta = np.linalg.solve(xtx, X.T @ yy)
+    u = X * (yy - X @ beta)[:, None]
+    # Newey-West (Bartlett) long-run covariance of the scores, no small-sample factor:
+    # what statsmodels' OLS(...).fit(cov_type="HAC", maxlags=lags) computes (tested)
+    s = u.T @ u
+    for lag in range(1, min(int(lags), yy.size - 1) + 1):
+        g = u[lag:].T @ u[:-lag]
+        s += (1.0 - lag / (int(lags) + 1.0)) * (g + g.T)
+    inv = np.linalg.inv(xtx)
+    se = float(np.sqrt((inv @ s @ inv)[1, 1]))
+    t = float(beta[1]) / se if se > 0 else float("nan")
     return HacTest(
-        beta=float(res.params[1]),
-        se=float(res.bse[1]),
-        t_stat=float(res.tvalues[1]),
-        p_two_sided=float(res.pvalues[1]),
+        beta=float(beta[1]),
+        se=se,
+        t_stat=t,
+        p_two_sided=float(2.0 * ndtr(-abs(t))) if np.isfinite(t) else float("nan"),
         lags=int(lags),
     )
 

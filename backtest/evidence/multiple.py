@@ -59,7 +59,7 @@ def adjust_pvalues(pvalues: npt.ArrayLike, method: Adjustment = "holm") -> npt.N
     return out
 
 
-def add_adjusted(frame: pd.DataFrame, column: str = "p_one_sided",
+def add_adjusted(frame: pd.DataFrame, column: str = "p_raw",
                  prefix: str = "p") -> pd.DataFrame:
     """Copy of ``frame`` with ``{prefix}_holm`` and ``{prefix}_by`` columns added.
 
@@ -67,7 +67,7 @@ def add_adjusted(frame: pd.DataFrame, column: str = "p_one_sided",
     ----------
     frame : pandas.DataFrame
         One row per test.
-    column : str, default "p_one_sided"
+    column : str, default "p_raw"
         Column with the raw p-values; the whole column is one family.
     prefix : str, default "p"
         Prefix of the new column names.

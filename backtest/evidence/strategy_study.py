@@ -175,7 +175,7 @@ class StrategyStudy:
         if self.judged is not None:
             from backtest.evidence.verdict import judged_text
 
-            parts.append(judged_text(self.judged.reset_index()))
+            parts.append(judged_text(self.judged.reset_index().assign(strategy=self.strategy)))
         return "\n\n".join(parts)
 
     def __str__(self) -> str:

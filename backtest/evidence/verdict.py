@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import json
 import math
+import zlib
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
@@ -71,7 +72,7 @@ import pandas as pd
 
 from backtest.errors import MissingDataError
 from backtest.evidence.episodes import DEFAULT_MAX_GAP
-from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt, make_rng
+from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.judge import (
     DEFAULT_DELTA_PER_5D,
@@ -86,7 +87,7 @@ from backtest.execution.fills import Fill
 from strategies.base import Strategy
 
 __all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "family_study", "judged_text",
-           "verdict_table"]
+           "strategy_rng", "verdict_table"]
 
 #: Identifier of the JSON layout written by :meth:`VerdictTable.to_json`.
 SCHEMA = "vixbt.verdict_table/2"
@@ -260,6 +261,12 @@ class VerdictTable:
         return self.summary()
 
 
+def strategy_rng(seed: int, key: str) -> np.random.Generator:
+    """The Generator of one strategy's bootstraps and placebos: seeded by ``seed`` and
+    a stable hash (CRC-32) of its key, independent of the other strategies."""
+    return np.random.default_rng([int(seed), zlib.crc32(key.encode("utf-8"))])
+
+
 def _primary_of(study: StrategyStudy) -> dict[str, int]:
     from strategies.registry import REGISTRY
 
@@ -326,8 +333,11 @@ def verdict_table(
     horizons, fill, n_boot, alpha, conf, bootstrap, min_block
         As in :func:`backtest.evidence.event_study.event_study`.
     seed : int, default 0
-        Seed of every bootstrap and placebo (one Generator, strategies in order,
-        then the Romano-Wolf bootstrap).
+        Seed of every bootstrap and placebo.  Each strategy draws from its own
+        Generator, seeded by ``seed`` and its registry name
+        (:func:`strategy_rng`), and the Romano-Wolf bootstrap from another, so
+        a strategy's intervals do not depend on which other strategies are in
+        the table (``vixbt report``, ``study`` and ``run`` agree).
     min_episodes : int, default 10
         Fewest episodes a row needs to enter a family and get a word other
         than ``"too few"``.
@@ -356,7 +366,6 @@ def verdict_table(
         chosen = list(strategies)
     if not chosen:
         raise ValueError("verdict_table needs at least one strategy")
-    rng = make_rng(int(seed))
     studies: dict[str, StrategyStudy] = {}
     skipped: list[tuple[str, str]] = []
     primaries: dict[str, dict[str, int]] = {}
@@ -366,7 +375,8 @@ def verdict_table(
         full = boot_only is None or strat.name in boot_only
         try:
             studies[key] = study_strategy(strat, data, horizons, fill,
-                                          n_boot=n_boot if full else 0, seed=rng,
+                                          n_boot=n_boot if full else 0,
+                                          seed=strategy_rng(int(seed), key),
                                           alpha=alpha, conf=conf, bootstrap=bootstrap,
                                           min_block=min_block, min_episodes=min_episodes,
                                           max_gap=max_gap, n_placebo=n_placebo if full else 0)
@@ -389,7 +399,8 @@ def verdict_table(
         t["primary"] = t["primary"].astype(bool)
     t = judge_table(t, alpha=alpha, min_episodes=min_episodes, delta_per_5d=delta_per_5d)
     t["p_rw"], t["p_rw_opposite"] = _romano_wolf(t, studies, horizons, min_block, rw_reps,
-                                                 rng, bootstrap)
+                                                 strategy_rng(int(seed), "romano-wolf"),
+                                                 bootstrap)
     t = t.loc[:, list(VERDICT_COLUMNS)].reset_index(drop=True)
     studies = {k: replace(st, judged=t[t["strategy"] == k].drop(columns="strategy")
                           .set_index(["side", "horizon"]))

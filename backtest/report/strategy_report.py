@@ -224,8 +224,11 @@ def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
     -------
     dict
         ``strategy``, ``params``, ``sides``, then either ``skipped`` or
-        ``period``, ``stats``, ``buy_and_hold`` and (with a study)
-        ``event_study``.
+        ``period``, ``stats``, ``buy_and_hold``, ``timing_placebo``
+        (``{timing_excess, p_raw, n_placebo}``: the mean daily return over the
+        exposure-matched benchmark and its raw placebo p-value from re-timed
+        holding spells, :func:`backtest.evidence.placebo.strategy_timing_placebo`)
+        and (with a study) ``event_study``.
     """
     s = ev.strategy
     out: dict[str, Any] = {"strategy": s.name, "params": s.params(), "sides": list(s.sides)}
@@ -239,6 +242,11 @@ def strategy_summary(ev: StrategyEvaluation) -> dict[str, Any]:
     out["buy_and_hold"] = stats["buy_and_hold"].to_dict()
     if ev.study is not None:
         out["event_study"] = _study_rows(ev.study).reset_index().to_dict(orient="records")
+    from backtest.evidence.placebo import strategy_timing_placebo
+
+    pl = strategy_timing_placebo(res.exposure, res.benchmark_equity.pct_change(), seed=0)
+    out["timing_placebo"] = {"timing_excess": pl.observed, "p_raw": pl.p_raw,
+                             "n_placebo": int(pl.placebos.size)}
     return out
 
 
@@ -283,6 +291,11 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
     page.table(_display_stats(stats),
                caption=f"Performance {out['period'][0]} .. {out['period'][1]}, fills at "
                        f"{ex.fill.replace('_', ' ')}, fees {ex.fees:g}, slippage {ex.slippage:g}")
+    tp = out["timing_placebo"]
+    page.paragraph(f"Timing against the exposure-matched benchmark: "
+                   f"{tp['timing_excess'] * 252:+.2%} a year; placebo p (raw, "
+                   f"{tp['n_placebo']} re-timed holding spells) {tp['p_raw']:.3f}.",
+                   css="note")
     if charts:
         _add_charts(report, ev, frame, key, min(heading_level + 1, 4))
     if ev.study is not None:

@@ -31,7 +31,7 @@ def test_nan_is_left_out_of_the_family() -> None:
 
 
 def test_add_adjusted_and_errors() -> None:
-    f = pd.DataFrame({"p_one_sided": [0.01, 0.04, 0.03]})
+    f = pd.DataFrame({"p_raw": [0.01, 0.04, 0.03]})
     g = add_adjusted(f)
     assert g["p_holm"].tolist() == pytest.approx([0.03, 0.06, 0.06])
     assert "p_by" in g and "p_holm" not in f

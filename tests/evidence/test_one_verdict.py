@@ -64,10 +64,14 @@ def test_every_command_gives_each_row_one_word(capsys: pytest.CaptureFixture[str
     monkeypatch.delenv("VIXBT_DATA_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     words: dict[tuple[str, str, int], set[str]] = {}
+    intervals: dict[tuple[str, str, int], set[tuple[float, float]]] = {}
 
     def add(strategy: str, rows: list[dict[str, Any]]) -> None:
         for r in rows:
-            words.setdefault((strategy, r["side"], int(r["horizon"])), set()).add(r["verdict"])
+            key = (strategy, r["side"], int(r["horizon"]))
+            words.setdefault(key, set()).add(r["verdict"])
+            if r.get("ci_low") is not None:
+                intervals.setdefault(key, set()).add((r["ci_low"], r["placebo_p_raw"]))
 
     table = _doc(capsys, "study")
     for r in table["rows"]:
@@ -86,5 +90,7 @@ def test_every_command_gives_each_row_one_word(capsys: pytest.CaptureFixture[str
     assert all(len(w) == 1 for w in words.values()), {k: w for k, w in words.items()
                                                       if len(w) > 1}
     assert {next(iter(w)) for w in words.values()} <= set(VERDICTS)
+    # same seed: the same bootstrap interval and placebo p-value in every command
+    assert intervals and all(len(v) == 1 for v in intervals.values()), intervals
     # the single-strategy commands did contribute rows of both sides
     assert ("bollinger_break", "short", 21) in words

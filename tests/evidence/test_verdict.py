@@ -132,6 +132,14 @@ def test_family_study_gives_the_table_words(table, real_frame: pd.DataFrame) -> 
     # only the strategy itself was bootstrapped
     assert vt.rows_of("bollinger_break").ci_low.isna().all()
     assert mine.ci_low.notna().all()
+    # with the table's settings and seed, a strategy's intervals and placebos are the
+    # table's exactly, whatever else is bootstrapped (the report and run agree)
+    same, _ = family_study(get_strategy("bollinger_break")(), real_frame, HORIZONS,
+                           n_boot=200, seed=0, n_placebo=50, rw_reps=0)
+    assert same.judged is not None
+    ref2 = table.rows_of("bollinger_break")
+    for col in ("ci_low", "ci_high", "event_ci_low", "placebo_p_raw"):
+        assert same.judged[col].to_numpy() == pytest.approx(ref2[col].to_numpy(), nan_ok=True)
 
 
 def test_csv_and_json_round_trip(table, tmp_path) -> None:  # type: ignore[no-untyped-def]
