@@ -37,7 +37,7 @@ from backtest.sweep.kernel import (
     SIDE_BOTH,
     SIDE_LONG,
     SIDE_SHORT,
-    next_true,
+    entry_days,
     sweep_kernel,
     sweep_kernel_serial,
 )
@@ -298,7 +298,7 @@ class Sweep:
                      np.tile(prep.exit_on_signal, m), holding.ravel(),
                      np.tile(prep.fees, m), np.tile(prep.slippage, m),
                      float(self.execution.init_cash), rets, keep_returns,
-                     next_true(arrays[0]), next_true(arrays[2]),
+                     *entry_days(arrays[0]), *entry_days(arrays[2]),
                      self.skip_flat and prep.flat_earns_nothing)
         bad = raw[:, _NAN_ORDERS] > 0
         if bad.any():
@@ -523,7 +523,7 @@ class Sweep:
                      np.full(n_var, SIDE_LONG, dtype=np.int64),
                      np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
                      prep.fees, prep.slippage, float(self.execution.init_cash), rets, True,
-                     next_true(le), next_true(no), False)
+                     *entry_days(le), *entry_days(no), False)
         if (raw[:, _NAN_ORDERS] > 0).any():
             raise DataError(f"the benchmark buys on {prep.index[0].date()}, where "
                             f"{FILL_COLUMNS[self.execution.fill]} is missing")

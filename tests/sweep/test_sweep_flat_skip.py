@@ -8,15 +8,15 @@ import pytest
 
 from backtest.execution.config import Execution
 from backtest.sweep import Sweep
-from backtest.sweep.kernel import next_true
+from backtest.sweep.kernel import entry_days
 from strategies.registry import get_strategy
 
 
-def test_next_true_points_at_the_next_signal() -> None:
+def test_entry_days_lists_each_column_s_signal_days() -> None:
     a = np.asfortranarray(np.array([[0, 1], [1, 0], [0, 0], [1, 0]], dtype=bool))
-    got = next_true(a)
-    assert got[:, 0].tolist() == [1, 1, 3, 3, 4]
-    assert got[:, 1].tolist() == [0, 4, 4, 4, 4]
+    days, ptr = entry_days(a)
+    assert ptr.tolist() == [0, 2, 3]
+    assert days[ptr[0]:ptr[1]].tolist() == [1, 3] and days[ptr[1]:ptr[2]].tolist() == [0]
 
 
 @pytest.mark.parametrize(("name", "grid"), [
