@@ -477,7 +477,9 @@ def _fill_basis(data: pd.DataFrame, events: npt.NDArray[np.bool_],
     if "spx_close" not in data.columns or len(data) == 0:
         return share, ""
     ok = np.flatnonzero(data["spx_close"].notna().to_numpy() & valid)
-    rows = slice(int(ok[0]), int(ok[-1]) + 1) if ok.size else slice(0, 0)
+    if ok.size == 0:  # an empty sample (e.g. a family member without data here): no basis
+        return share, ""
+    rows = slice(int(ok[0]), int(ok[-1]) + 1)
     line = describe_basis(return_basis(data, cfg.returns, rows), fill=cfg.fill, fees=0.0,
                           slippage=0.0, fallback_share=share, kind="study")
     return share, line
