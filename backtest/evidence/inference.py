@@ -37,6 +37,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import ndtr  # the normal cdf (lighter than scipy.stats)
 
 __all__ = [
     "BootstrapInterval",
@@ -162,7 +163,7 @@ def hac_dummy_test(y: npt.ArrayLike, signal: npt.ArrayLike, lags: int) -> HacTes
         beta=float(beta[1]),
         se=se,
         t_stat=t,
-        p_two_sided=_two_sided_p(t),
+        p_two_sided=float(2.0 * ndtr(-abs(t))) if np.isfinite(t) else float("nan"),
         lags=int(lags),
     )
 
@@ -382,9 +383,3 @@ def bootstrap_difference(
         lo, hi = (float(v) for v in np.quantile(ok, [tail, 1.0 - tail]))
     return BootstrapInterval(lo, hi, float(conf), int(block_size), int(reps), int(ok.size), kind)
 
-
-def _two_sided_p(t: float) -> float:
-    """Two-sided normal p-value of ``t`` (scipy imported here, off the ``vixbt run`` path)."""
-    from scipy import stats
-
-    return float(2.0 * stats.norm.sf(abs(t))) if np.isfinite(t) else float("nan")

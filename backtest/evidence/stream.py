@@ -346,7 +346,7 @@ class EvidenceStream:
         for view, snoop in part.snoop.items():
             pending = self._pending.setdefault(view, [])
             pending.append(snoop)
-            if sum(p.top_values.shape[1] for p in pending) > 4 * self.top_k:
+            if sum(p.top_values.shape[1] for p in pending) > self.top_k:
                 self._fold_top(view)
             slim[view] = ChunkSummary(snoop.start, snoop.means, snoop.variances,
                                       np.empty((0, 3)), np.empty((0, 0)),

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["RAW_FIELDS", "SIDE_BOTH", "SIDE_LONG", "SIDE_SHORT", "sweep_kernel",
+__all__ = ["RAW_FIELDS", "SIDE_BOTH", "SIDE_LONG", "SIDE_SHORT", "entry_days", "sweep_kernel",
            "sweep_kernel_serial"]
 
 #: Sides a combination may trade (kernel encoding).
@@ -100,9 +100,17 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                   price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
                   risk_free: np.ndarray, side: int, exit_on_signal: bool,
                   holding: int, fees: float, slippage: float, init_cash: float,
-                  rets: np.ndarray, out: np.ndarray) -> None:
+                  rets: np.ndarray, out: np.ndarray, le_days: np.ndarray,
+                  se_days: np.ndarray, skip_flat: bool) -> None:
     """Simulate one combination; aggregates to ``out``, daily returns to ``rets``
-    when it is ``T`` long (length 0: returns not kept)."""
+    when it is ``T`` long (length 0: returns not kept).
+
+    With ``skip_flat`` (price mode: the account earns nothing while flat), a flat
+    account jumps to the next day with an entry signal of a traded side
+    (``le_days`` / ``se_days``: the days with one, in order, followed by a
+    pointer that only moves forward), doing at once what the skipped days would
+    do one by one: a return of exactly 0, no change to any sum, the drawdown
+    run extended."""
     n = price.shape[0]
     use_long = (side & SIDE_LONG) != 0  # SIDE_BOTH = SIDE_LONG | SIDE_SHORT
     use_short = (side & SIDE_SHORT) != 0
@@ -138,7 +146,36 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     mdd = 0.0
     run = 0
     longest = 0
-    for i in range(n):
+    pl = 0  # first long-entry day not yet passed
+    ps = 0
+    i = -1
+    while i + 1 < n:
+        i += 1
+        if skip_flat and pos == 0.0 and prev_value != 0.0:
+            j = n
+            if use_long:
+                while pl < le_days.shape[0] and le_days[pl] < i:
+                    pl += 1
+                if pl < le_days.shape[0]:
+                    j = le_days[pl]
+            if use_short:
+                while ps < se_days.shape[0] and se_days[ps] < i:
+                    ps += 1
+                if ps < se_days.shape[0] and se_days[ps] < j:
+                    j = se_days[ps]
+            if j > i:
+                # days i .. j-1: value = cash = previous value, r = 0 exactly
+                if keep:
+                    rets[i:j] = 0.0
+                if eq >= peak:
+                    peak = eq
+                    run = 0
+                else:
+                    run += j - i
+                    if run > longest:
+                        longest = run
+                i = j - 1
+                continue
         is_le = use_long and le[i]
         is_lx = use_long and exit_on_signal and lx[i]
         is_se = use_short and se[i]
@@ -353,7 +390,8 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                  risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
                  exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
                  slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
-                 keep_returns: bool) -> np.ndarray:
+                 keep_returns: bool, le_days: np.ndarray, le_ptr: np.ndarray,
+                 se_days: np.ndarray, se_ptr: np.ndarray, skip_flat: bool) -> np.ndarray:
     """Parallel kernel (``prange`` over combinations).
 
     Parameters
@@ -383,6 +421,14 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
         Row ``j`` is filled with combination ``j``'s daily returns when
         ``keep_returns`` (C order, so each row is contiguous).
     keep_returns : bool
+    le_days, le_ptr, se_days, se_ptr : ndarray of int64
+        The days with a long (short) entry signal of each signal column, in
+        order: column ``c``'s are ``le_days[le_ptr[c]:le_ptr[c + 1]]``
+        (:func:`entry_days`); built once per signal set and shared by every
+        execution variant.
+    skip_flat : bool
+        Jump over flat stretches (only exact in price mode: ``cash_index`` all
+        1 and ``risk_free`` all 0).
 
     Returns
     -------
@@ -395,7 +441,8 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
         _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
                       risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                      init_cash, buf, out[j])
+                      init_cash, buf, out[j], le_days[le_ptr[c]:le_ptr[c + 1]],
+                      se_days[se_ptr[c]:se_ptr[c + 1]], skip_flat)
     return out
 
 
@@ -405,7 +452,9 @@ def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.n
                         risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
                         exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
                         slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
-                        keep_returns: bool) -> np.ndarray:
+                        keep_returns: bool, le_days: np.ndarray, le_ptr: np.ndarray,
+                        se_days: np.ndarray, se_ptr: np.ndarray,
+                        skip_flat: bool) -> np.ndarray:
     """Single-threaded build of :func:`sweep_kernel` (same arguments).
 
     A separate function, not a second ``njit`` of the same one: numba's disk
@@ -419,5 +468,34 @@ def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.n
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
         _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
                       risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                      init_cash, buf, out[j])
+                      init_cash, buf, out[j], le_days[le_ptr[c]:le_ptr[c + 1]],
+                      se_days[se_ptr[c]:se_ptr[c + 1]], skip_flat)
     return out
+
+
+@njit(cache=True)
+def entry_days(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows where each column of ``a`` (``(T, m)`` bool) is True, in order.
+
+    Returns
+    -------
+    days : ndarray of int64
+        Column ``c``'s rows are ``days[ptr[c]:ptr[c + 1]]``.
+    ptr : ndarray of int64, shape (m + 1,)
+    """
+    n, m = a.shape
+    ptr = np.zeros(m + 1, dtype=np.int64)
+    for c in range(m):
+        cnt = 0
+        for i in range(n):
+            if a[i, c]:
+                cnt += 1
+        ptr[c + 1] = ptr[c] + cnt
+    days = np.empty(ptr[m], dtype=np.int64)
+    for c in range(m):
+        k = ptr[c]
+        for i in range(n):
+            if a[i, c]:
+                days[k] = i
+                k += 1
+    return days, ptr

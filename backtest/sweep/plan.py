@@ -5,8 +5,8 @@ execution variants x days x bootstrap replicates) from the grid alone -- no
 strategy instance, no signal, so a grid of millions of sets is planned in
 milliseconds -- and estimates its wall time and peak memory from per-unit
 costs measured on the reference machine (``benchmarks/README.md``; two cores,
-numbers of 2026).  The estimate is a guide, not a promise: it scales with the
-machine and its load.
+calibrated on the end-to-end runs of 1k, 10k and 100k Bollinger sets).  The
+estimate is a guide, not a promise: it scales with the machine and its load.
 """
 
 from __future__ import annotations
@@ -29,19 +29,21 @@ from strategies.base import Strategy
 __all__ = ["SweepPlan", "plan_sweep"]
 
 #: Seconds of one core per (combination x day) in the kernel and the signals.
-KERNEL_SECONDS_PER_CELL: float = 6e-9
+KERNEL_SECONDS_PER_CELL: float = 1.5e-8
 #: Seconds of one core per (combination x replicate x bootstrap segment).
-BOOTSTRAP_SECONDS_PER_SEGMENT: float = 1.2e-9
+BOOTSTRAP_SECONDS_PER_SEGMENT: float = 3e-9
 #: Seconds of one core per (combination x day) of the per-set statistics
 #: (variances, PBO block sums, split and walk-forward windows).
-EVIDENCE_SECONDS_PER_CELL: float = 2.5e-8
+EVIDENCE_SECONDS_PER_CELL: float = 6e-8
 #: Seconds of one core per (combination x CSCV split) of PBO.
-PBO_SECONDS_PER_SPLIT: float = 3e-8
+PBO_SECONDS_PER_SPLIT: float = 7e-8
 #: Bytes kept per combination for the whole run (statistics table, index,
 #: labels, strategy instance, per-set evidence summaries).
-BYTES_PER_COMBINATION: int = 2500
+BYTES_PER_COMBINATION: int = 6000
 #: Bytes of the interpreter, NumPy, pandas, numba and the market data.
-BASE_BYTES: int = 350 * 2**20
+BASE_BYTES: int = 400 * 2**20
+#: Seconds of the command's start: imports, data loading, the bootstrap index plans.
+STARTUP_SECONDS: float = 4.0
 
 
 @dataclass(frozen=True)
@@ -143,5 +145,6 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
     peak = BASE_BYTES + chunk_bytes + boot_bytes + k * BYTES_PER_COMBINATION
     return SweepPlan(n_sets=n_sets, n_variants=n_var, n_combinations=k, n_days=T,
                      reps=int(reps), chunk_sets=width, n_chunks=n_chunks,
-                     seconds=cpu / max(1, int(cores)), peak_bytes=int(peak),
+                     seconds=STARTUP_SECONDS + cpu / max(1, int(cores)),
+                     peak_bytes=int(peak),
                      cores=int(cores))

@@ -37,6 +37,7 @@ from backtest.sweep.kernel import (
     SIDE_BOTH,
     SIDE_LONG,
     SIDE_SHORT,
+    entry_days,
     sweep_kernel,
     sweep_kernel_serial,
 )
@@ -82,6 +83,7 @@ class _Prepared:
     price: npt.NDArray[np.float64]
     close: npt.NDArray[np.float64]
     basis: ReturnBasis
+    flat_earns_nothing: bool
     side: npt.NDArray[np.int64]
     exit_on_signal: npt.NDArray[np.bool_]
     holding: npt.NDArray[np.int64]
@@ -109,6 +111,11 @@ class Sweep:
         ``execution``.  ``holding_period=None`` (or 0) means each parameter
         set's ``default_holding_period`` (no time exit for a set with exit
         signals), as in :func:`backtest.execution.portfolio.run`.
+    skip_flat : bool, default True
+        In price mode (``returns="price"``: a flat account earns nothing) let the
+        kernel jump from one entry signal to the next over flat stretches; the
+        statistics are identical (``False`` walks every day).  In total mode a
+        flat account earns the T-bill, so every day is walked.
 
     Raises
     ------
@@ -130,6 +137,7 @@ class Sweep:
     grid: Mapping[str, Sequence[Any]]
     execution: Execution = field(default_factory=Execution)
     exec_grid: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    skip_flat: bool = True
     _own: dict[str, list[Any]] = field(init=False, repr=False, compare=False)
     _exec: dict[str, list[Any]] = field(init=False, repr=False, compare=False)
     _sets: list[Strategy] = field(init=False, repr=False, compare=False)
@@ -243,6 +251,8 @@ class Sweep:
                            for v in variants], dtype=np.int64)
         return _Prepared(
             frame=frame, rows=rows, index=index, price=price, close=close, basis=basis,
+            flat_earns_nothing=bool(np.all(basis.cash_index == 1.0)
+                                    and np.all(basis.cash_return == 0.0)),
             side=side,
             exit_on_signal=np.asarray([v.exit_on_signal for v in variants], dtype=np.bool_),
             # -1: the parameter set's default_holding_period (Execution rule 4)
@@ -287,7 +297,9 @@ class Sweep:
                      prep.basis.cash_return, sig_col, np.tile(prep.side, m),
                      np.tile(prep.exit_on_signal, m), holding.ravel(),
                      np.tile(prep.fees, m), np.tile(prep.slippage, m),
-                     float(self.execution.init_cash), rets, keep_returns)
+                     float(self.execution.init_cash), rets, keep_returns,
+                     *entry_days(arrays[0]), *entry_days(arrays[2]),
+                     self.skip_flat and prep.flat_earns_nothing)
         bad = raw[:, _NAN_ORDERS] > 0
         if bad.any():
             j = int(np.argmax(bad))
@@ -510,7 +522,8 @@ class Sweep:
                      prep.basis.cash_return, np.zeros(n_var, dtype=np.int64),
                      np.full(n_var, SIDE_LONG, dtype=np.int64),
                      np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
-                     prep.fees, prep.slippage, float(self.execution.init_cash), rets, True)
+                     prep.fees, prep.slippage, float(self.execution.init_cash), rets, True,
+                     *entry_days(le), *entry_days(no), False)
         if (raw[:, _NAN_ORDERS] > 0).any():
             raise DataError(f"the benchmark buys on {prep.index[0].date()}, where "
                             f"{FILL_COLUMNS[self.execution.fill]} is missing")

@@ -44,6 +44,18 @@ def _plan(cls: Any, grid: Any, frame: Any, reps: int) -> Any:
                       else (os.cpu_count() or 1))
 
 
+def _available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux ``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the sweep, test it, report."""
     from backtest.sweep import Sweep, load_experiment, parse_grid
@@ -74,6 +86,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.quiet:
         print(plan.summary(), file=sys.stderr, flush=True)
+    free = _available_memory()
+    if free is not None and plan.peak_bytes > free and args.cluster is None:
+        raise CliError(f"this grid needs about {plan.peak_bytes / 2**20:,.0f} MiB, more than the "
+                       f"{free / 2**20:,.0f} MiB available ({plan.n_sets:,} parameter sets): "
+                       "narrow the grid (see --dry-run) or run it on a cluster (--cluster)")
     sweep = Sweep(cls, grid, execution)
     for s in {tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values():
         require_columns(args, table, s)

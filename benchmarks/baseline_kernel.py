@@ -1,0 +1,423 @@
+"""Baseline for the benchmarks: the sweep kernel as it was before it skipped flat days.
+
+One fused, cache-compiled numba function walks every (signal column,
+execution setting) combination bar by bar, following the execution rules of
+:mod:`backtest.execution.config` exactly as ``vectorbt.Portfolio.from_signals``
+applies them (all-in sizing via an infinite order size, vectorbt's cash, debt
+and free-cash bookkeeping for shorts; a reversal as an exit followed by an
+all-in entry at the same price, which equals vectorbt's single reversing
+order), and reduces
+each combination to a row of raw aggregates while it goes.  No ``(T, n)``
+equity matrix is ever built: each combination keeps a handful of running sums
+(and writes its own row of the optional return matrix), so the kernel is safe
+to run in parallel over combinations.
+
+The raw aggregates (:data:`RAW_FIELDS`) are turned into the reported
+statistics by :func:`backtest.sweep.stats.derive_stats`.
+
+Inputs are already on the *fill* day: callers pass signals through
+:func:`backtest.execution.fills.lag_to_fill` and prices from
+:func:`backtest.execution.fills.fill_prices`; nothing here shifts anything.
+
+Returns mode: like the vectorbt run, the kernel trades the instrument
+``P * F / B`` of :mod:`backtest.execution.basis` (the caller passes the
+adjusted ``price`` and ``close``) and measures the account in dollars by
+multiplying its value by the cash index ``B``; a closed trade's PnL is
+``dir * size * (p_exit B_exit - p_entry B_entry) - fees_entry B_entry -
+fees_exit B_exit``.  Sharpe and Sortino aggregates use the excess returns
+``r - risk_free``.  In price mode ``B = 1`` and ``risk_free = 0``, and every
+operation reduces exactly to the plain price computation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["RAW_FIELDS", "SIDE_BOTH", "SIDE_LONG", "SIDE_SHORT", "sweep_kernel",
+           "sweep_kernel_serial"]
+
+#: Sides a combination may trade (kernel encoding).
+SIDE_LONG = 1
+SIDE_SHORT = 2
+SIDE_BOTH = 3
+
+#: Columns of the kernel's raw output, in order.
+RAW_FIELDS: tuple[str, ...] = (
+    "final_value",       # equity at the last close
+    "mean_return",       # mean daily return
+    "std_return",        # sample std (ddof=1) of daily returns
+    "downside_rms",      # sqrt(mean(min(x, 0)^2)) over all days, x = r - risk_free
+    "max_drawdown",      # largest fall from a running equity peak, as a fraction (>= 0)
+    "max_dd_duration",   # longest run of bars spent below a previous equity peak
+    "closed_trades",     # number of closed trades (exit-trade records)
+    "winning_trades",    # closed trades with pnl > 0
+    "losing_trades",     # closed trades with pnl < 0
+    "gross_profit",      # sum of pnl of winning closed trades
+    "gross_loss",        # sum of pnl of losing closed trades (<= 0)
+    "sum_win_return",    # sum of returns (pnl / capital committed incl. fees) of winners
+    "sum_loss_return",   # sum of returns of losing closed trades
+    "open_trades",       # 1 if a position is open at the last close
+    "bars_in_market",    # bars whose close finds a non-zero position
+    "n_bars",            # number of bars
+    "wealth_end",        # prod(1 + r) computed sequentially (the wealth index's last value)
+    "nan_price_orders",  # orders that would fill on a bar without a fill price (not executed)
+    "ruined_shorts",     # short covers the cash could not pay in full (the run is refused)
+    "mean_excess",       # mean daily excess return x = r - risk_free
+    "std_excess",        # sample std (ddof=1) of x
+)
+_NF = len(RAW_FIELDS)
+
+# vectorbt's float tolerances (vectorbt.utils.math_)
+_REL_TOL = 1e-9
+_ABS_TOL = 1e-12
+
+
+@njit(cache=True)
+def _is_close(a: float, b: float) -> bool:
+    if np.isnan(a) or np.isnan(b):
+        return False
+    if np.isinf(a) or np.isinf(b):
+        return False
+    if a == b:
+        return True
+    return abs(a - b) <= max(_REL_TOL * max(abs(a), abs(b)), _ABS_TOL)
+
+
+@njit(cache=True)
+def _add(a: float, b: float) -> float:
+    """``a + b``, snapped to 0 when the sum is zero within tolerance."""
+    if np.sign(a) != np.sign(b):
+        if _is_close(abs(a), abs(b)):
+            return 0.0
+    elif _is_close(a + b, 0.0):
+        return 0.0
+    return a + b
+
+
+@njit(cache=True)
+def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
+                  price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                  risk_free: np.ndarray, side: int, exit_on_signal: bool,
+                  holding: int, fees: float, slippage: float, init_cash: float,
+                  rets: np.ndarray, out: np.ndarray) -> None:
+    """Simulate one combination; aggregates to ``out``, daily returns to ``rets``
+    when it is ``T`` long (length 0: returns not kept)."""
+    n = price.shape[0]
+    use_long = (side & SIDE_LONG) != 0  # SIDE_BOTH = SIDE_LONG | SIDE_SHORT
+    use_short = (side & SIDE_SHORT) != 0
+    cash = init_cash
+    free_cash = init_cash
+    debt = 0.0
+    pos = 0.0
+    entry_bar = -1
+    # open trade bookkeeping (entry size, price, fees)
+    t_size = 0.0
+    t_price = 0.0
+    t_fees = 0.0
+    t_b = 1.0
+    closed = 0
+    wins = 0
+    losses = 0
+    gross_profit = 0.0
+    gross_loss = 0.0
+    sum_win_ret = 0.0
+    sum_loss_ret = 0.0
+    in_market = 0
+    nan_orders = 0
+    ruined = 0
+    prev_value = init_cash
+    keep = rets.shape[0] > 0
+    s = 0.0
+    ss = 0.0
+    sx_ = 0.0
+    ssx = 0.0
+    dd2 = 0.0
+    eq = 1.0
+    peak = 1.0
+    mdd = 0.0
+    run = 0
+    longest = 0
+    for i in range(n):
+        is_le = use_long and le[i]
+        is_lx = use_long and exit_on_signal and lx[i]
+        is_se = use_short and se[i]
+        is_sx = use_short and exit_on_signal and sx[i]
+        if is_le or is_se:
+            # rule 3: same-day conflicts cancel first
+            if is_le and is_lx:
+                is_le = False
+                is_lx = False
+            if is_se and is_sx:
+                is_se = False
+                is_sx = False
+            if is_le and is_se:
+                is_le = False
+                is_se = False
+        if holding > 0 and pos != 0.0 and i - entry_bar >= holding:
+            # time exit (rule 4): the held side is closed at this bar's fill
+            # price; a same-side entry is not taken, an opposite one reverses
+            if pos > 0.0:
+                is_lx = True
+                is_le = False
+            else:
+                is_sx = True
+                is_se = False
+        # in a position that does not close, entries are ignored (rule 3)
+        if (pos > 0.0 and not is_lx) or (pos < 0.0 and not is_sx):
+            is_le = False
+            is_se = False
+        p = price[i]
+        b = cash_index[i]
+        if np.isnan(p):
+            if ((pos > 0.0 and is_lx) or (pos < 0.0 and is_sx)
+                    or (pos == 0.0 and (is_le or is_se))):
+                nan_orders += 1
+        else:
+            # exit first; a reversal then opens the other side from flat below
+            if pos > 0.0:
+                if is_lx:
+                    # sell the whole long position
+                    adj = p * (1.0 - slippage)
+                    size = pos
+                    acq = size * adj
+                    fee = acq * fees
+                    cash = cash + _add(acq, -fee)
+                    free_cash = free_cash + _add(acq, -fee)
+                    pos = _add(pos, -size)
+                    if _is_close(pos, 0.0):
+                        pos = 0.0
+                    e_fees = t_fees * size / t_size if size != t_size else t_fees
+                    diff = _add(size * adj * b, -(size * t_price * t_b))
+                    pnl = diff - e_fees * t_b - fee * b
+                    ret = pnl / (size * t_price * t_b + e_fees * t_b)
+                    closed += 1
+                    if pnl > 0.0:
+                        wins += 1
+                        gross_profit += pnl
+                        sum_win_ret += ret
+                    elif pnl < 0.0:
+                        losses += 1
+                        gross_loss += pnl
+                        sum_loss_ret += ret
+                    t_fees -= e_fees
+                    t_size -= size
+            elif pos < 0.0 and is_sx:
+                # buy back the short, limited by cash like vectorbt's buy_nb
+                adj = p * (1.0 + slippage)
+                want = -pos
+                req = want * adj
+                req_total = req + req * fees
+                c = cash
+                if _is_close(c, 0.0):
+                    c = 0.0
+                if _is_close(req_total, c) or req_total < c:
+                    size = want
+                    fee = req * fees
+                    spent = req_total
+                else:
+                    # the short lost more than the account (rule 2): counted,
+                    # and the caller refuses the run; partly covered as vectorbt
+                    ruined += 1
+                    max_req = c / (1.0 + fees)
+                    size = max_req / adj
+                    fee = c - max_req
+                    spent = c
+                if size > 0.0 and not _is_close(size, 0.0):
+                    avg_entry = debt / (-pos)
+                    debt_diff = size * avg_entry
+                    cash = _add(cash, -spent)
+                    debt = _add(debt, -debt_diff)
+                    free_cash = _add(free_cash + 2.0 * debt_diff, -spent)
+                    pos = _add(pos, size)
+                    e_fees = t_fees * size / t_size if size != t_size else t_fees
+                    diff = _add(size * adj * b, -(size * t_price * t_b))
+                    if diff != 0.0:
+                        diff = -diff
+                    pnl = diff - e_fees * t_b - fee * b
+                    ret = pnl / (size * t_price * t_b + e_fees * t_b)
+                    closed += 1
+                    if pnl > 0.0:
+                        wins += 1
+                        gross_profit += pnl
+                        sum_win_ret += ret
+                    elif pnl < 0.0:
+                        losses += 1
+                        gross_loss += pnl
+                        sum_loss_ret += ret
+                    t_fees -= e_fees
+                    t_size -= size
+            if pos == 0.0:
+                if is_le:
+                    # all in: buy with the whole cash, fees on top (vectorbt size=inf)
+                    adj = p * (1.0 + slippage)
+                    c = cash
+                    if c > 0.0 and not _is_close(c, 0.0):
+                        max_req = c / (1.0 + fees)
+                        size = max_req / adj
+                        fee = c - max_req
+                        cash = _add(cash, -c)
+                        free_cash = _add(free_cash, -c)
+                        pos = size
+                        entry_bar = i
+                        t_size = size
+                        t_price = adj
+                        t_fees = fee
+                        t_b = b
+                elif is_se:
+                    # all in short: notional = free cash / (1 + fees)
+                    adj = p * (1.0 - slippage)
+                    fc = free_cash
+                    if _is_close(fc, 0.0):
+                        fc = 0.0
+                    if fc > 0.0:
+                        size = fc / (adj * (1.0 + fees))
+                        if not _is_close(size, 0.0):
+                            acq = size * adj
+                            fee = acq * fees
+                            fin = _add(acq, -fee)
+                            cash = cash + fin
+                            pos = -size
+                            debt = debt + size * adj
+                            free_cash = _add(free_cash, _add(fin, -2.0 * size * adj))
+                            entry_bar = i
+                            t_size = size
+                            t_price = adj
+                            t_fees = fee
+                            t_b = b
+        # the account in dollars: its value in cash-account units times B
+        value = (cash + pos * close[i] if pos != 0.0 else cash) * b
+        if pos != 0.0:
+            in_market += 1
+        if prev_value != 0.0:
+            r = value / prev_value - 1.0
+        else:  # wiped-out equity (a ruined short, refused by the caller): NumPy's x / 0
+            r = np.nan if value == 0.0 else np.copysign(np.inf, value)
+        prev_value = value
+        if keep:
+            rets[i] = r
+        # streaming statistics: independent chains the CPU overlaps
+        s += r
+        ss += r * r
+        x = r - risk_free[i]
+        sx_ += x
+        ssx += x * x
+        if x < 0.0:
+            dd2 += x * x
+        eq = eq * (1.0 + r)
+        if eq >= peak:
+            peak = eq
+            run = 0
+        else:
+            run += 1
+            if run > longest:
+                longest = run
+            dd = 1.0 - eq / peak
+            if dd > mdd:
+                mdd = dd
+
+    mean = s / n
+    # sum of squares about the mean; daily returns have |mean| << std, so the
+    # one-pass form loses ~3 of 16 digits (far inside the 1e-9 agreement)
+    var = (ss - s * mean) / (n - 1) if n > 1 else np.nan
+    std = np.sqrt(var) if var > 0.0 else (0.0 if n > 1 else np.nan)
+    mean_x = sx_ / n
+    var_x = (ssx - sx_ * mean_x) / (n - 1) if n > 1 else np.nan
+    std_x = np.sqrt(var_x) if var_x > 0.0 else (0.0 if n > 1 else np.nan)
+    out[0] = prev_value
+    out[1] = mean
+    out[2] = std
+    out[3] = np.sqrt(dd2 / n)
+    out[4] = mdd
+    out[5] = longest
+    out[6] = closed
+    out[7] = wins
+    out[8] = losses
+    out[9] = gross_profit
+    out[10] = gross_loss
+    out[11] = sum_win_ret
+    out[12] = sum_loss_ret
+    out[13] = 1.0 if pos != 0.0 else 0.0
+    out[14] = in_market
+    out[15] = n
+    out[16] = eq
+    out[17] = nan_orders
+    out[18] = ruined
+    out[19] = mean_x
+    out[20] = std_x
+
+
+@njit(cache=True, parallel=True)
+def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
+                 price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                 risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
+                 exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
+                 slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
+                 keep_returns: bool) -> np.ndarray:
+    """Parallel kernel (``prange`` over combinations).
+
+    Parameters
+    ----------
+    le, lx, se, sx : ndarray of bool, shape (T, m)
+        Long entries/exits and short entries/exits on the fill day, one column per
+        signal set (Fortran order is fastest).
+    price : ndarray of float, shape (T,)
+        Fill price of each bar (in total mode the adjusted ``P * F / B``).
+    close : ndarray of float, shape (T,)
+        SPX close of each bar (valuation; adjusted like ``price``).
+    cash_index : ndarray of float, shape (T,)
+        ``B``: the account's value is ``B`` times its value in the traded
+        instrument's units (all 1 in price mode).
+    risk_free : ndarray of float, shape (T,)
+        Daily cash return subtracted for Sharpe/Sortino (all 0 in price mode).
+    sig_col : ndarray of int64, shape (k,)
+        Signal column of each combination.
+    side : ndarray of int64, shape (k,)
+        :data:`SIDE_LONG`, :data:`SIDE_SHORT` or :data:`SIDE_BOTH`.
+    exit_on_signal : ndarray of bool, shape (k,)
+    holding : ndarray of int64, shape (k,)
+        Holding period in bars, 0 for none.
+    fees, slippage : ndarray of float, shape (k,)
+    init_cash : float
+    returns_out : ndarray of float, shape (k, T) or (0, T)
+        Row ``j`` is filled with combination ``j``'s daily returns when
+        ``keep_returns`` (C order, so each row is contiguous).
+    keep_returns : bool
+
+    Returns
+    -------
+    ndarray of float, shape (k, len(RAW_FIELDS))
+    """
+    k = sig_col.shape[0]
+    out = np.empty((k, _NF), dtype=np.float64)
+    for j in prange(k):
+        c = sig_col[j]
+        buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
+        _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
+                      risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
+                      init_cash, buf, out[j])
+    return out
+
+
+@njit(cache=True)
+def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
+                        price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                        risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
+                        exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
+                        slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
+                        keep_returns: bool) -> np.ndarray:
+    """Single-threaded build of :func:`sweep_kernel` (same arguments).
+
+    A separate function, not a second ``njit`` of the same one: numba's disk
+    cache is keyed by the function, so two builds of one function would share
+    a cache entry and the second would silently load the first's build.
+    """
+    k = sig_col.shape[0]
+    out = np.empty((k, _NF), dtype=np.float64)
+    for j in range(k):
+        c = sig_col[j]
+        buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
+        _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
+                      risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
+                      init_cash, buf, out[j])
+    return out
