@@ -118,7 +118,7 @@ def two_cores(n_sets: int = 10_000, reps: int = 1000) -> dict[str, Any]:
     import numpy as np
 
     from backtest.data import load_market_data
-    from backtest.evidence.stream import stream_sweep
+    from backtest.evidence.runner import stream_sweep
     from backtest.sweep import Sweep
     from strategies.bollinger_break import BollingerBreak
 

@@ -22,16 +22,19 @@ RANKS: dict[str, int] = {
     "backtest": 0,  # the package root: the version string only
     "backtest.errors": 0,
     "backtest.jsonable": 0,
+    "backtest.numbers": 0,
     "backtest.data": 1,
     "backtest.metrics": 1,
     "strategies": 1,
+    "backtest.validate": 1,
     "backtest.execution": 2,
     "backtest.payoff": 2,
     "backtest.weekly": 2,
     "backtest.sweep": 3,
     "backtest.evidence": 4,
-    "backtest.report": 5,
-    "backtest.cli": 6,
+    "backtest.information": 5,
+    "backtest.report": 6,
+    "backtest.cli": 7,
 }
 
 #: What the strategies package may import from the two packages.

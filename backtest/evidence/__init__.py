@@ -81,7 +81,8 @@ if TYPE_CHECKING:
         grid_event_study,
         study_strategy,
     )
-    from backtest.evidence.sweep import SweepEvidence, sweep_evidence
+    from backtest.evidence.sweep import sweep_evidence
+    from backtest.evidence.sweep_result import SweepEvidence
     from backtest.evidence.verdict import VerdictTable, family_study, verdict_table
     from backtest.evidence.walkforward import (
         SplitResult,
@@ -109,7 +110,7 @@ _EXPORTS: dict[str, str] = {
     "SplitResult": "backtest.evidence.walkforward",
     "StepMResult": "backtest.evidence.snooping",
     "StrategyStudy": "backtest.evidence.strategy_study",
-    "SweepEvidence": "backtest.evidence.sweep",
+    "SweepEvidence": "backtest.evidence.sweep_result",
     "VERDICTS": "backtest.evidence.judge",
     "Verdict": "backtest.evidence.judge",
     "VerdictTable": "backtest.evidence.verdict",

@@ -29,7 +29,7 @@ import numpy as np
 from backtest.evidence.stream import EvidenceStream, StreamChunk
 
 if TYPE_CHECKING:
-    from backtest.evidence.sweep import SweepEvidence
+    from backtest.evidence.sweep_result import SweepEvidence
     from backtest.sweep.result import SweepResult
     from backtest.sweep.sweep import Sweep
 
@@ -63,12 +63,12 @@ def _task(sweep: Sweep, frame: Any, stream: EvidenceStream, start: int, stop: in
 def run_on_cluster(sweep: Sweep, data: Any, cluster: Any, *, chunk_size: int | None = None,
                    memory_budget: int | None = None, progress: bool = True,
                    top_k: int = 1024, **evidence: Any) -> tuple[SweepResult, SweepEvidence]:
-    """:func:`~backtest.evidence.stream.stream_sweep` with the chunks on a Dask cluster.
+    """:func:`~backtest.evidence.runner.stream_sweep` with the chunks on a Dask cluster.
 
     Parameters
     ----------
     sweep, data, chunk_size, memory_budget, progress, top_k, **evidence
-        As :func:`~backtest.evidence.stream.stream_sweep`.
+        As :func:`~backtest.evidence.runner.stream_sweep`.
     cluster : str or dask.distributed.Client
         ``"local:N"``, ``"tcp://host:port"`` or a client.
 

@@ -24,6 +24,7 @@ from backtest.evidence.event_study import (
     EventStudyResult,
     Expect,
     event_study,
+    fmt,
     make_rng,
 )
 from backtest.evidence.inference import BootstrapKind
@@ -40,6 +41,7 @@ __all__ = [
     "StrategyStudy",
     "expect_of",
     "grid_event_study",
+    "judged_text",
     "resolve_strategy",
     "strategy_sample",
     "study_strategy",
@@ -174,8 +176,6 @@ class StrategyStudy:
         head = f"{self.strategy} ({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
         parts = [head, *(r.summary() for r in self.sides.values())]
         if self.judged is not None:
-            from backtest.evidence.verdict import judged_text
-
             parts.append(judged_text(self.judged.reset_index().assign(strategy=self.strategy)))
         return "\n\n".join(parts)
 
@@ -336,3 +336,25 @@ def grid_event_study(
                                                                "horizon"])
     table = add_adjusted(table, "p_raw")
     return GridStudy(strategy_cls.name, side, table, float(alpha))
+
+
+def judged_text(rows: pd.DataFrame) -> str:
+    """Judged rows in plain text: effect, standard error, MDE, power, p-values, word.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Rows with the columns of
+        :data:`~backtest.evidence.verdict.VERDICT_COLUMNS` (``strategy`` optional).
+    """
+    lines = [f"{'strategy':<20} {'side':<5} {'h':>3} {'family':<11} {'days':>5} {'epis':>5} "
+             f"{'effect':>8} {'se_hac':>7} {'mde':>7} {'power':>5} {'p_raw':>6} "
+             f"{'p_adj':>6} {'p_rw':>6} {'p_tost':>6} {'event':>8}  verdict"]
+    for r in rows.itertuples(index=False):
+        lines.append(
+            f"{getattr(r, 'strategy', ''):<20} {r.side:<5} {r.horizon:>3} {r.family:<11} "
+            f"{r.signal_days:>5} {r.episodes:>5} {fmt(r.effect, '.2%', 8)} "
+            f"{fmt(r.se_hac, '.2%', 7)} {fmt(r.mde, '.2%', 7)} {fmt(r.power, '.0%', 5)} "
+            f"{fmt(r.p_raw, '.3f', 6)} {fmt(r.p_adj, '.3f', 6)} {fmt(r.p_rw, '.3f', 6)} "
+            f"{fmt(r.p_tost_adj, '.3f', 6)} {fmt(r.event_effect, '.2%', 8)}  {r.verdict}")
+    return "\n".join(lines)

@@ -51,11 +51,9 @@ from backtest.evidence.snooping import SpaResult, StepMResult, snoop_block_size
 from backtest.evidence.walkforward import SplitResult, WalkForwardResult
 
 if TYPE_CHECKING:
-    from backtest.evidence.sweep import SweepEvidence
-    from backtest.sweep.result import SweepResult
-    from backtest.sweep.sweep import Sweep
+    from backtest.evidence.sweep_result import SweepEvidence
 
-__all__ = ["EvidenceStream", "StreamChunk", "stream_sweep"]
+__all__ = ["EvidenceStream", "StreamChunk"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -407,7 +405,7 @@ class EvidenceStream:
 
     def result(self) -> SweepEvidence:
         """The :class:`~backtest.evidence.sweep.SweepEvidence` of every chunk added."""
-        from backtest.evidence.sweep import SweepEvidence
+        from backtest.evidence.sweep_result import SweepEvidence
 
         parts = sorted(self._parts, key=lambda p: p.start)
         if not parts:
@@ -547,69 +545,3 @@ class EvidenceStream:
         oos_r = pd.Series(np.concatenate(pieces), index=idx[first:], name="walk_forward")
         bench = pd.Series(np.concatenate(bpieces), index=idx[first:], name="buy_and_hold")
         return WalkForwardResult(pd.DataFrame(rows), oos_r, bench, self.metric)
-
-
-def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
-                 memory_budget: int | None = None, progress: bool = True,
-                 parallel: bool = True, top_k: int = 1024, cluster: Any = None,
-                 **evidence: Any) -> tuple[SweepResult, SweepEvidence]:
-    """Run a sweep and its data-snooping evidence in one pass, in bounded memory.
-
-    Each chunk's daily returns go from the kernel straight into an
-    :class:`EvidenceStream` and are dropped; only the statistics table and the
-    per-set summaries are kept.  Every set is compared with buy-and-hold
-    under its own execution variant (as :func:`~backtest.evidence.sweep.evidence_of_sweep`).
-
-    Parameters
-    ----------
-    sweep : Sweep
-    data : MarketTable or pandas.DataFrame
-    chunk_size, memory_budget, progress, parallel
-        As :meth:`~backtest.sweep.sweep.Sweep.run` (``memory_budget=None``: its
-        default).
-    top_k : int, default 1024
-        StepM's per-replicate list; if more sets are rejected, the sweep is run
-        again with a list long enough (so StepM is always exact).
-    cluster : str, dask.distributed.Client or None, default None
-        Run the chunks on a Dask cluster: ``"local:N"`` (N worker processes on
-        this machine), ``"tcp://host:port"`` (a running scheduler) or a client
-        (:mod:`backtest.evidence.cluster`); the result is the same.
-    **evidence
-        :class:`EvidenceStream` arguments (``reps``, ``seed``, ``size``,
-        ``metric``, ``split``, ``train``, ``test``, ``n_partitions``, ``cash``
-        (a Series is aligned to the run span), ``cash_label``, ``views`` ...).
-
-    Returns
-    -------
-    tuple of SweepResult and SweepEvidence
-    """
-    if cluster is not None:
-        from backtest.evidence.cluster import run_on_cluster
-
-        return run_on_cluster(sweep, data, cluster, chunk_size=chunk_size,
-                              memory_budget=memory_budget, progress=progress, top_k=top_k,
-                              **evidence)
-    from tqdm.auto import tqdm
-
-    from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET
-
-    days = sweep.trading_days(data)
-    budget = DEFAULT_MEMORY_BUDGET if memory_budget is None else int(memory_budget)
-    k = int(top_k)
-    while True:
-        stream = EvidenceStream(days, top_k=k, parallel=parallel, **evidence)
-        with tqdm(total=sweep.n_combinations, disable=not progress, unit="comb",
-                  desc="SPA/StepM bootstrap", position=1, leave=False) as bar:
-
-            def sink(start: int, rets: FloatArray, bench: FloatArray, labels: list[str],
-                     stream: EvidenceStream = stream, bar: Any = bar) -> None:
-                stream.add(start, rets, bench, labels)
-                bar.update(len(labels))
-
-            result = sweep.run(data, chunk_size=chunk_size, memory_budget=budget,
-                               progress=progress, parallel=parallel, on_returns=sink)
-        ev = stream.result()
-        if k >= sweep.n_combinations or not any(n.startswith("StepM rejected more")
-                                                 for n in ev.notes):
-            return result, ev
-        k = min(sweep.n_combinations, 4 * k)

@@ -72,7 +72,7 @@ import pandas as pd
 
 from backtest.errors import MissingDataError
 from backtest.evidence.episodes import DEFAULT_MAX_GAP
-from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt
+from backtest.evidence.event_study import DEFAULT_HORIZONS
 from backtest.evidence.inference import BootstrapKind
 from backtest.evidence.judge import (
     DEFAULT_DELTA_PER_5D,
@@ -82,7 +82,12 @@ from backtest.evidence.judge import (
     power_statement,
 )
 from backtest.evidence.stepdown import romano_wolf
-from backtest.evidence.strategy_study import StrategyStudy, resolve_strategy, study_strategy
+from backtest.evidence.strategy_study import (
+    StrategyStudy,
+    judged_text,
+    resolve_strategy,
+    study_strategy,
+)
 from backtest.execution.basis import ReturnsMode
 from backtest.execution.fills import Fill
 from strategies.base import Strategy
@@ -120,27 +125,6 @@ def _jsonable(v: Any) -> Any:
 def _counts(rows: pd.DataFrame) -> dict[str, int]:
     c = Counter(rows["verdict"])
     return {w: int(c.get(w, 0)) for w in VERDICTS}
-
-
-def judged_text(rows: pd.DataFrame) -> str:
-    """Judged rows in plain text: effect, standard error, MDE, power, p-values, word.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Rows with the columns of :data:`VERDICT_COLUMNS` (``strategy`` optional).
-    """
-    lines = [f"{'strategy':<20} {'side':<5} {'h':>3} {'family':<11} {'days':>5} {'epis':>5} "
-             f"{'effect':>8} {'se_hac':>7} {'mde':>7} {'power':>5} {'p_raw':>6} "
-             f"{'p_adj':>6} {'p_rw':>6} {'p_tost':>6} {'event':>8}  verdict"]
-    for r in rows.itertuples(index=False):
-        lines.append(
-            f"{getattr(r, 'strategy', ''):<20} {r.side:<5} {r.horizon:>3} {r.family:<11} "
-            f"{r.signal_days:>5} {r.episodes:>5} {fmt(r.effect, '.2%', 8)} "
-            f"{fmt(r.se_hac, '.2%', 7)} {fmt(r.mde, '.2%', 7)} {fmt(r.power, '.0%', 5)} "
-            f"{fmt(r.p_raw, '.3f', 6)} {fmt(r.p_adj, '.3f', 6)} {fmt(r.p_rw, '.3f', 6)} "
-            f"{fmt(r.p_tost_adj, '.3f', 6)} {fmt(r.event_effect, '.2%', 8)}  {r.verdict}")
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True, eq=False)

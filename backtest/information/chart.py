@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-if TYPE_CHECKING:
-    from backtest.information.deciles import DecileResult
+
+class DecileResult(Protocol):
+    """What the chart reads of a :class:`backtest.information.deciles.DecileResult`
+    (a protocol, so this module does not import the analysis that draws with it)."""
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+    @property
+    def buckets(self) -> pd.DataFrame: ...
+    @property
+    def spread(self) -> pd.DataFrame: ...
+    @property
+    def predictor(self) -> Any: ...
 
 __all__ = ["decile_chart"]
 

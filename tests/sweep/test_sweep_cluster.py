@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from backtest.evidence.cluster import parse_cluster
-from backtest.evidence.stream import stream_sweep
+from backtest.evidence.runner import stream_sweep
 from backtest.sweep import Sweep
 from strategies.bollinger_break import BollingerBreak
 

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if args.metric not in STAT_NAMES:
         raise CliError(f"--metric {args.metric!r} is not a statistic; choose one of "
                        f"{', '.join(STAT_NAMES)}")
-    from backtest.evidence.stream import stream_sweep
+    from backtest.evidence.runner import stream_sweep
 
     if args.cluster is not None:
         from backtest.evidence.cluster import parse_cluster
