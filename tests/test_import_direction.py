@@ -179,7 +179,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 @pytest.mark.parametrize(("files", "message"), [
     ({"backtest/payoff.py": "def plot():\n    from backtest.report.charts import c\n"},
      r"backtest/payoff.py:2 imports backtest.report.charts: backtest.payoff \(rank 2\) may "
-     r"not import backtest.report \(rank 5\)"),
+     r"not import backtest.report \(rank 6\)"),
     ({"strategies/x.py": "from backtest.data.table import MarketTable\n"},
      r"strategies/x.py:1 imports backtest.data.table.*strategies may import only"),
     ({"backtest/weekly.py": "import typing\nif typing.TYPE_CHECKING:\n"

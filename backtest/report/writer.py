@@ -128,10 +128,12 @@ class Report:
         self.page.image(png, alt=alt, caption=caption, interactive=live)
         return name
 
-    def html(self, *, interactive: bool = False) -> str:
-        """The rendered page (``interactive``: with Plotly charts and sortable tables)."""
+    def html(self, *, interactive: bool = False,
+             provenance: Mapping[str, str] | None = None) -> str:
+        """The rendered page (``interactive``: with Plotly charts and sortable tables;
+        ``provenance``: the lines of :func:`provenance` at the page's foot)."""
         return self.page.render(subtitle=" ".join(t for t in (self.basis, self.subtitle) if t),
-                                interactive=interactive)
+                                provenance=provenance, interactive=interactive)
 
     def write(self, metadata: Mapping[str, Any], root: str | Path | None = None, *,
               interactive: bool = False) -> Path:
@@ -165,9 +167,7 @@ class Report:
                 summary["report"] = str(folder)
             _write(tmp / "summary.json", (dumps(summary) + "\n").encode("utf-8"))
             _write(tmp / "metadata.json", (dumps(meta) + "\n").encode("utf-8"))
-            html = self.page.render(
-                subtitle=" ".join(t for t in (self.basis, self.subtitle) if t),
-                provenance=provenance(meta), interactive=interactive)
+            html = self.html(interactive=interactive, provenance=provenance(meta))
             _write(tmp / "index.html", html.encode("utf-8"))
             _fsync_dir(tmp)
             try:

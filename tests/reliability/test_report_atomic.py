@@ -21,7 +21,7 @@ def test_interrupt_while_writing_leaves_nothing(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     rep = _report()
 
-    def interrupted(self: Report) -> str:
+    def interrupted(self: Report, **kwargs: object) -> str:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Report, "html", interrupted)
