@@ -445,7 +445,7 @@ def forward_returns_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
         ax.set_xlim(-0.6, len(t) - 0.4)
         ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=1))
         ax.set_xlabel("horizon (trading days after the fill)")
-        ax.set_ylabel("after signals minus all days (%)")
+        ax.set_ylabel("after signals minus the other days (%)")
         word = {"long": "fear side (expect above zero)",
                 "short": "complacency side (expect below zero)"}
         ax.set_title(word.get(str(side), f"{side} side" if side else "effect"), fontsize=10)
@@ -458,7 +458,7 @@ def forward_returns_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
         fig.legend(handles=[Line2D([], [], color=VERDICT_COLORS[v], marker="o", lw=2, label=v)
                             for v in present],
                    loc="outside lower center", ncol=len(present), fontsize=8, frameon=False)
-    fig.suptitle(title or "SPX after signal days minus all days, with its interval")
+    fig.suptitle(title or "SPX after signal days minus the other days, with its interval")
     return fig
 
 
@@ -625,7 +625,7 @@ def forest_chart(answer: pd.DataFrame, side: str, *, title: str = "") -> Figure:
 
     One column per horizon (each with its own x scale, since a 63-day effect is
     naturally larger than a 1-day one), one row per strategy; the point is the
-    effect (mean forward return after signals minus the unconditional mean),
+    effect (mean forward return after signals minus the mean on the other days),
     the line its interval, both coloured by the verdict; the primary horizon's
     point is a larger diamond; the zero line is "no difference".
 
@@ -667,7 +667,7 @@ def forest_chart(answer: pd.DataFrame, side: str, *, title: str = "") -> Figure:
         ax.grid(True, axis="x", alpha=0.3)
         ax.set_ylim(-0.7, ny - 0.3)
     axes[0].set_yticks(range(ny), list(reversed(strategies)), fontsize=8)
-    axes[len(axes) // 2].set_xlabel("effect: after signals minus all days (%)", fontsize=9)
+    axes[len(axes) // 2].set_xlabel("effect: after signals minus the other days (%)", fontsize=9)
     from matplotlib.lines import Line2D
 
     seen = [v for v in VERDICT_COLORS if v in set(t["verdict"])]

@@ -400,7 +400,8 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
         fwd = forward_table(ev.study)
         page.heading(f"{s.name}: SPX forward returns after signals", sub, toc=False)
         report.add_chart(
-            forward_returns_chart(fwd, title=f"{s.name}: SPX after signal days minus all days"),
+            forward_returns_chart(
+                fwd, title=f"{s.name}: SPX after signal days minus the other days"),
             f"{key}-forward-returns", alt=f"{s.name} forward returns by horizon",
             caption="Points: mean forward return from the next day's fill over h trading "
                     "days after signal days minus the mean over all days of the same sample; "

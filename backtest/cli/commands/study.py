@@ -185,9 +185,9 @@ def run(args: argparse.Namespace) -> int:
         rep.page.heading("Forward returns by horizon")
         rep.add_chart(forward_returns_chart(forward_table(st),
                                             title=f"{strategy.name}: SPX after signal days "
-                                                  "minus all days"),
+                                                  "minus the other days"),
                       f"{strategy.name}-forward-returns", alt="forward returns by horizon",
-                      caption="Points: the effect (after signal days minus all days); lines: "
+                      caption="Points: the effect (after signal days minus the other days); lines: "
                               "its 95% block-bootstrap interval; labels: signal days and "
                               "independent episodes.")
         rep.page.table(study_display(frame), caption="Event study by side and horizon (p raw: "
