@@ -136,7 +136,7 @@ def add_answer_section(report: Report, vt: VerdictTable, *, charts: bool = True)
                 alt=f"forest plot of the effects after {word} extremes",
                 caption="Each strategy and horizon: the effect (point) and its 95% bootstrap "
                         "interval (line), coloured by its verdict; diamonds mark the primary "
-                        "horizon; the vertical line is no difference from all days.")
+                        "horizon; the vertical line is no difference from the other days.")
 
 
 def era_matrix(era_table: pd.DataFrame, min_episodes: int) -> pd.DataFrame:
