@@ -217,3 +217,15 @@ __all__ = [
     "verdict_table",
     "walk_forward",
 ]
+
+# Three public functions share their name with a submodule (``episodes``, ``event_study``,
+# ``verdict``).  Importing a submodule for the first time binds it as an attribute of this
+# package, which would hide the lazily exported function of the same name (and make
+# ``from backtest.evidence import event_study`` depend on what was imported before).  So
+# those submodules are imported here, once, and the functions bound over them.
+import backtest.evidence.episodes  # noqa: E402
+import backtest.evidence.event_study  # noqa: E402
+import backtest.evidence.verdict  # noqa: E402, F401
+from backtest.evidence.episodes import episodes  # noqa: E402
+from backtest.evidence.event_study import event_study  # noqa: E402
+from backtest.evidence.judge import verdict  # noqa: E402
