@@ -35,6 +35,7 @@ from backtest.evidence.strategy_study import (
     resolve_strategy,
     strategy_sample,
 )
+from backtest.execution.basis import ReturnsMode
 from backtest.execution.fills import Fill, forward_returns
 from strategies.base import Strategy
 from strategies.indicators import complete_rows
@@ -60,7 +61,8 @@ def ex_ante_vol(data: pd.DataFrame, window: int = VOL_WINDOW) -> pd.Series:
 
 def scaled_forward_returns(data: pd.DataFrame, horizons: Sequence[int],
                            fill: Fill = "next_open", scale: ReturnScale = "raw",
-                           window: int = VOL_WINDOW) -> pd.DataFrame:
+                           window: int = VOL_WINDOW,
+                           returns: ReturnsMode = "total") -> pd.DataFrame:
     """Forward SPX returns per horizon, raw or in ex-ante standard deviations.
 
     Parameters
@@ -76,6 +78,9 @@ def scaled_forward_returns(data: pd.DataFrame, horizons: Sequence[int],
         ``RV_window[t] * sqrt(h / 252)`` (module docstring).
     window : int, default 21
         Realised-volatility window of the ``"vol"`` scale.
+    returns : {"price", "total"}, default "total"
+        Returns mode, as in the event study (the same default, so an effect
+        here and on the study's page measure the same return).
 
     Returns
     -------
@@ -84,7 +89,7 @@ def scaled_forward_returns(data: pd.DataFrame, horizons: Sequence[int],
     """
     if scale not in ("raw", "vol"):
         raise ValueError(f"scale must be 'raw' or 'vol', got {scale!r}")
-    fwd = forward_returns(data, horizons, fill)
+    fwd = forward_returns(data, horizons, fill, returns)
     if scale == "raw":
         return fwd
     vol = ex_ante_vol(data, window).to_numpy()
