@@ -1,7 +1,8 @@
-"""Signals to portfolio: the one place that builds a vectorbt portfolio.
+"""Signals to portfolio: the one place that simulates a run's orders.
 
 Nothing else in the project calls ``vectorbt.Portfolio.from_signals`` (or
-``from_orders``).  :func:`run` takes a strategy (or several parameter sets of one strategy class),
+``from_orders``) or the project's own simulator
+(:mod:`backtest.execution.simulator`).  :func:`run` takes a strategy (or several parameter sets of one strategy class),
 :func:`run_signals` takes signals already computed.  Both follow the rules in
 :mod:`backtest.execution.config`:
 
@@ -17,19 +18,22 @@ Nothing else in the project calls ``vectorbt.Portfolio.from_signals`` (or
   trade (holding-period exits, conflicts, no pyramiding, reversals), so vectorbt receives
   only effective orders;
 * every order is all-in (``size=np.inf``), fees and slippage are fractions;
-* vectorbt executes the orders (:func:`simulate`): by default through
-  ``Portfolio.from_orders``, which numba caches between processes, or through
-  ``Portfolio.from_signals`` (``engine="signals"``), which vectorbt recompiles
-  in every new process (about 5 s); both give identical results.
+* the orders are executed (:func:`simulate`) by default by the project's
+  numba simulator (``engine="numba"``), which reproduces vectorbt's order
+  arithmetic without importing vectorbt (importing it costs 1.9-3.3 s of a
+  cold ``vixbt run``), or by vectorbt itself, the reference:
+  ``Portfolio.from_orders`` (``engine="orders"``) or ``Portfolio.from_signals``
+  (``engine="signals"``), which vectorbt recompiles in every new process
+  (about 5 s); all three give identical results (tested).
 
-Parameter sets become columns of one vectorbt run; ``fees``, ``slippage`` and
+Parameter sets become columns of one simulation; ``fees``, ``slippage`` and
 ``holding_period`` may also be given as sequences, which multiplies the columns
 (a cost sweep is one call).  The benchmark -- buy-and-hold SPX bought at the
 first bar's fill price with the same costs -- is run alongside.
 
 The run period is the span of rows on which every column the strategy reads
 has a value (signals are computed on the whole frame first, so warm-up uses all
-history).  vectorbt is imported inside the functions: importing this module is
+history).  vectorbt is imported only by its engines: importing this module is
 cheap.
 """
 
@@ -49,13 +53,14 @@ from backtest.execution.config import Execution, PositionSide
 from backtest.execution.fills import FILL_COLUMNS, fell_back, fill_prices, lag_to_fill
 from backtest.execution.positions import resolve_positions
 from backtest.execution.result import RunResult
+from backtest.execution.simulator import Simulation, order_codes, simulate_orders
 from backtest.validate import check_market_frame
 from strategies.base import GridSignals, Side, Signals, Strategy
 
 __all__ = ["Engine", "active_sides", "check_exits", "run", "run_signals", "run_span",
            "simulate"]
 
-Engine = Literal["orders", "signals"]
+Engine = Literal["numba", "orders", "signals"]
 
 
 def _frame(data: Any) -> pd.DataFrame:
@@ -126,7 +131,7 @@ def run(
     fees: Sequence[float] | None = None,
     slippage: Sequence[float] | None = None,
     holding_period: Sequence[int | None] | None = None,
-    engine: Engine = "orders",
+    engine: Engine = "numba",
 ) -> RunResult:
     """Backtest a strategy (or several parameter sets of one class) on ``data``.
 
@@ -149,8 +154,8 @@ def run(
         run with every combination (extra column levels ``fees``,
         ``slippage``, ``holding_period``).  A scalar is refused with a
         ``TypeError`` (one value belongs in ``Execution(fees=...)``).
-    engine : {"orders", "signals"}, default "orders"
-        vectorbt entry point, see :func:`simulate`; the results are identical.
+    engine : {"numba", "orders", "signals"}, default "numba"
+        Order simulator, see :func:`simulate`; the results are identical.
 
     Returns
     -------
@@ -280,7 +285,7 @@ def run_signals(
     fees: Sequence[float] | None = None,
     slippage: Sequence[float] | None = None,
     holding_period: Sequence[int | None] | None = None,
-    engine: Engine = "orders",
+    engine: Engine = "numba",
     default_holding: Sequence[int | None] | None = None,
     require_exits: bool = False,
 ) -> RunResult:
@@ -303,8 +308,8 @@ def run_signals(
         Positional rows to trade on (see :func:`run_span`); ``None``: all rows.
     fees, slippage, holding_period : sequence or None, default None
         See :func:`run`.
-    engine : {"orders", "signals"}, default "orders"
-        vectorbt entry point, see :func:`simulate`; the results are identical.
+    engine : {"numba", "orders", "signals"}, default "numba"
+        Order simulator, see :func:`simulate`; the results are identical.
     default_holding : sequence of (int or None), or None, default None
         Holding period of each signal column used where the execution's
         ``holding_period`` is ``None`` (a strategy's
@@ -410,17 +415,17 @@ def run_signals(
 
     # the returns mode as a change of numeraire (identity in price mode)
     close_t, price_t = basis.adjust(close), basis.adjust(price)
-    pf = simulate(le, lx, se, sx, index=index, columns=columns, close=close_t, price=price_t,
+    sim = simulate(le, lx, se, sx, index=index, columns=columns, close=close_t, price=price_t,
                   fees=fee_row, slippage=slip_row, init_cash=execution.init_cash, engine=engine)
-    _check_positions(pf, state, index, columns)
+    _check_positions(sim, state, index, columns)
     no = np.zeros_like(bench_entries)
     bench = simulate(bench_entries, no, no, no, index=index, columns=bench_columns,
                      close=close_t, price=price_t,
                      fees=np.asarray([v.fees for v in variants])[None, :],
                      slippage=np.asarray([v.slippage for v in variants])[None, :],
                      init_cash=execution.init_cash, engine=engine)
-    return RunResult.from_portfolios(
-        name=name, execution=execution, sides=trade_sides, portfolio=pf, benchmark=bench,
+    return RunResult.from_simulations(
+        name=name, execution=execution, sides=trade_sides, portfolio=sim, benchmark=bench,
         benchmark_of=np.repeat(np.arange(k_var), n),
         signal_days=pd.DatetimeIndex([pd.NaT, *frame.index])[rows],
         basis=basis, fell_back=fallback, close=close,
@@ -440,9 +445,9 @@ def simulate(
     fees: np.ndarray,
     slippage: np.ndarray,
     init_cash: float,
-    engine: Engine = "orders",
-) -> Any:
-    """Run effective orders (from :func:`resolve_positions`) through vectorbt.
+    engine: Engine = "numba",
+) -> Simulation:
+    """Run effective orders (from :func:`resolve_positions`) through a simulator.
 
     Every order is all in: a long entry buys with the whole cash, a short entry
     sells short for the whole free cash, an exit closes the whole position.
@@ -460,7 +465,11 @@ def simulate(
         Costs of each column.
     init_cash : float
         Starting cash of every column.
-    engine : {"orders", "signals"}, default "orders"
+    engine : {"numba", "orders", "signals"}, default "numba"
+        ``"numba"``: the project's simulator
+        (:func:`backtest.execution.simulator.simulate_orders`), vectorbt's
+        order arithmetic for exactly these orders without importing vectorbt
+        (the cold start of ``vixbt run``); tested equal to ``"orders"``.
         ``"signals"``: ``vectorbt.Portfolio.from_signals`` with ``size=np.inf``,
         no accumulation, every conflict mode ``"ignore"`` and
         ``upon_opposite_entry="reverse"`` (effective orders carry an opposite
@@ -478,8 +487,17 @@ def simulate(
 
     Returns
     -------
-    vectorbt.Portfolio
+    Simulation
+        Values, units held and trade records (with the vectorbt portfolio for
+        the vectorbt engines).
     """
+    if engine == "numba":
+        return simulate_orders(order_codes(long_entries, long_exits, short_entries,
+                                           short_exits),
+                               index=index, columns=columns, close=close, price=price,
+                               fees=fees, slippage=slippage, init_cash=init_cash)
+    if engine not in ("orders", "signals"):
+        raise ValueError(f"engine must be 'numba', 'orders' or 'signals', got {engine!r}")
     import vectorbt as vbt
 
     shape = long_entries.shape
@@ -496,15 +514,13 @@ def simulate(
         cash_sharing=False, ffill_val_price=True, update_value=False,
     )
     if engine == "signals":
-        return vbt.Portfolio.from_signals(
+        return Simulation.from_portfolio(vbt.Portfolio.from_signals(
             entries=df(long_entries), exits=df(long_exits),
             short_entries=df(short_entries), short_exits=df(short_exits), size=np.inf,
             accumulate=False, upon_long_conflict="ignore", upon_short_conflict="ignore",
             upon_dir_conflict="ignore", upon_opposite_entry="reverse", use_stops=False,
             **common,
-        )
-    if engine != "orders":
-        raise ValueError(f"engine must be 'orders' or 'signals', got {engine!r}")
+        ))
     size = np.full(shape, np.nan)
     direction = np.full(shape, 2, dtype=np.int64)  # vectorbt Direction.Both
     size[long_exits] = -np.inf
@@ -517,7 +533,8 @@ def simulate(
     direction[long_entries] = 2
     size[short_entries] = -np.inf
     direction[short_entries] = 2
-    return vbt.Portfolio.from_orders(size=df(size), direction=df(direction), **common)
+    return Simulation.from_portfolio(
+        vbt.Portfolio.from_orders(size=df(size), direction=df(direction), **common))
 
 
 def check_exits(name: str, lagged: Sequence[np.ndarray], sides: Sequence[Side],
@@ -560,9 +577,10 @@ def check_exits(name: str, lagged: Sequence[np.ndarray], sides: Sequence[Side],
                 f"default_holding_period (a holding_period class variable)")
 
 
-def _check_positions(pf: Any, state: np.ndarray, index: pd.Index, columns: pd.Index) -> None:
-    """Fail if vectorbt did not execute an order in full (a ruined account)."""
-    held = np.sign(pf.assets().to_numpy(dtype=float))
+def _check_positions(sim: Simulation, state: np.ndarray, index: pd.Index,
+                     columns: pd.Index) -> None:
+    """Fail if the simulator did not execute an order in full (a ruined account)."""
+    held = np.sign(sim.assets)
     bad = held != state
     if bad.any():
         i, j = np.argwhere(bad)[0]

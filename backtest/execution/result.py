@@ -22,6 +22,7 @@ from backtest import metrics as m
 from backtest.execution.basis import ReturnBasis, describe_basis, return_basis
 from backtest.execution.config import Execution
 from backtest.execution.fills import fallback_share
+from backtest.execution.simulator import Simulation
 from backtest.metrics import STAT_NAMES
 from strategies.base import Side
 
@@ -85,7 +86,9 @@ class RunResult:
     close : ndarray, shape (T,)
         SPX close of each bar.
     portfolio, benchmark_portfolio : vectorbt.Portfolio or None
-        The underlying vectorbt objects, for plotting and inspection.  In
+        The underlying vectorbt objects when vectorbt ran the simulation
+        (``engine="orders"`` or ``"signals"``; ``None`` with the default
+        ``"numba"`` engine), for plotting and inspection.  In
         total mode they trade the adjusted instrument ``P * F / B`` (values
         in units of the cash account; see :mod:`backtest.execution.basis`);
         every field above is in dollars and SPX units.
@@ -113,14 +116,14 @@ class RunResult:
     # -- construction ------------------------------------------------------------
 
     @classmethod
-    def from_portfolios(cls, *, name: str, execution: Execution, sides: tuple[Side, ...],
-                        portfolio: Any, benchmark: Any,
-                        benchmark_of: npt.NDArray[np.int64],
-                        signal_days: pd.DatetimeIndex | None = None,
-                        basis: ReturnBasis | None = None,
-                        fell_back: npt.NDArray[np.bool_] | None = None,
-                        close: npt.NDArray[np.float64] | None = None) -> RunResult:
-        """Build from the strategy's and the benchmark's vectorbt portfolios.
+    def from_simulations(cls, *, name: str, execution: Execution, sides: tuple[Side, ...],
+                         portfolio: Simulation, benchmark: Simulation,
+                         benchmark_of: npt.NDArray[np.int64],
+                         signal_days: pd.DatetimeIndex | None = None,
+                         basis: ReturnBasis | None = None,
+                         fell_back: npt.NDArray[np.bool_] | None = None,
+                         close: npt.NDArray[np.float64] | None = None) -> RunResult:
+        """Build from the strategy's and the benchmark's simulations.
 
         ``benchmark_of[j]`` is the benchmark column (cost variant) of column ``j``;
         ``signal_days[i]`` the trading day before bar ``i`` (the day whose signal
@@ -131,13 +134,12 @@ class RunResult:
         ``dir * size * (p_exit B_exit - p_entry B_entry) - fees_entry B_entry
         - fees_exit B_exit`` (price, dividends and costs; the interest on the
         account's cash is not part of a trade).  ``close`` is the SPX close
-        (default: the portfolio's close).
+        (default: the simulation's close).
         """
-        value = portfolio.value()
-        index = pd.DatetimeIndex(value.index)
+        index = pd.DatetimeIndex(portfolio.index)
         if signal_days is None:
             signal_days = pd.DatetimeIndex([pd.NaT, *index[:-1]])
-        rec = portfolio.trades.records
+        rec = portfolio.trade_records
         entry_idx = rec["entry_idx"].astype(np.int64)
         exit_idx = rec["exit_idx"].astype(np.int64)
         size = rec["size"].astype(float)
@@ -146,9 +148,9 @@ class RunResult:
         entry_fees = rec["entry_fees"].astype(float)
         exit_fees = rec["exit_fees"].astype(float)
         pnl = rec["pnl"].astype(float)
-        values = value.to_numpy(dtype=float)
-        positions = portfolio.assets().to_numpy(dtype=float)
-        bench = benchmark.value().to_numpy(dtype=float)[:, benchmark_of]
+        values = portfolio.values
+        positions = portfolio.assets
+        bench = benchmark.values[:, benchmark_of]
         if basis is not None and not basis.trivial:
             b, f = basis.cash_index, basis.dividend_factor
             values = values * b[:, None]
@@ -181,11 +183,12 @@ class RunResult:
         }, columns=list(_TRADE_COLUMNS))
         trades = trades.sort_values(["column", "entry_date"], kind="stable").reset_index(drop=True)
         if close is None:
-            close = np.asarray(portfolio.close.to_numpy(dtype=float)[:, 0])
+            close = portfolio.close
         return cls(name=name, execution=execution, sides=sides, index=index,
-                   columns=value.columns, values=values, positions=positions,
+                   columns=portfolio.columns, values=values, positions=positions,
                    trade_table=trades, benchmark_values=bench, close=np.asarray(close),
-                   portfolio=portfolio, benchmark_portfolio=benchmark, basis=basis,
+                   portfolio=portfolio.portfolio, benchmark_portfolio=benchmark.portfolio,
+                   basis=basis,
                    fell_back=fell_back)
 
     # -- columns -----------------------------------------------------------------

@@ -34,6 +34,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from backtest.execution.tolerance import add as _add
+from backtest.execution.tolerance import is_close as _is_close
+
 __all__ = ["RAW_FIELDS", "SIDE_BOTH", "SIDE_LONG", "SIDE_SHORT", "entry_days", "sweep_kernel",
            "sweep_kernel_serial"]
 
@@ -67,33 +70,6 @@ RAW_FIELDS: tuple[str, ...] = (
     "std_excess",        # sample std (ddof=1) of x
 )
 _NF = len(RAW_FIELDS)
-
-# vectorbt's float tolerances (vectorbt.utils.math_)
-_REL_TOL = 1e-9
-_ABS_TOL = 1e-12
-
-
-@njit(cache=True)
-def _is_close(a: float, b: float) -> bool:
-    if np.isnan(a) or np.isnan(b):
-        return False
-    if np.isinf(a) or np.isinf(b):
-        return False
-    if a == b:
-        return True
-    return abs(a - b) <= max(_REL_TOL * max(abs(a), abs(b)), _ABS_TOL)
-
-
-@njit(cache=True)
-def _add(a: float, b: float) -> float:
-    """``a + b``, snapped to 0 when the sum is zero within tolerance."""
-    if np.sign(a) != np.sign(b):
-        if _is_close(abs(a), abs(b)):
-            return 0.0
-    elif _is_close(a + b, 0.0):
-        return 0.0
-    return a + b
-
 
 @njit(cache=True)
 def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
