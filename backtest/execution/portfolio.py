@@ -2,8 +2,9 @@
 
 Nothing else in the project calls ``vectorbt.Portfolio.from_signals`` (or
 ``from_orders``) or the project's own simulator
-(:mod:`backtest.execution.simulator`).  :func:`run` takes a strategy (or several parameter sets of one strategy class),
-:func:`run_signals` takes signals already computed.  Both follow the rules in
+(:mod:`backtest.execution.simulator`).  :func:`run` takes a strategy (or
+several parameter sets of one strategy class), :func:`run_signals` takes
+signals already computed.  Both follow the rules in
 :mod:`backtest.execution.config`:
 
 * signals move to their fill bar with :func:`~backtest.execution.fills.lag_to_fill`

@@ -124,7 +124,9 @@ def test_data_of_wrong_type() -> None:
         run(SmaBand(), {"spx_close": [1.0]})
 
 
-def test_short_losing_more_than_the_account_is_refused() -> None:
+@pytest.mark.parametrize("engine", ["numba", "orders", "signals"])
+def test_short_losing_more_than_the_account_is_refused(engine: str) -> None:
     frame = tiny_frame([100.0, 100.0, 150.0, 260.0], [100.0, 120.0, 200.0, 250.0])
     with pytest.raises(ValueError, match="on 2024-01-04 an order could not be filled in full"):
-        run_signals(make_signals(frame, se=[0], sx=[2]), frame)
+        run_signals(make_signals(frame, se=[0], sx=[2]), frame,
+                    engine=engine)  # type: ignore[arg-type]

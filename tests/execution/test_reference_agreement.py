@@ -96,18 +96,19 @@ def test_single_side_matches_reference(side: str, market_frame: pd.DataFrame) ->
 
 
 @pytest.mark.parametrize("setting", ["costs", "costs+hold5"])
-def test_signal_and_order_engines_identical(setting: str, market_frame: pd.DataFrame) -> None:
+def test_numba_signal_and_order_engines_identical(setting: str, market_frame: pd.DataFrame) -> None:
     ex = SETTINGS[setting]
     for cls in STRATEGIES:
         try:
             a = run(cls(), market_frame, ex, engine="orders")
         except MissingDataError:
             continue
-        b = run(cls(), market_frame, ex, engine="signals")
-        np.testing.assert_array_equal(a.values, b.values)
-        np.testing.assert_array_equal(a.positions, b.positions)
-        np.testing.assert_array_equal(a.benchmark_values, b.benchmark_values)
-        pd.testing.assert_frame_equal(a.trades, b.trades)
+        for engine in ("signals", "numba"):
+            b = run(cls(), market_frame, ex, engine=engine)  # type: ignore[arg-type]
+            np.testing.assert_array_equal(a.values, b.values)
+            np.testing.assert_array_equal(a.positions, b.positions)
+            np.testing.assert_array_equal(a.benchmark_values, b.benchmark_values)
+            pd.testing.assert_frame_equal(a.trades, b.trades)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from .adhoc import SmaBand
 
 
 def test_stats_agree_with_vectorbt_accessors(market_frame: pd.DataFrame) -> None:
-    res = run(SmaBand(), market_frame, Execution(fees=0.001, slippage=0.0005))
+    res = run(SmaBand(), market_frame, Execution(fees=0.001, slippage=0.0005), engine="orders")
     pf = res.portfolio
     s = res.stats
     with warnings.catch_warnings():

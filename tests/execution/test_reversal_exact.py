@@ -4,8 +4,8 @@ The expected numbers are written out by hand from rules 2-4 of
 ``backtest.execution.config``: on a reversal bar the held position is closed
 at the fill price (its fee and slippage), then the opposite position is
 opened all in with the cash left, at the same fill price (its own fee and
-slippage).  The vectorbt run (both engines), the plain-Python reference and
-the lean sweep kernel must all produce them.
+slippage).  The run (its numba simulator and both vectorbt engines), the
+plain-Python reference and the lean sweep kernel must all produce them.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _reference(frame: pd.DataFrame, sig: object, ex: Execution) -> list[float]:
     return out.equity
 
 
-@pytest.mark.parametrize("engine", ["orders", "signals"])
+@pytest.mark.parametrize("engine", ["numba", "orders", "signals"])
 def test_long_reversed_into_short_by_hand(frame: pd.DataFrame, engine: str) -> None:
     ex = Execution(fees=FEES, slippage=SLIP, init_cash=1000.0)
     sig = make_signals(frame, le=[0], lx=[2], se=[2], sx=[4])
@@ -89,7 +89,7 @@ def test_long_reversed_into_short_by_hand(frame: pd.DataFrame, engine: str) -> N
     np.testing.assert_allclose(res.position.to_numpy(), [0, u, u, -n, -n, 0], rtol=1e-12)
 
 
-@pytest.mark.parametrize("engine", ["orders", "signals"])
+@pytest.mark.parametrize("engine", ["numba", "orders", "signals"])
 def test_short_reversed_into_long_by_hand(frame: pd.DataFrame, engine: str) -> None:
     ex = Execution(fees=FEES, slippage=SLIP, init_cash=1000.0)
     sig = make_signals(frame, se=[0], sx=[2], le=[2], lx=[4])
