@@ -13,7 +13,7 @@ lost.  A ``NaN`` on either side (warm-up, missing data) compares as ``False``
 in every function, including the "at or" ones.
 
 All functions broadcast like NumPy ufuncs and accept scalars, 1-D and 2-D
-arrays; they are compiled ufuncs built on :func:`tolerance`, whose scalar forms
+arrays; they run one compiled loop built on :func:`tolerance`, whose scalar forms
 :func:`scalar_above` / :func:`scalar_below` serve compiled kernels, so every
 path applies the identical rule.  The shift in :func:`crosses_above` /
 :func:`crosses_below` runs along axis 0 (time).
@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from numba import njit
-from numba import vectorize as _numba_vectorize
 
 __all__ = [
     "ATOL",
@@ -77,47 +76,37 @@ def scalar_below(a: float, b: float) -> bool:  # pragma: no cover - compiled
     return b - a > tolerance(a, b)
 
 
-def _ufunc(fn: Any) -> Any:
-    """Compile a scalar comparison into a NumPy ufunc (broadcasting, one pass)."""
-    return _numba_vectorize(["boolean(float64, float64)"], cache=True)(fn)  # type: ignore[no-untyped-call]
+_ABOVE, _BELOW, _AT_OR_BELOW, _AT_OR_ABOVE = 0, 1, 2, 3
 
 
-def _above_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return a - b > tolerance(a, b)
+@njit(cache=True)
+def _compare(op: int, a: npt.NDArray[np.float64], b: npt.NDArray[np.float64],
+             out: npt.NDArray[np.bool_]) -> None:  # pragma: no cover - compiled
+    """One comparison over 1-D arrays of equal length (one compiled function for
+    the four, so a process loads one function from numba's cache, not four ufuncs)."""
+    for i in range(a.shape[0]):
+        x = a[i]
+        y = b[i]
+        if op == 0:
+            out[i] = x - y > tolerance(x, y)
+        elif op == 1:
+            out[i] = y - x > tolerance(x, y)
+        elif op == 2:
+            out[i] = x - y <= tolerance(x, y)
+        else:
+            out[i] = y - x <= tolerance(x, y)
 
 
-_above = _ufunc(_above_py)
-
-
-def _below_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return b - a > tolerance(a, b)
-
-
-_below = _ufunc(_below_py)
-
-
-def _at_or_below_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return a - b <= tolerance(a, b)
-
-
-_at_or_below = _ufunc(_at_or_below_py)
-
-
-def _at_or_above_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return b - a <= tolerance(a, b)
-
-
-_at_or_above = _ufunc(_at_or_above_py)
-
-
-def _apply(ufunc: Any, a: FloatLike, b: FloatLike) -> BoolArray:
+def _apply(op: int, a: FloatLike, b: FloatLike) -> BoolArray:
+    """Broadcast ``a`` and ``b`` like a NumPy ufunc and compare element by element."""
+    x, y = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+    out = np.empty(x.shape, dtype=np.bool_)
     # An ordered comparison with a NaN (warm-up rows) sets the CPU's "invalid"
-    # flag, which NumPy reports as a RuntimeWarning after the ufunc loop.  NaN
-    # compares as False by design, so the flag carries no news: silence it for
-    # this call only (results are unchanged).
+    # flag; NaN compares as False by design, so the flag carries no news.
     with np.errstate(invalid="ignore"):
-        return np.asarray(ufunc(np.asarray(a, dtype=np.float64),
-                                np.asarray(b, dtype=np.float64)))
+        _compare(op, np.ascontiguousarray(x).reshape(-1), np.ascontiguousarray(y).reshape(-1),
+                 out.reshape(-1))
+    return out
 
 
 def above(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -132,7 +121,7 @@ def above(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_above, a, b)
+    return _apply(_ABOVE, a, b)
 
 
 def below(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -147,7 +136,7 @@ def below(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_below, a, b)
+    return _apply(_BELOW, a, b)
 
 
 def at_or_below(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -162,7 +151,7 @@ def at_or_below(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_at_or_below, a, b)
+    return _apply(_AT_OR_BELOW, a, b)
 
 
 def at_or_above(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -177,7 +166,7 @@ def at_or_above(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_at_or_above, a, b)
+    return _apply(_AT_OR_ABOVE, a, b)
 
 
 def _prev(mask: BoolArray) -> BoolArray:

@@ -1,7 +1,9 @@
 """The registry of strategies: the built-ins, and strategies added at run time.
 
 Adding a built-in strategy is one new module in :mod:`strategies` plus one line
-in :data:`BUILTINS`.  Strategies of your own join the registry in three ways:
+in :data:`BUILTINS` (its name and ``"module:Class"``: a built-in's module is
+imported when the strategy is first looked up, so a command that runs one
+strategy imports only that one).  Strategies of your own join the registry in three ways:
 
 - :func:`register` (or the :func:`strategies.decorator.strategy` decorator,
   which registers the class it builds), e.g. in a notebook;
@@ -32,23 +34,16 @@ import importlib.util
 import re
 import sys
 import warnings
-from collections.abc import Iterator
-from importlib import metadata
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module, metadata
 from pathlib import Path
 
 from strategies.base import Strategy
-from strategies.bollinger_break import BollingerBreak
-from strategies.complacency_low import ComplacencyLow
-from strategies.contango_flip import ContangoFlip
-from strategies.divergence import Divergence
-from strategies.ma_cross import MaCross
-from strategies.residual_surprise import ResidualSurprise
-from strategies.spike_reversal import SpikeReversal
-from strategies.vol_of_vol import VolOfVol
 
 __all__ = [
     "BUILTINS",
     "ENTRY_POINT_GROUP",
+    "LazyRegistry",
     "REGISTRY",
     "entry_point_strategies",
     "get_strategy",
@@ -63,19 +58,66 @@ __all__ = [
 ENTRY_POINT_GROUP = "vixbt.strategies"
 """Entry-point group through which other packages provide strategies."""
 
-BUILTINS: dict[str, type[Strategy]] = {
-    SpikeReversal.name: SpikeReversal,
-    BollingerBreak.name: BollingerBreak,
-    ContangoFlip.name: ContangoFlip,
-    VolOfVol.name: VolOfVol,
-    ComplacencyLow.name: ComplacencyLow,
-    MaCross.name: MaCross,
-    Divergence.name: Divergence,
-    ResidualSurprise.name: ResidualSurprise,
-}
-"""The built-in strategies, in display order."""
+class LazyRegistry(MutableMapping[str, type[Strategy]]):
+    """Registry name -> strategy class, importing a built-in's module on first use.
 
-REGISTRY: dict[str, type[Strategy]] = dict(BUILTINS)
+    A built-in is held as ``"module:Class"`` until it is looked up, so finding
+    one strategy imports that strategy's module only (``vixbt run`` starts
+    faster); iterating over the names imports nothing, over the classes
+    (``values()``, ``items()``) imports every module.
+    """
+
+    def __init__(self, entries: dict[str, type[Strategy] | str]) -> None:
+        self._entries = dict(entries)
+
+    def __getitem__(self, name: str) -> type[Strategy]:
+        value = self._entries[name]
+        if isinstance(value, str):
+            module, _, attr = value.partition(":")
+            cls = getattr(import_module(module), attr)
+            if not (isinstance(cls, type) and issubclass(cls, Strategy)) or cls.name != name:
+                raise TypeError(f"built-in strategy {name!r}: {value} is not a Strategy class "
+                                f"named {name!r}")
+            self._entries[name] = value = cls
+        return value
+
+    def __setitem__(self, name: str, cls: type[Strategy]) -> None:
+        self._entries[name] = cls
+
+    def __delitem__(self, name: str) -> None:
+        del self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def snapshot(self) -> dict[str, type[Strategy] | str]:
+        """The entries as they are (nothing imported), for :meth:`restore`."""
+        return dict(self._entries)
+
+    def restore(self, entries: dict[str, type[Strategy] | str]) -> None:
+        """Put back the entries of a :meth:`snapshot`."""
+        self._entries = dict(entries)
+
+
+BUILTINS = LazyRegistry({
+    "spike_reversal": "strategies.spike_reversal:SpikeReversal",
+    "bollinger_break": "strategies.bollinger_break:BollingerBreak",
+    "contango_flip": "strategies.contango_flip:ContangoFlip",
+    "vol_of_vol": "strategies.vol_of_vol:VolOfVol",
+    "complacency_low": "strategies.complacency_low:ComplacencyLow",
+    "ma_cross": "strategies.ma_cross:MaCross",
+    "divergence": "strategies.divergence:Divergence",
+    "residual_surprise": "strategies.residual_surprise:ResidualSurprise",
+})
+"""The built-in strategies, in display order (each module imported when first used)."""
+
+REGISTRY = LazyRegistry(BUILTINS.snapshot())
 """Registry name -> strategy class: the built-ins first, then those registered."""
 
 _ORIGINS: dict[str, str] = {}
@@ -145,14 +187,13 @@ def unregister(name: str) -> None:
 
 
 @contextlib.contextmanager
-def restored() -> Iterator[dict[str, type[Strategy]]]:
+def restored() -> Iterator[LazyRegistry]:
     """Context in which registrations are undone on exit (the registry is restored)."""
-    saved, origins = dict(REGISTRY), dict(_ORIGINS)
+    saved, origins = REGISTRY.snapshot(), dict(_ORIGINS)
     try:
         yield REGISTRY
     finally:
-        REGISTRY.clear()
-        REGISTRY.update(saved)
+        REGISTRY.restore(saved)
         _ORIGINS.clear()
         _ORIGINS.update(origins)
 

@@ -254,10 +254,12 @@ def parse_params(cls: type[Strategy], items: Sequence[str]
         For an unknown name (with a hint), a bad value, several values or a
         parameter given twice.
     """
-    from backtest.sweep.spec import EXEC_PARAMS, parse_assignment
-
     own: dict[str, Any] = {}
     ex: dict[str, Any] = {}
+    if not items:  # nothing to parse: the sweep's parser is not imported
+        return own, ex
+    from backtest.sweep.spec import EXEC_PARAMS, parse_assignment
+
     for item in items:
         if "=" not in item:
             raise CliError(f"--param {item!r} must look like name=value")
