@@ -21,8 +21,6 @@ path applies the identical rule.  The shift in :func:`crosses_above` /
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 from numba import njit

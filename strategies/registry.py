@@ -43,8 +43,8 @@ from strategies.base import Strategy
 __all__ = [
     "BUILTINS",
     "ENTRY_POINT_GROUP",
-    "LazyRegistry",
     "REGISTRY",
+    "LazyRegistry",
     "entry_point_strategies",
     "get_strategy",
     "list_strategies",
