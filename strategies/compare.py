@@ -102,7 +102,8 @@ def _apply(op: int, a: FloatLike, b: FloatLike) -> BoolArray:
     # An ordered comparison with a NaN (warm-up rows) sets the CPU's "invalid"
     # flag; NaN compares as False by design, so the flag carries no news.
     with np.errstate(invalid="ignore"):
-        _compare(op, np.ascontiguousarray(x).reshape(-1), np.ascontiguousarray(y).reshape(-1),
+        # writable C-ordered copies: one compiled signature whatever the inputs' layout
+        _compare(op, np.array(x, order="C").reshape(-1), np.array(y, order="C").reshape(-1),
                  out.reshape(-1))
     return out
 
