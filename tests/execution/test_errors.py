@@ -124,7 +124,7 @@ def test_data_of_wrong_type() -> None:
         run(SmaBand(), {"spx_close": [1.0]})
 
 
-@pytest.mark.parametrize("engine", ["numba", "orders", "signals"])
+@pytest.mark.parametrize("engine", ["numba", "orders"])
 def test_short_losing_more_than_the_account_is_refused(engine: str) -> None:
     frame = tiny_frame([100.0, 100.0, 150.0, 260.0], [100.0, 120.0, 200.0, 250.0])
     with pytest.raises(ValueError, match="on 2024-01-04 an order could not be filled in full"):
