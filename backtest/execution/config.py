@@ -1,7 +1,8 @@
 """Execution settings and the exact semantics every simulator must follow.
 
-The vectorbt portfolio (:mod:`backtest.execution.portfolio`), the lean sweep
-kernel (:mod:`backtest.sweep`) and the plain-Python reference in the tests all
+The run's simulators (:mod:`backtest.execution.portfolio`: the project's numba
+simulator and vectorbt, its reference), the lean sweep kernel
+(:mod:`backtest.sweep`) and the plain-Python reference in the tests all
 implement the rules below; tests hold them to agree to 1e-9.
 
 Rules
