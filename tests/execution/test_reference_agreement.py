@@ -16,14 +16,10 @@ import pytest
 from backtest.errors import MissingDataError
 from backtest.execution import Execution, run
 from strategies.base import Strategy
+from strategies.registry import REGISTRY
 
 from .adhoc import ADHOC
 from .reference import simulate
-
-try:
-    from strategies.registry import REGISTRY
-except ImportError:  # the registry is not written yet
-    REGISTRY = {}
 
 STRATEGIES: list[type[Strategy]] = [*REGISTRY.values(), *ADHOC]
 
@@ -72,7 +68,7 @@ def _check(strategy: Strategy, frame: pd.DataFrame, ex: Execution) -> int:
                                        for t in ref.trades]
         np.testing.assert_allclose(got["entry_price"], [t.entry_price for t in ref.trades],
                                    rtol=1e-12)
-        np.testing.assert_allclose(got["pnl"], [t.pnl for t in ref.trades],
+        np.testing.assert_allclose(got["pnl"], np.array([t.pnl for t in ref.trades], float),
                                    rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(res.equity.to_numpy(), ref.equity, rtol=1e-9)
     assert res.equity.iloc[-1] == pytest.approx(ref.equity[-1], rel=1e-9)
@@ -91,7 +87,7 @@ def test_vectorised_run_matches_reference(cls: type[Strategy], setting: str,
 def test_single_side_matches_reference(side: str, market_frame: pd.DataFrame) -> None:
     for cls in STRATEGIES:
         if side in cls.sides and len(cls.sides) == 2:
-            _check(cls(), market_frame, Execution(side=side, fees=0.0005,  # type: ignore[arg-type]
+            _check(cls(), market_frame, Execution(side=side, fees=0.0005,
                                                   holding_period=21))
 
 
@@ -104,7 +100,7 @@ def test_numba_signal_and_order_engines_identical(setting: str, market_frame: pd
         except MissingDataError:
             continue
         for engine in ("signals", "numba"):
-            b = run(cls(), market_frame, ex, engine=engine)  # type: ignore[arg-type]
+            b = run(cls(), market_frame, ex, engine=engine)
             np.testing.assert_array_equal(a.values, b.values)
             np.testing.assert_array_equal(a.positions, b.positions)
             np.testing.assert_array_equal(a.benchmark_values, b.benchmark_values)

@@ -56,5 +56,5 @@ def test_grid_stats_frame_rows_equal_single_runs(market_frame: pd.DataFrame) -> 
     res = run(grid, market_frame, Execution(holding_period=10), fees=[0.0, 0.001])
     assert res.n_columns == 8
     single = run(grid[3], market_frame, Execution(holding_period=10, fees=0.001))
-    row = res.stats_frame.loc[(21, 0.2, 0.001)]
+    row = res.stats_frame.loc[(21, 0.2, 0.001)]  # type: ignore[index]
     pd.testing.assert_series_equal(row.rename(None), single.stats.rename(None))
