@@ -44,6 +44,12 @@ def _plan(cls: Any, grid: Any, frame: Any, reps: int) -> Any:
                       else (os.cpu_count() or 1))
 
 
+def _load_columns(needs: list[tuple[str, ...]]) -> list[str]:
+    """The columns to load: those the sets read, the VIX (charts) and the T-bill rate
+    (the evidence's cash return)."""
+    return list(dict.fromkeys([c for cols in needs for c in cols] + ["vix_close", "dtb3"]))
+
+
 def _available_memory() -> int | None:
     """Bytes of memory available to a new allocation (Linux ``MemAvailable``), or None."""
     try:
@@ -79,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     for axis in (args.x, args.y):
         if axis is not None and axis not in grid:
             raise CliError(f"--x/--y {axis!r} is not a swept parameter; swept: {', '.join(grid)}")
-    table = load_table(args)
+    # only the files the sweep reads: the strategy's columns, the VIX (charts) and
+    # the T-bill (the evidence's cash return, in every returns mode)
+    table = load_table(args, _load_columns([cls.required_columns]))
     plan = _plan(cls, grid, table.frame, args.n_boot)
     if args.dry_run:
         print(plan.summary())
@@ -92,8 +100,13 @@ def run(args: argparse.Namespace) -> int:
                        f"{free / 2**20:,.0f} MiB available ({plan.n_sets:,} parameter sets): "
                        "narrow the grid (see --dry-run) or run it on a cluster (--cluster)")
     sweep = Sweep(cls, grid, execution)
-    for s in {tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values():
-        require_columns(args, table, s)
+    firsts = list({tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values())
+    needs = [first.columns_needed() for first in firsts]
+    if any(c not in table.frame.columns for cols in needs for c in cols):
+        # a parameter picks another source (e.g. a term-structure pair): load those too
+        table = load_table(args, _load_columns([cls.required_columns, *needs]))
+    for first in firsts:
+        require_columns(args, table, first)
     from backtest.sweep.stats import STAT_NAMES
 
     if args.metric not in STAT_NAMES:
