@@ -36,7 +36,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from backtest.evidence.dsr import DsrResult, expected_max_sharpe, probabilistic_sharpe_ratio
+from backtest.evidence.dsr import (
+    DsrResult,
+    expected_max_sharpe,
+    probabilistic_sharpe_ratio,
+    sample_moments,
+)
 from backtest.evidence.event_study import make_rng
 from backtest.evidence.metrics import Metric
 from backtest.evidence.pbo import PboResult, block_sums, pbo_from_block_sums
@@ -463,8 +468,6 @@ class EvidenceStream:
         return spa, sm
 
     def _dsr(self, view: str, parts: list[StreamChunk], labels: list[str]) -> DsrResult:
-        from scipy import stats
-
         sr = np.concatenate([p.dsr[view].sharpe for p in parts])
         has = np.concatenate([p.dsr[view].has_sd for p in parts])
         n = len(sr)
@@ -475,8 +478,7 @@ class EvidenceStream:
         (_, held), row = self._dsr_rows[view]
         assert held == i
         var_sr = float(sr.var(ddof=1)) if n >= 2 else 0.0
-        sk = float(stats.skew(row))
-        ku = float(stats.kurtosis(row, fisher=False))
+        sk, ku = sample_moments(row)
         sr0 = expected_max_sharpe(n, var_sr) if n >= 2 else 0.0
         return DsrResult(best=labels[i], sharpe=float(sr[i]), sr0=sr0,
                          dsr=probabilistic_sharpe_ratio(float(sr[i]), sr0, self.n_obs, sk, ku),

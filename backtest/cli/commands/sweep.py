@@ -132,8 +132,6 @@ def run(args: argparse.Namespace) -> int:
                                     cluster=args.cluster, cash=cash,
                                     cash_label="dtb3" if has_cash else "none")
 
-    from backtest.report.sweep_report import sweep_report
-
     best = result.best(args.metric)
     period = table.frame.loc[result.period[0]:result.period[1]]
     basis = basis_line(period, returns=execution.returns, fill=execution.fill,
@@ -148,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
     }
     folder = None
     if not args.no_report:
+        from backtest.report.sweep_report import sweep_report
+
         rep = sweep_report(result, evidence, metric=args.metric, x=args.x, y=args.y)
         rep.basis = basis
         from backtest.report.data_section import add_data_section
