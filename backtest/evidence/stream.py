@@ -50,7 +50,7 @@ from backtest.evidence.snoop_stats import (
     BootstrapPlan,
     ChunkSummary,
     snoop_outcome,
-    summarise_chunk,
+    summarise_mixtures,
 )
 from backtest.evidence.snooping import SpaResult, StepMResult, snoop_block_size
 from backtest.evidence.walkforward import SplitResult, WalkForwardResult
@@ -71,6 +71,18 @@ def _top_merge(values: list[FloatArray], sets: list[npt.NDArray[np.int64]], k: i
         return tv, ts
     part = np.argpartition(tv, tv.shape[1] - k, axis=1)[:, tv.shape[1] - k:]
     return np.take_along_axis(tv, part, axis=1), np.take_along_axis(ts, part, axis=1)
+
+
+def _distinct_rows(market: FloatArray, n: int) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """The distinct rows of a chunk's market returns ((1, T) or (n, T)) and each set's row."""
+    if market.ndim == 1 or market.shape[0] == 1:
+        return market.reshape(1, -1), np.zeros(n, dtype=np.int64)
+    seen: dict[bytes, int] = {}
+    row_of = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        row_of[i] = seen.setdefault(market[i].tobytes(), len(seen))
+    first = np.unique(row_of, return_index=True)[1]  # labels are in order of appearance
+    return np.ascontiguousarray(market[first]), row_of
 
 
 def _window_scores(x: FloatArray, lo: int, hi: int, metric: str) -> FloatArray:
@@ -170,8 +182,9 @@ class EvidenceStream:
     the primary one is each set's return in excess of its exposure-matched
     benchmark (:mod:`backtest.evidence.benchmarks`); with ``views`` also CAPM
     alpha and raw returns against buy-and-hold.  Each view's SPA and StepM
-    share one bootstrap pass; the views' index plans are drawn in that order
-    from one Generator.
+    share one bootstrap pass, and the views share one index plan (each view
+    is the returns minus a mix of the market and cash, so the returns'
+    bootstrap sums serve every view: :func:`~backtest.evidence.snoop_stats.summarise_mixtures`).
 
     Parameters
     ----------
@@ -213,8 +226,10 @@ class EvidenceStream:
         self.metric = str(metric)
         rng = make_rng(seed)
         names = ("primary", "capm", "buy_and_hold") if views else ("primary",)
-        self.plans = {v: BootstrapPlan.draw(T, self.block, self.reps, rng, bootstrap)
-                      for v in names}
+        # one index plan for every view (common random numbers): the views differ
+        # only by the loss, so the strategies' bootstrap sums are computed once
+        plan = BootstrapPlan.draw(T, self.block, self.reps, rng, bootstrap)
+        self.plans = dict.fromkeys(names, plan)
         if cash is None:
             self.cash = np.zeros(T)
             self.cash_label = "none"
@@ -299,8 +314,9 @@ class EvidenceStream:
         c = self.cash[None, :]
         excess = x - (e[:, None] * m + (1.0 - e[:, None]) * c)
         matched = x - excess  # each set's own benchmark
-        snoop = {"primary": self._snoop("primary", excess, start)}
         dsr = {"primary": _dsr_part(excess)}
+        weights = {"primary": e}
+        diffs = {"primary": excess}
         if "capm" in self.plans:
             y = x - c
             xm = m - c
@@ -310,10 +326,14 @@ class EvidenceStream:
                 beta = ((y - y.mean(axis=1, keepdims=True)) * xd).sum(axis=1) / var
             beta = np.where(var > 0, beta, 0.0)
             alpha = y - beta[:, None] * xm
-            snoop["capm"] = self._snoop("capm", alpha, start)
             dsr["capm"] = _dsr_part(alpha)
-            snoop["buy_and_hold"] = self._snoop("buy_and_hold", x - m, start)
             dsr["buy_and_hold"] = _dsr_part(x)
+            weights |= {"capm": beta, "buy_and_hold": np.ones(len(e))}
+            diffs |= {"capm": alpha, "buy_and_hold": x - m}
+        rows, row_of = _distinct_rows(np.asarray(market, dtype=np.float64), x.shape[0])
+        snoop = summarise_mixtures(x, rows, row_of, self.cash, weights, diffs,
+                                   self.plans["primary"], start, top_k=self.top_k,
+                                   parallel=self.parallel)
         pbo = block_sums(excess, self.S) if self.S >= 2 else None
         is_sc = oos_sc = None
         pick = None
@@ -333,10 +353,6 @@ class EvidenceStream:
                             matched[j, t0:t1].copy(), excess[j, t0:t1].copy()))
         return StreamChunk(int(start), [str(v) for v in labels], e, snoop, dsr, pbo, is_sc,
                            oos_sc, pick, windows)
-
-    def _snoop(self, view: str, diffs: FloatArray, start: int) -> ChunkSummary:
-        return summarise_chunk(np.ascontiguousarray(diffs), self.plans[view], start,
-                               top_k=self.top_k, parallel=self.parallel)
 
     def absorb(self, part: StreamChunk) -> None:
         """Keep a chunk's summary (any order; :meth:`result` sorts by ``start``).
