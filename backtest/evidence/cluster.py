@@ -107,7 +107,8 @@ def run_on_cluster(sweep: Sweep, data: Any, cluster: Any, *, chunk_size: int | N
         n_var = len(sweep.variants)
         k = int(top_k)
         while True:
-            stream = EvidenceStream(days, top_k=k, parallel=False, **evidence)
+            stream = EvidenceStream(days, top_k=k, parallel=False,
+                                    n_sets=sweep.n_combinations, **evidence)
             f_sweep, f_frame, f_stream = client.scatter([sweep, frame, stream], broadcast=True)
             futures = [client.submit(_task, f_sweep, f_frame, f_stream, lo,
                                      min(lo + width, sweep.n_sets), n_var, pure=False)
@@ -120,7 +121,10 @@ def run_on_cluster(sweep: Sweep, data: Any, cluster: Any, *, chunk_size: int | N
                     raw_all[lo:lo + len(raw)] = raw
                     stream.absorb(part)
                     bar.update(len(raw))
-            ev = stream.result()
+            try:
+                ev = stream.result()
+            finally:
+                stream.close()
             if k >= sweep.n_combinations or not any(n.startswith("StepM rejected more")
                                                      for n in ev.notes):
                 break

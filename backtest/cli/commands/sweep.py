@@ -94,11 +94,17 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.quiet:
         print(plan.summary(), file=sys.stderr, flush=True)
+    spill = args.spill_dir
     free = _available_memory()
-    if free is not None and plan.peak_bytes > free and args.cluster is None:
-        raise CliError(f"this grid needs about {plan.peak_bytes / 2**20:,.0f} MiB, more than the "
-                       f"{free / 2**20:,.0f} MiB available ({plan.n_sets:,} parameter sets): "
-                       "narrow the grid (see --dry-run) or run it on a cluster (--cluster)")
+    if spill is None and free is not None and plan.peak_bytes > free:
+        import tempfile
+
+        spill = tempfile.gettempdir()
+        if not args.quiet:
+            print(f"vixbt sweep: about {plan.peak_bytes / 2**20:,.0f} MiB planned, "
+                  f"{free / 2**20:,.0f} MiB available: the per-set evidence goes to a "
+                  f"temporary folder in {spill} (--spill-dir to choose)",
+                  file=sys.stderr, flush=True)
     sweep = Sweep(cls, grid, execution)
     firsts = list({tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values())
     needs = [first.columns_needed() for first in firsts]
@@ -129,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     result, evidence = stream_sweep(sweep, table.frame, progress=not args.quiet,
                                     reps=args.n_boot, seed=args.seed,
                                     metric=_selection_metric(args.metric),
-                                    cluster=args.cluster, cash=cash,
+                                    cluster=args.cluster, cash=cash, spill=spill,
                                     cash_label="dtb3" if has_cash else "none")
 
     best = result.best(args.metric)
