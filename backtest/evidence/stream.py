@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from numba import njit
 
 from backtest.evidence.dsr import (
     DsrResult,
@@ -81,6 +82,30 @@ def _top_merge(values: list[FloatArray], sets: list[npt.NDArray[np.int64]], k: i
         return tv, ts
     part = np.argpartition(tv, tv.shape[1] - k, axis=1)[:, tv.shape[1] - k:]
     return np.take_along_axis(tv, part, axis=1), np.take_along_axis(ts, part, axis=1)
+
+
+@njit(cache=True)
+def _mean_exposures(x: FloatArray, m: FloatArray, out: FloatArray) -> None:
+    """Each row's average daily exposure, as the mean over days of
+    :func:`~backtest.evidence.benchmarks.exposure_from_returns` (same spells, same
+    sums in the same order, so the same signs): a spell of non-zero returns is
+    held with the sign of its co-movement with the market, except its entry day."""
+    c, t = x.shape
+    for j in range(c):
+        total = 0
+        u = 0
+        while u < t:
+            if x[j, u] == 0.0:
+                u += 1
+                continue
+            co = 0.0
+            v = u
+            while v < t and x[j, v] != 0.0:
+                co += x[j, v] * m[j, v]
+                v += 1
+            total += (v - u - 1) * (-1 if co < 0 else 1)
+            u = v
+        out[j] = total / t
 
 
 def _some(a: FloatArray | None) -> FloatArray:
@@ -350,10 +375,9 @@ class EvidenceStream:
     # -- per chunk -------------------------------------------------------------------
 
     def _exposure(self, x: FloatArray, market: FloatArray) -> FloatArray:
-        from backtest.evidence.benchmarks import exposure_from_returns
-
-        e = exposure_from_returns(pd.DataFrame(x.T), pd.DataFrame(market.T))
-        return np.asarray(e.to_numpy().T.mean(axis=1), dtype=np.float64)
+        out = np.empty(x.shape[0])
+        _mean_exposures(x, market, out)
+        return out
 
     def summarise(self, start: int, returns: FloatArray, market: FloatArray,
                   labels: Sequence[str], exposure: npt.ArrayLike | None = None,

@@ -162,3 +162,19 @@ def test_spill_checks_the_free_disk_space(tmp_path: pytest.TempPathFactory,
         EvidenceStream(r.index, reps=10, spill=tmp_path, n_sets=2_000_000)
     with pytest.raises(ValueError, match="needs n_sets"):
         EvidenceStream(r.index, reps=10, spill=tmp_path)
+
+
+def test_compiled_mean_exposure_equals_the_mean_of_exposure_from_returns() -> None:
+    from backtest.evidence.benchmarks import exposure_from_returns
+    from backtest.evidence.stream import _mean_exposures
+
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        T, c = int(rng.integers(2, 400)), int(rng.integers(1, 9))
+        m = rng.normal(0.0, 0.01, (c, T))
+        held = m * rng.choice([-1.0, 1.0], (c, T)) + rng.normal(0.0, 0.002, (c, T))
+        x = np.where(rng.random((c, T)) < rng.random(), 0.0, held)
+        ref = exposure_from_returns(pd.DataFrame(x.T), pd.DataFrame(m.T)).to_numpy().T
+        out = np.empty(c)
+        _mean_exposures(x, m, out)
+        np.testing.assert_array_equal(out, ref.mean(axis=1))
