@@ -6,7 +6,8 @@ its wall time, CPU time and peak memory (``ru_maxrss`` of the child), then
 times arch's SPA + StepM against this package's on the same losses of a subset
 of sets (arch is too slow for the full grids: its time is extrapolated linearly
 in the number of sets, which is how both its variance loop and its bootstrap
-scale), and the 2-core speed-up of the streamed evidence.
+scale), the 2-core speed-up of the streamed evidence, and the same grid on a
+2-worker Dask ``LocalCluster`` (``--cluster local:2``) against the local run.
 
 Usage::
 
@@ -42,10 +43,11 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
-def end_to_end(n_sets: int, reps: int = 1000) -> dict[str, Any]:
-    """One `vixbt sweep` child process: wall, CPU (user + system) and peak RSS."""
+def end_to_end(n_sets: int, reps: int = 1000, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One `vixbt sweep` child process: wall, CPU (user + system of it and of its
+    children, e.g. Dask workers) and peak RSS (of the largest process)."""
     args = [VIXBT, "sweep", "bollinger_break", "--n-boot", str(reps), "--no-report",
-            "--quiet", "--format", "json"]
+            "--quiet", "--format", "json", *extra]
     for g in GRIDS[n_sets]:
         args += ["--grid", g]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -58,7 +60,8 @@ def end_to_end(n_sets: int, reps: int = 1000) -> dict[str, Any]:
         raise RuntimeError(f"vixbt sweep failed: {proc.stderr[-2000:]}")
     doc = json.loads(proc.stdout)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"n_sets": n_sets, "reps": reps, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+    return {"n_sets": n_sets, "reps": reps, "args": list(extra), "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2),
             "peak_mib": round(after.ru_maxrss / 1024, 1), "load_before": round(load, 2),
             "n_combinations": doc["n_combinations"],
             "spa_consistent": doc["spa"]["pvalue_consistent"],
@@ -79,7 +82,8 @@ def arch_reference(n_subset: int = 40, reps: int = 1000) -> dict[str, Any]:
 
     warnings.simplefilter("ignore")
     frame = load_market_data().frame
-    grid = {"window": list(range(10, 10 + n_subset // 4 * 4, 4)), "num_std": [1.0, 1.5, 2.0, 2.5]}
+    grid: dict[str, list[Any]] = {"window": list(range(10, 10 + n_subset // 4 * 4, 4)),
+                                  "num_std": [1.0, 1.5, 2.0, 2.5]}
     res = Sweep(BollingerBreak, grid).run(frame, keep_returns=True, progress=False)
     r = res.returns().fillna(0.0)
     b = res.benchmark_returns.iloc[:, 0].reindex(r.index).fillna(0.0)
@@ -146,7 +150,10 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--reps", type=int, default=1000)
-    p.add_argument("--skip", default="", help="comma list of: e2e, arch, cores")
+    p.add_argument("--skip", default="", help="comma list of: e2e, arch, cores, cluster")
+    p.add_argument("--repeat", type=int, default=1, help="runs of each end-to-end size")
+    p.add_argument("--cluster-size", type=int, default=10_000,
+                   help="grid of the Dask comparison (local run, then --cluster local:2)")
     p.add_argument("--json", type=Path, help="write the figures here")
     args = p.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -154,9 +161,14 @@ def main() -> None:
     if "e2e" not in skip:
         doc["end_to_end"] = []
         for n in map(int, args.sizes.split(",")):
-            row = end_to_end(n, args.reps)
-            print(json.dumps(row), flush=True)
-            doc["end_to_end"].append(row)
+            for _ in range(args.repeat):
+                row = end_to_end(n, args.reps)
+                print(json.dumps(row), flush=True)
+                doc["end_to_end"].append(row)
+    if "cluster" not in skip:
+        doc["cluster"] = [end_to_end(args.cluster_size, args.reps, extra)
+                          for extra in ((), ("--cluster", "local:2"))]
+        print(json.dumps(doc["cluster"]), flush=True)
     if "arch" not in skip:
         doc["arch"] = arch_reference(reps=args.reps)
         print(json.dumps(doc["arch"]), flush=True)

@@ -270,6 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cluster", metavar="local:N|tcp://HOST:PORT",
                    help="run the chunks on a Dask cluster: N local worker processes, or a "
                         "running scheduler (workers receive the data from this process)")
+    p.add_argument("--spill-dir", metavar="DIR",
+                   help="keep the per-set evidence (means, variances, Sharpe ratios, PBO "
+                        "block sums) in memory-mapped files in a temporary folder inside DIR, "
+                        "deleted at the end (default: in the system temporary folder when the "
+                        "planned memory exceeds the available memory; same results)")
     _execution_options(p)
 
     p = sub.add_parser("study", parents=[data_out, files], formatter_class=_Formatter,

@@ -22,6 +22,7 @@ address ``"tcp://host:port"`` (a cluster started with ``dask scheduler`` and
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,7 +57,8 @@ def parse_cluster(spec: str) -> tuple[str, int | str]:
 
 def _task(sweep: Sweep, frame: Any, stream: EvidenceStream, start: int, stop: int,
           n_var: int) -> tuple[int, np.ndarray, StreamChunk]:
-    raw, rets, bench, labels = sweep.run_chunk(frame, start, stop)
+    # one thread per task: Dask runs the tasks side by side
+    raw, rets, bench, labels = sweep.run_chunk(frame, start, stop, parallel=False)
     return start * n_var, raw, stream.summarise(start * n_var, rets, bench, labels)
 
 
@@ -93,8 +95,11 @@ def run_on_cluster(sweep: Sweep, data: Any, cluster: Any, *, chunk_size: int | N
     else:
         kind, arg = parse_cluster(str(cluster))
         if kind == "local":
+            # silence_logs: the workers' shutdown chatter (a heartbeat racing the
+            # scheduler's close) is not an error of the run; task errors still raise
             lc = LocalCluster(n_workers=int(arg), threads_per_worker=1, processes=True,
-                              host="127.0.0.1", dashboard_address=None)
+                              host="127.0.0.1", dashboard_address=None,
+                              silence_logs=logging.CRITICAL)
             owned.append(lc)
             client = Client(lc)
         else:
@@ -107,7 +112,8 @@ def run_on_cluster(sweep: Sweep, data: Any, cluster: Any, *, chunk_size: int | N
         n_var = len(sweep.variants)
         k = int(top_k)
         while True:
-            stream = EvidenceStream(days, top_k=k, parallel=False, **evidence)
+            stream = EvidenceStream(days, top_k=k, parallel=False,
+                                    n_sets=sweep.n_combinations, **evidence)
             f_sweep, f_frame, f_stream = client.scatter([sweep, frame, stream], broadcast=True)
             futures = [client.submit(_task, f_sweep, f_frame, f_stream, lo,
                                      min(lo + width, sweep.n_sets), n_var, pure=False)
@@ -120,7 +126,10 @@ def run_on_cluster(sweep: Sweep, data: Any, cluster: Any, *, chunk_size: int | N
                     raw_all[lo:lo + len(raw)] = raw
                     stream.absorb(part)
                     bar.update(len(raw))
-            ev = stream.result()
+            try:
+                ev = stream.result()
+            finally:
+                stream.close()
             if k >= sweep.n_combinations or not any(n.startswith("StepM rejected more")
                                                      for n in ev.notes):
                 break

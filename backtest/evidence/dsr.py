@@ -27,8 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 __all__ = [
     "EULER_GAMMA",
@@ -37,6 +38,7 @@ __all__ = [
     "deflated_sharpe_ratio",
     "expected_max_sharpe",
     "probabilistic_sharpe_ratio",
+    "sample_moments",
 ]
 
 #: Euler-Mascheroni constant.
@@ -66,9 +68,38 @@ def expected_max_sharpe(n_trials: int, var_sharpe: float, mean_sharpe: float = 0
         raise ValueError(f"var_sharpe must be >= 0, got {var_sharpe!r}")
     if n == 1:
         return float(mean_sharpe)
-    z = ((1 - EULER_GAMMA) * stats.norm.ppf(1 - 1 / n)
-         + EULER_GAMMA * stats.norm.ppf(1 - 1 / (n * np.e)))
+    z = ((1 - EULER_GAMMA) * special.ndtri(1 - 1 / n)  # the normal quantile (norm.ppf)
+         + EULER_GAMMA * special.ndtri(1 - 1 / (n * np.e)))
     return float(mean_sharpe + np.sqrt(var_sharpe) * z)
+
+
+def sample_moments(x: npt.ArrayLike) -> tuple[float, float]:
+    """Skewness and raw (Pearson) kurtosis of a sample, with the biased moments.
+
+    The same arithmetic as :func:`scipy.stats.skew` and
+    :func:`scipy.stats.kurtosis` (``fisher=False``; ``bias=True``), without
+    importing :mod:`scipy.stats`: central moments ``m_k = mean((x - mean(x))^k)``,
+    skewness ``m3 / m2^1.5``, kurtosis ``m4 / m2^2``; NaN for a constant sample.
+
+    Parameters
+    ----------
+    x : array_like of float, shape (T,)
+
+    Returns
+    -------
+    tuple of float
+        ``(skew, kurtosis)``.
+    """
+    a = np.asarray(x, dtype=np.float64).reshape(-1)
+    mean = a.mean()
+    d = a - mean
+    d2 = d**2
+    m2 = d2.mean()
+    m3 = (d2 * d).mean()
+    m4 = (d2**2).mean()
+    if m2 <= (np.finfo(np.float64).eps * mean) ** 2:
+        return float("nan"), float("nan")
+    return float(m3 / m2**1.5), float(m4 / m2**2.0)
 
 
 def _check_moments(skew: float, kurtosis: float) -> None:
@@ -109,7 +140,7 @@ def probabilistic_sharpe_ratio(sharpe: float, benchmark: float, n_obs: int,
         raise ValueError(f"the PSR variance term 1 - skew*SR + (kurtosis-1)/4*SR^2 = {denom:.4g} "
                          "is not positive; check the inputs (per-period Sharpe, raw kurtosis)")
     z = (sharpe - benchmark) * np.sqrt(int(n_obs) - 1) / np.sqrt(denom)
-    return float(stats.norm.cdf(z))
+    return float(special.ndtr(z))  # the normal CDF (norm.cdf)
 
 
 def deflated_sharpe_ratio(sharpe: float, n_obs: int, n_trials: int, var_sharpe: float,
@@ -230,8 +261,7 @@ def deflated_sharpe(returns: pd.DataFrame, *, n_trials: int | None = None,
     if n < returns.shape[1]:
         raise ValueError(f"n_trials={n_trials} is below the {returns.shape[1]} columns given")
     var_sr = float(sr.var(ddof=1))
-    sk = float(stats.skew(x[:, i]))
-    ku = float(stats.kurtosis(x[:, i], fisher=False))
+    sk, ku = sample_moments(x[:, i])
     sr0 = expected_max_sharpe(n, var_sr)
     d = probabilistic_sharpe_ratio(float(sr[i]), sr0, x.shape[0], sk, ku)
     label = returns.columns[i]

@@ -33,7 +33,7 @@ from numba import njit, prange
 
 from backtest.evidence.metrics import Metric
 
-__all__ = ["PboResult", "block_sums", "pbo_cscv", "pbo_from_block_sums"]
+__all__ = ["PboResult", "block_sums", "pbo_cscv", "pbo_from_block_sums", "pbo_from_set_sums"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -220,6 +220,108 @@ def pbo_from_block_sums(sums: FloatArray, squares: FloatArray, rows_per_block: i
     logits = np.log(w / (1.0 - w))
     return PboResult(pbo=float((logits <= 0).mean()), logits=logits, is_best=out[:, 0],
                      oos_of_best=out[:, 1], prob_oos_loss=float((out[:, 1] < 0).mean()),
+                     n_partitions=S, n_splits=len(masks), n_models=n,
+                     n_obs=int(rows_per_block) * S, metric=str(metric))
+
+
+@njit(cache=True)
+def _chunk_split(s: FloatArray, q: FloatArray, mask: npt.NDArray[np.bool_], half: float,
+                 sharpe: bool, lo: int, best: FloatArray, counts: FloatArray,
+                 rank: bool) -> None:
+    """One split over rows ``s, q`` (sets ``lo..``).  ``rank=False``: fold them into
+    the split's best so far, ``best = (in-sample metric, out-of-sample metric, set)``
+    (ties keep the first set, as :func:`_one_split`); ``rank=True``: add the counts
+    of sets whose out-of-sample metric is below / equal to the best's."""
+    S = s.shape[1] - 1
+    for i in range(s.shape[0]):
+        si = 0.0
+        qi = 0.0
+        for b in range(S):
+            if mask[b]:
+                si += s[i, b]
+                qi += q[i, b]
+        if rank:
+            o = _split_score(s[i, S] - si, q[i, S] - qi, half, sharpe)
+            if o < best[1]:
+                counts[0] += 1.0
+            elif o == best[1]:
+                counts[1] += 1.0
+        else:
+            v = _split_score(si, qi, half, sharpe)
+            if best[2] < 0 or v > best[0]:
+                best[0] = v
+                best[1] = _split_score(s[i, S] - si, q[i, S] - qi, half, sharpe)
+                best[2] = lo + i
+
+
+@njit(cache=True, parallel=True)
+def _chunk_splits_parallel(s: FloatArray, q: FloatArray, masks: npt.NDArray[np.bool_],
+                           half: float, sharpe: bool, lo: int, best: FloatArray,
+                           counts: FloatArray, rank: bool) -> None:
+    for k in prange(masks.shape[0]):
+        _chunk_split(s, q, masks[k], half, sharpe, lo, best[k], counts[k], rank)
+
+
+@njit(cache=True)
+def _chunk_splits_serial(s: FloatArray, q: FloatArray, masks: npt.NDArray[np.bool_],
+                         half: float, sharpe: bool, lo: int, best: FloatArray,
+                         counts: FloatArray, rank: bool) -> None:
+    for k in range(masks.shape[0]):
+        _chunk_split(s, q, masks[k], half, sharpe, lo, best[k], counts[k], rank)
+
+
+def pbo_from_set_sums(sums: FloatArray, squares: FloatArray, rows_per_block: int,
+                      metric: Metric = "sharpe", *, chunk: int = 65536,
+                      parallel: bool = True) -> PboResult:
+    """:func:`pbo_from_block_sums` reading the sets in chunks (e.g. from a memory map).
+
+    Two passes over the sets, ``chunk`` at a time: each split's in-sample best
+    (ties: the first set), then the rank of its out-of-sample metric.  Every
+    set's metric is computed as in :func:`pbo_from_block_sums`, so the result is
+    identical; memory is ``O(chunk * S + splits)``, not ``O(n * S)``.
+
+    Parameters
+    ----------
+    sums, squares : numpy.ndarray, shape (n, S)
+        Per-block sums of returns and of squared returns, **one row per set**
+        (the transpose of :func:`block_sums`' layout).
+    rows_per_block : int
+    metric : {"sharpe", "mean"}, default "sharpe"
+    chunk : int, default 65536
+        Sets read at a time.
+    parallel : bool, default True
+        Spread the splits over the cores (identical numbers).
+
+    Returns
+    -------
+    PboResult
+    """
+    if metric not in ("sharpe", "mean"):
+        raise ValueError(f"metric must be 'sharpe' or 'mean', got {metric!r}")
+    n, S = sums.shape
+    masks = _split_masks(S)
+    half = float(rows_per_block) * (S // 2)
+    sharpe = metric == "sharpe"
+
+    def rows(lo: int) -> tuple[FloatArray, FloatArray]:
+        # the totals summed in the same order as pbo_from_block_sums' (S, n) layout
+        s0 = np.ascontiguousarray(np.asarray(sums[lo:lo + chunk], dtype=np.float64).T).T
+        q0 = np.ascontiguousarray(np.asarray(squares[lo:lo + chunk], dtype=np.float64).T).T
+        return (np.ascontiguousarray(np.concatenate([s0, s0.sum(axis=1, keepdims=True)], 1)),
+                np.ascontiguousarray(np.concatenate([q0, q0.sum(axis=1, keepdims=True)], 1)))
+
+    run = _chunk_splits_parallel if parallel else _chunk_splits_serial
+    best = np.zeros((len(masks), 3))
+    best[:, 2] = -1.0
+    counts = np.zeros((len(masks), 2))
+    for ranking in (False, True):
+        for lo in range(0, n, chunk):
+            run(*rows(lo), masks, half, sharpe, lo, best, counts, ranking)
+    rank = counts[:, 0] + (counts[:, 1] + 1) / 2.0
+    w = rank / (n + 1.0)
+    logits = np.log(w / (1.0 - w))
+    return PboResult(pbo=float((logits <= 0).mean()), logits=logits, is_best=best[:, 0],
+                     oos_of_best=best[:, 1], prob_oos_loss=float((best[:, 1] < 0).mean()),
                      n_partitions=S, n_splits=len(masks), n_models=n,
                      n_obs=int(rows_per_block) * S, metric=str(metric))
 

@@ -8,6 +8,7 @@ chunk's daily returns go straight into an
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,6 +29,7 @@ FloatArray = npt.NDArray[np.float64]
 def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
                  memory_budget: int | None = None, progress: bool = True,
                  parallel: bool = True, top_k: int = 1024, cluster: Any = None,
+                 spill: str | os.PathLike[str] | None = None,
                  **evidence: Any) -> tuple[SweepResult, SweepEvidence]:
     """Run a sweep and its data-snooping evidence in one pass, in bounded memory.
 
@@ -50,6 +52,12 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
         Run the chunks on a Dask cluster: ``"local:N"`` (N worker processes on
         this machine), ``"tcp://host:port"`` (a running scheduler) or a client
         (:mod:`backtest.evidence.cluster`); the result is the same.
+    spill : path or None, default None
+        Keep the per-set evidence (each set's means, variances, Sharpe ratios,
+        exposure, in/out-of-sample scores and PBO block sums, about 350 bytes
+        a set) in memory-mapped files in a temporary folder made inside this
+        folder (deleted at the end) instead of in memory; PBO then reads them
+        in chunks.  The result is identical.
     **evidence
         :class:`EvidenceStream` arguments (``reps``, ``seed``, ``size``,
         ``metric``, ``split``, ``train``, ``test``, ``n_partitions``, ``cash``
@@ -64,7 +72,7 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
 
         return run_on_cluster(sweep, data, cluster, chunk_size=chunk_size,
                               memory_budget=memory_budget, progress=progress, top_k=top_k,
-                              **evidence)
+                              spill=spill, **evidence)
     from tqdm.auto import tqdm
 
     from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET
@@ -73,7 +81,8 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
     budget = DEFAULT_MEMORY_BUDGET if memory_budget is None else int(memory_budget)
     k = int(top_k)
     while True:
-        stream = EvidenceStream(days, top_k=k, parallel=parallel, **evidence)
+        stream = EvidenceStream(days, top_k=k, parallel=parallel, spill=spill,
+                                n_sets=sweep.n_combinations, **evidence)
         with tqdm(total=sweep.n_combinations, disable=not progress, unit="comb",
                   desc="SPA/StepM bootstrap", position=1, leave=False) as bar:
 
@@ -82,9 +91,12 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
                 stream.add(start, rets, bench, labels)
                 bar.update(len(labels))
 
-            result = sweep.run(data, chunk_size=chunk_size, memory_budget=budget,
-                               progress=progress, parallel=parallel, on_returns=sink)
-        ev = stream.result()
+            try:
+                result = sweep.run(data, chunk_size=chunk_size, memory_budget=budget,
+                                   progress=progress, parallel=parallel, on_returns=sink)
+                ev = stream.result()
+            finally:
+                stream.close()
         if k >= sweep.n_combinations or not any(n.startswith("StepM rejected more")
                                                  for n in ev.notes):
             return result, ev

@@ -48,7 +48,8 @@ import numpy.typing as npt
 from numba import njit, prange
 
 __all__ = ["BootstrapKind", "BootstrapPlan", "ChunkSummary", "SnoopOutcome",
-           "long_run_variance", "merge_summaries", "snoop_outcome", "summarise_chunk"]
+           "bootstrap_sums", "long_run_variance", "merge_summaries", "snoop_outcome",
+           "summarise_chunk", "summarise_mixtures"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -323,6 +324,56 @@ def _top(values: FloatArray, sets: IntArray, k: int) -> tuple[FloatArray, IntArr
     return values, sets
 
 
+def bootstrap_sums(rows: FloatArray, plan: BootstrapPlan, *, parallel: bool = True,
+                   ) -> FloatArray:
+    """Every replicate's sum of each row of ``rows`` over its resampled days.
+
+    Parameters
+    ----------
+    rows : numpy.ndarray, shape (c, T)
+    plan : BootstrapPlan
+    parallel : bool, default True
+        Spread the rows over the cores (identical numbers).
+
+    Returns
+    -------
+    numpy.ndarray, shape (reps, c)
+    """
+    x = np.ascontiguousarray(rows, dtype=np.float64)
+    sums = np.empty((plan.reps, x.shape[0]))
+    kernel = _boot_sums_parallel if parallel else _boot_sums_serial
+    kernel(x, plan.seg_start, plan.seg_len, plan.rep_ptr, sums)
+    return sums
+
+
+def _summary(boot: FloatArray, means: FloatArray, variances: FloatArray, t: int, start: int,
+             top_k: int) -> ChunkSummary:
+    """A chunk's summary from its bootstrap means ``boot`` (reps, c)."""
+    c = boot.shape[1]
+    valid = means >= -np.sqrt((variances / t) * 2.0 * np.log(np.log(t)))
+    max_sim = np.empty((boot.shape[0], 3))
+    lower = np.where(means < 0.0, 0.0, means)
+    consistent = np.where(valid, means, 0.0)
+    for j, m in enumerate((lower, consistent, means)):
+        if j == 1:
+            continue
+        max_sim[:, j] = (boot - m).max(axis=1)
+    cons = boot - consistent
+    max_sim[:, 1] = cons.max(axis=1)
+    k = min(int(top_k), c)
+    sets = np.broadcast_to(np.arange(start, start + c, dtype=np.int64), cons.shape)
+    tv, ts = _top(cons, np.ascontiguousarray(sets), k)
+    return ChunkSummary(int(start), means, variances, max_sim, tv, ts)
+
+
+def _check_diffs(x: FloatArray, plan: BootstrapPlan, start: int) -> None:
+    if x.ndim != 2 or x.shape[1] != plan.n_obs:
+        raise ValueError(f"diffs must be (sets, {plan.n_obs}), got shape {x.shape}")
+    if not np.isfinite(x).all():
+        bad = int(np.argmax(~np.isfinite(x).all(axis=1)))
+        raise ValueError(f"loss differentials of set {start + bad} have NaN/inf")
+
+
 def summarise_chunk(diffs: FloatArray, plan: BootstrapPlan, start: int = 0, *,
                     top_k: int = 1024, parallel: bool = True) -> ChunkSummary:
     """Reduce one chunk of sets' loss differentials to their bootstrap summary.
@@ -344,35 +395,65 @@ def summarise_chunk(diffs: FloatArray, plan: BootstrapPlan, start: int = 0, *,
     -------
     ChunkSummary
     """
-    x = np.asarray(diffs, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != plan.n_obs:
-        raise ValueError(f"diffs must be (sets, {plan.n_obs}), got shape {x.shape}")
-    if not np.isfinite(x).all():
-        bad = int(np.argmax(~np.isfinite(x).all(axis=1)))
-        raise ValueError(f"loss differentials of set {start + bad} have NaN/inf")
+    x = np.ascontiguousarray(np.asarray(diffs, dtype=np.float64))
+    _check_diffs(x, plan, start)
     t = plan.n_obs
-    c = x.shape[0]
-    x = np.ascontiguousarray(x)
-    sums = np.empty((plan.reps, c))
-    kernel = _boot_sums_parallel if parallel else _boot_sums_serial
-    kernel(x, plan.seg_start, plan.seg_len, plan.rep_ptr, sums)
+    boot = bootstrap_sums(x, plan, parallel=parallel) / t
     means = x.sum(axis=1) / t
     variances = long_run_variance(x, plan.block_size, parallel=parallel)
-    boot = sums / t
-    valid = means >= -np.sqrt((variances / t) * 2.0 * np.log(np.log(t)))
-    max_sim = np.empty((plan.reps, 3))
-    lower = np.where(means < 0.0, 0.0, means)
-    consistent = np.where(valid, means, 0.0)
-    for j, m in enumerate((lower, consistent, means)):
-        if j == 1:
-            continue
-        max_sim[:, j] = (boot - m).max(axis=1)
-    cons = boot - consistent
-    max_sim[:, 1] = cons.max(axis=1)
-    k = min(int(top_k), c)
-    sets = np.broadcast_to(np.arange(start, start + c, dtype=np.int64), cons.shape)
-    tv, ts = _top(cons, np.ascontiguousarray(sets), k)
-    return ChunkSummary(int(start), means, variances, max_sim, tv, ts)
+    return _summary(boot, means, variances, t, start, top_k)
+
+
+def summarise_mixtures(returns: FloatArray, market: FloatArray, market_of: IntArray,
+                       cash: FloatArray, weights: dict[str, FloatArray],
+                       diffs: dict[str, FloatArray], plan: BootstrapPlan, start: int = 0, *,
+                       top_k: int = 1024, parallel: bool = True) -> dict[str, ChunkSummary]:
+    """:func:`summarise_chunk` of several loss views of one chunk, with one bootstrap pass.
+
+    Each view ``v`` is a set's returns minus a mix of the market and cash,
+    ``diffs[v] = r - a_v m - (1 - a_v) c`` (``a_v`` per set: an exposure, a
+    beta, or 1 for buy-and-hold).  Resampling is linear, so every view's
+    bootstrap sums are ``S(r) - a_v S(m) - (1 - a_v) S(c)``: the returns'
+    sums are computed once for all the views (and the market's once per
+    distinct market row) instead of once per view.  Means and variances are
+    those of ``diffs[v]`` itself.  The numbers equal :func:`summarise_chunk` of
+    each view up to rounding (the sums are added in another order).
+
+    Parameters
+    ----------
+    returns : numpy.ndarray, shape (c, T)
+    market : numpy.ndarray, shape (u, T)
+        The distinct market rows.
+    market_of : numpy.ndarray of int64, shape (c,)
+        Row of ``market`` of each set.
+    cash : numpy.ndarray, shape (T,)
+    weights : dict of str to numpy.ndarray, shape (c,)
+        ``a_v`` of each view.
+    diffs : dict of str to numpy.ndarray, shape (c, T)
+        Each view's loss differentials (``r - a_v m - (1 - a_v) c``).
+    plan, start, top_k, parallel
+        As :func:`summarise_chunk`.
+
+    Returns
+    -------
+    dict of str to ChunkSummary
+    """
+    x = np.ascontiguousarray(returns, dtype=np.float64)
+    t = plan.n_obs
+    for v in diffs.values():
+        _check_diffs(v, plan, start)
+    sx = bootstrap_sums(x, plan, parallel=parallel)
+    sm = bootstrap_sums(market, plan, parallel=parallel)[:, market_of]
+    sc = bootstrap_sums(np.asarray(cash, dtype=np.float64)[None, :], plan, parallel=parallel)
+    out: dict[str, ChunkSummary] = {}
+    for view, d in diffs.items():
+        a = weights[view][None, :]
+        boot = (sx - a * sm - (1.0 - a) * sc) / t
+        dv = np.ascontiguousarray(d, dtype=np.float64)
+        means = dv.sum(axis=1) / t
+        variances = long_run_variance(dv, plan.block_size, parallel=parallel)
+        out[view] = _summary(boot, means, variances, t, start, top_k)
+    return out
 
 
 def merge_summaries(parts: Iterable[ChunkSummary], top_k: int = 1024) -> ChunkSummary:

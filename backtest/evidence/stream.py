@@ -28,24 +28,40 @@ chunking (chunks may even be summarised on other processes:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import os
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from numba import njit
 
-from backtest.evidence.dsr import DsrResult, expected_max_sharpe, probabilistic_sharpe_ratio
+from backtest.evidence.dsr import (
+    DsrResult,
+    expected_max_sharpe,
+    probabilistic_sharpe_ratio,
+    sample_moments,
+)
 from backtest.evidence.event_study import make_rng
 from backtest.evidence.metrics import Metric
-from backtest.evidence.pbo import PboResult, block_sums, pbo_from_block_sums
+from backtest.evidence.pbo import (
+    PboResult,
+    block_sums,
+    pbo_from_block_sums,
+    pbo_from_set_sums,
+)
 from backtest.evidence.snoop_stats import (
     BootstrapKind,
     BootstrapPlan,
     ChunkSummary,
     snoop_outcome,
-    summarise_chunk,
+    summarise_mixtures,
 )
 from backtest.evidence.snooping import SpaResult, StepMResult, snoop_block_size
 from backtest.evidence.walkforward import SplitResult, WalkForwardResult
@@ -66,6 +82,85 @@ def _top_merge(values: list[FloatArray], sets: list[npt.NDArray[np.int64]], k: i
         return tv, ts
     part = np.argpartition(tv, tv.shape[1] - k, axis=1)[:, tv.shape[1] - k:]
     return np.take_along_axis(tv, part, axis=1), np.take_along_axis(ts, part, axis=1)
+
+
+@njit(cache=True)
+def _mean_exposures(x: FloatArray, m: FloatArray, out: FloatArray) -> None:
+    """Each row's average daily exposure, as the mean over days of
+    :func:`~backtest.evidence.benchmarks.exposure_from_returns` (same spells, same
+    sums in the same order, so the same signs): a spell of non-zero returns is
+    held with the sign of its co-movement with the market, except its entry day."""
+    c, t = x.shape
+    for j in range(c):
+        total = 0
+        u = 0
+        while u < t:
+            if x[j, u] == 0.0:
+                u += 1
+                continue
+            co = 0.0
+            v = u
+            while v < t and x[j, v] != 0.0:
+                co += x[j, v] * m[j, v]
+                v += 1
+            total += (v - u - 1) * (-1 if co < 0 else 1)
+            u = v
+        out[j] = total / t
+
+
+def _some(a: FloatArray | None) -> FloatArray:
+    assert a is not None
+    return a
+
+
+class _SpillStore:
+    """Per-set arrays in ``.npy`` files (memory-mapped) in a temporary folder.
+
+    The folder is made inside ``root`` and deleted by :meth:`close`, when the
+    store is garbage collected, or at exit.  The disk space is checked first.
+    """
+
+    def __init__(self, root: str | os.PathLike[str], n: int,
+                 fields: dict[str, tuple[tuple[int, ...], type]]) -> None:
+        base = Path(root)
+        base.mkdir(parents=True, exist_ok=True)
+        need = sum(n * int(np.prod(shape)) * np.dtype(dt).itemsize
+                   for shape, dt in fields.values())
+        free = shutil.disk_usage(base).free
+        if need > free:
+            raise ValueError(f"spilling the per-set evidence of {n:,} sets needs "
+                             f"{need / 2**20:,.0f} MiB of disk in {base}, but only "
+                             f"{free / 2**20:,.0f} MiB are free: narrow the grid or point "
+                             "TMPDIR at a larger disk")
+        self.dir = Path(tempfile.mkdtemp(prefix="vixbt-evidence-", dir=base))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
+        self.nbytes = need
+        self.arrays: dict[str, np.memmap[Any, np.dtype[Any]]] = {
+            name: np.lib.format.open_memmap(self.dir / f"{name}.npy", mode="w+", dtype=dt,
+                                            shape=(n, *shape))
+            for name, (shape, dt) in fields.items()}
+
+    def write(self, name: str, start: int, values: npt.ArrayLike) -> None:
+        v = np.asarray(values)
+        self.arrays[name][start:start + len(v)] = v
+
+    def close(self) -> None:
+        for a in self.arrays.values():
+            a.flush()
+        self.arrays = {}
+        self._cleanup()
+
+
+def _distinct_rows(market: FloatArray, n: int) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """The distinct rows of a chunk's market returns ((1, T) or (n, T)) and each set's row."""
+    if market.ndim == 1 or market.shape[0] == 1:
+        return market.reshape(1, -1), np.zeros(n, dtype=np.int64)
+    seen: dict[bytes, int] = {}
+    row_of = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        row_of[i] = seen.setdefault(market[i].tobytes(), len(seen))
+    first = np.unique(row_of, return_index=True)[1]  # labels are in order of appearance
+    return np.ascontiguousarray(market[first]), row_of
 
 
 def _window_scores(x: FloatArray, lo: int, hi: int, metric: str) -> FloatArray:
@@ -165,8 +260,9 @@ class EvidenceStream:
     the primary one is each set's return in excess of its exposure-matched
     benchmark (:mod:`backtest.evidence.benchmarks`); with ``views`` also CAPM
     alpha and raw returns against buy-and-hold.  Each view's SPA and StepM
-    share one bootstrap pass; the views' index plans are drawn in that order
-    from one Generator.
+    share one bootstrap pass, and the views share one index plan (each view
+    is the returns minus a mix of the market and cash, so the returns'
+    bootstrap sums serve every view: :func:`~backtest.evidence.snoop_stats.summarise_mixtures`).
 
     Parameters
     ----------
@@ -194,7 +290,9 @@ class EvidenceStream:
                  test: int = 252, metric: Metric = "sharpe", views: bool = True,
                  cash: npt.ArrayLike | pd.Series | None = None, cash_label: str = "none",
                  block_size: int | None = None, bootstrap: BootstrapKind = "stationary",
-                 top_k: int = 1024, parallel: bool = True) -> None:
+                 top_k: int = 1024, parallel: bool = True,
+                 spill: str | os.PathLike[str] | None = None, n_sets: int | None = None,
+                 ) -> None:
         if not 0.0 < size < 1.0:
             raise ValueError(f"size must lie in (0, 1), got {size!r}")
         if metric not in ("sharpe", "mean", "total"):
@@ -208,8 +306,10 @@ class EvidenceStream:
         self.metric = str(metric)
         rng = make_rng(seed)
         names = ("primary", "capm", "buy_and_hold") if views else ("primary",)
-        self.plans = {v: BootstrapPlan.draw(T, self.block, self.reps, rng, bootstrap)
-                      for v in names}
+        # one index plan for every view (common random numbers): the views differ
+        # only by the loss, so the strategies' bootstrap sums are computed once
+        plan = BootstrapPlan.draw(T, self.block, self.reps, rng, bootstrap)
+        self.plans = dict.fromkeys(names, plan)
         if cash is None:
             self.cash = np.zeros(T)
             self.cash_label = "none"
@@ -246,14 +346,38 @@ class EvidenceStream:
         self._dsr_rows: dict[str, tuple[tuple[float, int], FloatArray]] = {}
         self._pick: tuple[tuple[float, int], tuple[FloatArray, FloatArray]] | None = None
         self._windows: list[tuple[float, int, FloatArray, FloatArray, FloatArray] | None] = []
+        self._store: _SpillStore | None = None
+        if spill is not None:
+            if n_sets is None or int(n_sets) < 1:
+                raise ValueError("spilling the per-set evidence to disk needs n_sets, the "
+                                 "number of parameter sets of the sweep")
+            fields: dict[str, tuple[tuple[int, ...], type]] = {"exposure": ((), np.float64)}
+            for v in self.plans:
+                fields |= {f"means_{v}": ((), np.float64), f"variances_{v}": ((), np.float64),
+                           f"sharpe_{v}": ((), np.float64), f"has_sd_{v}": ((), np.bool_)}
+            if self.k is not None:
+                fields |= {"is_scores": ((), np.float64), "oos_scores": ((), np.float64)}
+            if self.S >= 2:
+                fields |= {"pbo_sums": ((self.S,), np.float64),
+                           "pbo_squares": ((self.S,), np.float64)}
+            self._store = _SpillStore(spill, int(n_sets), fields)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # shipped to Dask workers, which only summarise chunks: not the disk store
+        return {**self.__dict__, "_store": None}
+
+    def close(self) -> None:
+        """Delete the folder of spilled per-set arrays, if any (also done when the
+        stream is garbage collected or the process exits)."""
+        if self._store is not None:
+            self._store.close()
 
     # -- per chunk -------------------------------------------------------------------
 
     def _exposure(self, x: FloatArray, market: FloatArray) -> FloatArray:
-        from backtest.evidence.benchmarks import exposure_from_returns
-
-        e = exposure_from_returns(pd.DataFrame(x.T), pd.DataFrame(market.T))
-        return np.asarray(e.to_numpy().T.mean(axis=1), dtype=np.float64)
+        out = np.empty(x.shape[0])
+        _mean_exposures(x, market, out)
+        return out
 
     def summarise(self, start: int, returns: FloatArray, market: FloatArray,
                   labels: Sequence[str], exposure: npt.ArrayLike | None = None,
@@ -294,8 +418,9 @@ class EvidenceStream:
         c = self.cash[None, :]
         excess = x - (e[:, None] * m + (1.0 - e[:, None]) * c)
         matched = x - excess  # each set's own benchmark
-        snoop = {"primary": self._snoop("primary", excess, start)}
         dsr = {"primary": _dsr_part(excess)}
+        weights = {"primary": e}
+        diffs = {"primary": excess}
         if "capm" in self.plans:
             y = x - c
             xm = m - c
@@ -305,10 +430,14 @@ class EvidenceStream:
                 beta = ((y - y.mean(axis=1, keepdims=True)) * xd).sum(axis=1) / var
             beta = np.where(var > 0, beta, 0.0)
             alpha = y - beta[:, None] * xm
-            snoop["capm"] = self._snoop("capm", alpha, start)
             dsr["capm"] = _dsr_part(alpha)
-            snoop["buy_and_hold"] = self._snoop("buy_and_hold", x - m, start)
             dsr["buy_and_hold"] = _dsr_part(x)
+            weights |= {"capm": beta, "buy_and_hold": np.ones(len(e))}
+            diffs |= {"capm": alpha, "buy_and_hold": x - m}
+        rows, row_of = _distinct_rows(np.asarray(market, dtype=np.float64), x.shape[0])
+        snoop = summarise_mixtures(x, rows, row_of, self.cash, weights, diffs,
+                                   self.plans["primary"], start, top_k=self.top_k,
+                                   parallel=self.parallel)
         pbo = block_sums(excess, self.S) if self.S >= 2 else None
         is_sc = oos_sc = None
         pick = None
@@ -329,10 +458,6 @@ class EvidenceStream:
         return StreamChunk(int(start), [str(v) for v in labels], e, snoop, dsr, pbo, is_sc,
                            oos_sc, pick, windows)
 
-    def _snoop(self, view: str, diffs: FloatArray, start: int) -> ChunkSummary:
-        return summarise_chunk(np.ascontiguousarray(diffs), self.plans[view], start,
-                               top_k=self.top_k, parallel=self.parallel)
-
     def absorb(self, part: StreamChunk) -> None:
         """Keep a chunk's summary (any order; :meth:`result` sorts by ``start``).
 
@@ -349,9 +474,41 @@ class EvidenceStream:
             slim[view] = ChunkSummary(snoop.start, snoop.means, snoop.variances,
                                       np.empty((0, 3)), np.empty((0, 0)),
                                       np.empty((0, 0), dtype=np.int64))
+        if self._store is not None:
+            self._spill(part)
+            return
         self._parts.append(dataclasses.replace(
             part, snoop=slim, split_pick=None, windows=[],
             dsr={v: _DsrPart(d.sharpe, d.has_sd, None) for v, d in part.dsr.items()}))
+
+    def _spill(self, part: StreamChunk) -> None:
+        """Write a chunk's per-set arrays to the disk store; keep only its labels."""
+        store = self._store
+        assert store is not None
+        lo = part.start
+        store.write("exposure", lo, part.exposure)
+        for v, sn in part.snoop.items():
+            store.write(f"means_{v}", lo, sn.means)
+            store.write(f"variances_{v}", lo, sn.variances)
+        for v, d in part.dsr.items():
+            store.write(f"sharpe_{v}", lo, d.sharpe)
+            store.write(f"has_sd_{v}", lo, d.has_sd)
+        if part.is_scores is not None and part.oos_scores is not None:
+            store.write("is_scores", lo, part.is_scores)
+            store.write("oos_scores", lo, part.oos_scores)
+        if part.pbo_sums is not None:
+            store.write("pbo_sums", lo, part.pbo_sums[0].T)
+            store.write("pbo_squares", lo, part.pbo_sums[1].T)
+        empty = np.empty(0)
+        self._parts.append(StreamChunk(lo, part.labels, empty, {}, {}, None, None, None, None,
+                                       []))
+
+    def _column(self, parts: list[StreamChunk], name: str,
+                get: Callable[[StreamChunk], npt.NDArray[Any]]) -> npt.NDArray[Any]:
+        """A per-set array of the whole sweep (from the disk store when spilled)."""
+        if self._store is not None:
+            return np.asarray(self._store.arrays[name])
+        return np.concatenate([get(p) for p in parts])
 
     def _fold_top(self, view: str) -> None:
         """Merge a view's pending per-replicate maxima and top lists into the running ones
@@ -432,8 +589,8 @@ class EvidenceStream:
                      "dsr_capm": dsr["capm"], "spa_buy_and_hold": tests["buy_and_hold"][0],
                      "stepm_buy_and_hold": tests["buy_and_hold"][1],
                      "dsr_vs_zero": dsr["buy_and_hold"]}
-        expo = pd.Series(np.concatenate([p.exposure for p in parts]), index=labels,
-                         name="exposure")
+        expo = pd.Series(np.array(self._column(parts, "exposure", lambda p: p.exposure)),
+                         index=labels, name="exposure")
         spa, sm = tests["primary"]
         return SweepEvidence(spa, sm, dsr["primary"], pbo, split, wf, tuple(notes),
                              self.metric, exposure=expo, cash=self.cash_label, **extra)
@@ -442,9 +599,10 @@ class EvidenceStream:
                        notes: list[str]) -> tuple[SpaResult, StepMResult]:
         self._fold_top(view)
         top = self._top[view]
-        merged = ChunkSummary(0, np.concatenate([p.snoop[view].means for p in parts]),
-                              np.concatenate([p.snoop[view].variances for p in parts]),
-                              top.max_sim, top.top_values, top.top_sets)
+        means = np.array(self._column(parts, f"means_{view}", lambda p: p.snoop[view].means))
+        variances = np.array(self._column(parts, f"variances_{view}",
+                                          lambda p: p.snoop[view].variances))
+        merged = ChunkSummary(0, means, variances, top.max_sim, top.top_values, top.top_sets)
         out = snoop_outcome(merged, self.size)
         if not out.exact:
             notes.append(f"StepM rejected more than {self.top_k} sets: its list is incomplete "
@@ -463,10 +621,8 @@ class EvidenceStream:
         return spa, sm
 
     def _dsr(self, view: str, parts: list[StreamChunk], labels: list[str]) -> DsrResult:
-        from scipy import stats
-
-        sr = np.concatenate([p.dsr[view].sharpe for p in parts])
-        has = np.concatenate([p.dsr[view].has_sd for p in parts])
+        sr = np.array(self._column(parts, f"sharpe_{view}", lambda p: p.dsr[view].sharpe))
+        has = np.array(self._column(parts, f"has_sd_{view}", lambda p: p.dsr[view].has_sd))
         n = len(sr)
         if not has.any():
             raise ValueError("every returns column is constant (no trial ever traded); "
@@ -475,8 +631,7 @@ class EvidenceStream:
         (_, held), row = self._dsr_rows[view]
         assert held == i
         var_sr = float(sr.var(ddof=1)) if n >= 2 else 0.0
-        sk = float(stats.skew(row))
-        ku = float(stats.kurtosis(row, fisher=False))
+        sk, ku = sample_moments(row)
         sr0 = expected_max_sharpe(n, var_sr) if n >= 2 else 0.0
         return DsrResult(best=labels[i], sharpe=float(sr[i]), sr0=sr0,
                          dsr=probabilistic_sharpe_ratio(float(sr[i]), sr0, self.n_obs, sk, ku),
@@ -486,19 +641,23 @@ class EvidenceStream:
         if n < 2 or self.S < 2:
             notes.append("PBO needs at least two parameter sets and four days")
             return None
+        rows = self.n_obs // self.S
+        metric: Metric = "sharpe" if self.metric == "sharpe" else "mean"
+        if self._store is not None:  # read set by set from the disk, in chunks
+            return pbo_from_set_sums(self._store.arrays["pbo_sums"],
+                                     self._store.arrays["pbo_squares"], rows, metric,
+                                     parallel=self.parallel)
         sums = [p.pbo_sums for p in parts]
         s = np.concatenate([t[0] for t in sums if t is not None], axis=1)
         q = np.concatenate([t[1] for t in sums if t is not None], axis=1)
-        rows = self.n_obs // self.S
-        metric: Metric = "sharpe" if self.metric == "sharpe" else "mean"
         return pbo_from_block_sums(s, q, rows, metric, parallel=self.parallel)
 
     def _split(self, parts: list[StreamChunk], labels: list[str]) -> SplitResult | None:
         if self.k is None:
             return None
         k = self.k
-        is_sc = np.concatenate([p.is_scores for p in parts if p.is_scores is not None])
-        oos_sc = np.concatenate([p.oos_scores for p in parts if p.oos_scores is not None])
+        is_sc = np.array(self._column(parts, "is_scores", lambda p: _some(p.is_scores)))
+        oos_sc = np.array(self._column(parts, "oos_scores", lambda p: _some(p.oos_scores)))
         i = int(np.argmax(is_sc))
         assert self._pick is not None and self._pick[0][1] == i
         x, b = self._pick[1]

@@ -77,9 +77,9 @@ def sweep_evidence(
     reps : int, default 1000
         Bootstrap replicates of SPA and StepM.
     seed : int, Generator or None, default 0
-        Randomness of the bootstraps: one Generator draws the index plans of
-        the primary view, then the CAPM and buy-and-hold views; each view's
-        SPA and StepM share its plan (one bootstrap pass).
+        Randomness of the bootstraps: one Generator draws one index plan,
+        shared by the three views (primary, CAPM alpha, buy-and-hold); each
+        view's SPA and StepM share one bootstrap pass.
     size : float, default 0.05
         FWER of StepM.
     n_partitions : int, default 16

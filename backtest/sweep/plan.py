@@ -119,7 +119,9 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
         Bytes a chunk may use.
     cores : int, default 2
     views : int, default 3
-        Loss measures bootstrapped (exposure-matched, CAPM alpha, buy-and-hold).
+        Loss measures tested (exposure-matched, CAPM alpha, buy-and-hold); they
+        share one bootstrap pass over the returns, and each keeps its StepM
+        lists.
 
     Returns
     -------
@@ -137,7 +139,7 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
     segments = T / block
     splits = math.comb(n_partitions, n_partitions // 2)
     cpu = (k * T * (KERNEL_SECONDS_PER_CELL + EVIDENCE_SECONDS_PER_CELL)
-           + views * k * reps * segments * BOOTSTRAP_SECONDS_PER_SEGMENT
+           + k * reps * segments * BOOTSTRAP_SECONDS_PER_SEGMENT  # one pass serves every view
            + k * splits * PBO_SECONDS_PER_SPLIT)
     chunk_bytes = width * (rows * BYTES_PER_SIGNAL_CELL
                            + T * n_var * (BYTES_PER_RETURN_CELL + BYTES_PER_EVIDENCE_CELL))

@@ -126,3 +126,19 @@ def test_never_trading_sets_count_as_zero_sharpe_trials() -> None:
     assert res.best != "1"
     with pytest.raises(ValueError, match="every returns column is constant"):
         deflated_sharpe(pd.DataFrame(np.zeros((50, 3))))
+
+
+def test_sample_moments_equal_scipy_bit_for_bit() -> None:
+    """The DSR's skewness and raw kurtosis are scipy.stats' (bias=True), to the bit."""
+    from scipy import stats as st
+
+    from backtest.evidence.dsr import sample_moments
+
+    rng = np.random.default_rng(1)
+    for i in range(200):
+        x = rng.standard_t(4, size=int(rng.integers(3, 3000))) * rng.random() + rng.normal()
+        if i % 7 == 0:  # mostly flat, like a set that seldom trades
+            x[rng.random(len(x)) < 0.9] = 0.0
+        assert sample_moments(x) == (st.skew(x), st.kurtosis(x, fisher=False))
+    sk, ku = sample_moments(np.full(5, 0.01))
+    assert np.isnan(sk) and np.isnan(ku)

@@ -162,3 +162,39 @@ def test_one_pass_spa_stepm_equals_the_separate_calls() -> None:
     alone = spa_test(models, bench, reps=300, seed=4)
     pd.testing.assert_series_equal(spa.pvalues, alone.pvalues)
     assert sm.superior == stepm(models, bench, reps=300, seed=4).superior == ["good"]
+
+
+def test_views_from_one_bootstrap_pass_equal_each_views_own_pass() -> None:
+    """Returns minus a mix of market and cash: the views' bootstrap sums come from the
+    returns' sums once (summarise_mixtures) and equal each view summarised alone."""
+    from backtest.evidence.snoop_stats import (
+        BootstrapPlan,
+        summarise_chunk,
+        summarise_mixtures,
+    )
+    from backtest.evidence.stream import _distinct_rows
+
+    rng = np.random.default_rng(5)
+    T, n = 400, 12
+    markets = rng.normal(0.0004, 0.01, (2, T))
+    per_set = markets[np.arange(n) % 2]  # two execution variants, interleaved
+    cash = np.full(T, 0.0001)
+    r = 0.6 * per_set + rng.normal(0.0, 0.004, (n, T))
+    r[3] = 0.0  # never trades
+    rows, row_of = _distinct_rows(per_set, n)
+    assert rows.shape == (2, T) and row_of.tolist() == [0, 1] * (n // 2)
+    np.testing.assert_array_equal(rows[row_of], per_set)
+    weights = {"a": rng.uniform(0, 1, n), "b": rng.normal(0.5, 0.3, n), "c": np.ones(n)}
+    diffs = {v: r - w[:, None] * per_set - (1.0 - w[:, None]) * cash[None, :]
+             for v, w in weights.items()}
+    plan = BootstrapPlan.draw(T, 7, 300, np.random.default_rng(1))
+    mixed = summarise_mixtures(r, rows, row_of, cash, weights, diffs, plan, 20, top_k=5,
+                               parallel=False)
+    for v, d in diffs.items():
+        alone = summarise_chunk(d, plan, 20, top_k=5, parallel=False)
+        np.testing.assert_array_equal(mixed[v].means, alone.means)
+        np.testing.assert_array_equal(mixed[v].variances, alone.variances)
+        np.testing.assert_allclose(mixed[v].max_sim, alone.max_sim, rtol=0, atol=1e-15)
+        np.testing.assert_allclose(np.sort(mixed[v].top_values, axis=1),
+                                   np.sort(alone.top_values, axis=1), rtol=0, atol=1e-15)
+        assert (mixed[v].top_sets.min(), mixed[v].top_sets.max()) == (20, 20 + n - 1)

@@ -44,6 +44,12 @@ def _plan(cls: Any, grid: Any, frame: Any, reps: int) -> Any:
                       else (os.cpu_count() or 1))
 
 
+def _load_columns(needs: list[tuple[str, ...]]) -> list[str]:
+    """The columns to load: those the sets read, the VIX (charts) and the T-bill rate
+    (the evidence's cash return)."""
+    return list(dict.fromkeys([c for cols in needs for c in cols] + ["vix_close", "dtb3"]))
+
+
 def _available_memory() -> int | None:
     """Bytes of memory available to a new allocation (Linux ``MemAvailable``), or None."""
     try:
@@ -79,21 +85,34 @@ def run(args: argparse.Namespace) -> int:
     for axis in (args.x, args.y):
         if axis is not None and axis not in grid:
             raise CliError(f"--x/--y {axis!r} is not a swept parameter; swept: {', '.join(grid)}")
-    table = load_table(args)
+    # only the files the sweep reads: the strategy's columns, the VIX (charts) and
+    # the T-bill (the evidence's cash return, in every returns mode)
+    table = load_table(args, _load_columns([cls.required_columns]))
     plan = _plan(cls, grid, table.frame, args.n_boot)
     if args.dry_run:
         print(plan.summary())
         return 0
     if not args.quiet:
         print(plan.summary(), file=sys.stderr, flush=True)
+    spill = args.spill_dir
     free = _available_memory()
-    if free is not None and plan.peak_bytes > free and args.cluster is None:
-        raise CliError(f"this grid needs about {plan.peak_bytes / 2**20:,.0f} MiB, more than the "
-                       f"{free / 2**20:,.0f} MiB available ({plan.n_sets:,} parameter sets): "
-                       "narrow the grid (see --dry-run) or run it on a cluster (--cluster)")
+    if spill is None and free is not None and plan.peak_bytes > free:
+        import tempfile
+
+        spill = tempfile.gettempdir()
+        if not args.quiet:
+            print(f"vixbt sweep: about {plan.peak_bytes / 2**20:,.0f} MiB planned, "
+                  f"{free / 2**20:,.0f} MiB available: the per-set evidence goes to a "
+                  f"temporary folder in {spill} (--spill-dir to choose)",
+                  file=sys.stderr, flush=True)
     sweep = Sweep(cls, grid, execution)
-    for s in {tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values():
-        require_columns(args, table, s)
+    firsts = list({tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values())
+    needs = [first.columns_needed() for first in firsts]
+    if any(c not in table.frame.columns for cols in needs for c in cols):
+        # a parameter picks another source (e.g. a term-structure pair): load those too
+        table = load_table(args, _load_columns([cls.required_columns, *needs]))
+    for first in firsts:
+        require_columns(args, table, first)
     from backtest.sweep.stats import STAT_NAMES
 
     if args.metric not in STAT_NAMES:
@@ -116,10 +135,8 @@ def run(args: argparse.Namespace) -> int:
     result, evidence = stream_sweep(sweep, table.frame, progress=not args.quiet,
                                     reps=args.n_boot, seed=args.seed,
                                     metric=_selection_metric(args.metric),
-                                    cluster=args.cluster, cash=cash,
+                                    cluster=args.cluster, cash=cash, spill=spill,
                                     cash_label="dtb3" if has_cash else "none")
-
-    from backtest.report.sweep_report import sweep_report
 
     best = result.best(args.metric)
     period = table.frame.loc[result.period[0]:result.period[1]]
@@ -135,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
     }
     folder = None
     if not args.no_report:
+        from backtest.report.sweep_report import sweep_report
+
         rep = sweep_report(result, evidence, metric=args.metric, x=args.x, y=args.y)
         rep.basis = basis
         from backtest.report.data_section import add_data_section
