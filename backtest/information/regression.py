@@ -8,8 +8,7 @@ For each horizon ``h``, the forward SPX return of day ``t`` (from the fill,
 * the signal with the controls: ``y = a + b x + c' Z`` (:mod:`.controls`),
 
 on **the same days** (every day of the sample where ``y``, ``x`` and every
-control are defined), with Newey-West (HAC) standard errors from statsmodels,
-``maxlags = h`` (:func:`backtest.evidence.inference.hac_lags`: the overlap of
+control are defined), with Newey-West (HAC) standard errors, ``maxlags = h`` (:func:`backtest.evidence.inference.hac_lags`: the overlap of
 ``h``-day windows).  ``x`` is a strategy side's entry dummy (1 on signal days)
 or a continuous predictor (:mod:`strategies.predictors`).
 
@@ -30,6 +29,10 @@ study's effect on the same sample.
 
 p-values here are raw (``*_raw``); the word a row gets is decided in one
 place, :func:`backtest.information.answer.adds_information`.
+
+The regressions are :func:`hac_ols`: statsmodels' ``OLS(...).fit(cov_type="HAC")``
+written out in numpy (importing ``statsmodels.api`` costs seconds); statsmodels
+is the reference the tests hold it to (1e-10).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
+from scipy.special import ndtr  # the normal cdf (lighter than scipy.stats)
 
 from backtest.evidence.episodes import count_episodes
 from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt
@@ -55,6 +58,7 @@ from strategies.predictors import Predictor, get_predictor
 
 __all__ = [
     "INFO_COLUMNS",
+    "HacOls",
     "InformationResult",
     "StrategyInformation",
     "hac_ols",
@@ -76,10 +80,89 @@ INFO_COLUMNS: tuple[str, ...] = (
 )
 
 
-def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> Any:
-    """``sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})``."""
-    return sm.OLS(np.asarray(y, float), np.asarray(X, float)).fit(
-        cov_type="HAC", cov_kwds={"maxlags": int(lags)})
+@dataclass(frozen=True, eq=False)
+class HacOls:
+    """An OLS fit with Newey-West (HAC) standard errors (:func:`hac_ols`).
+
+    The attributes statsmodels' ``RegressionResults`` has under the same names.
+
+    Attributes
+    ----------
+    params : numpy.ndarray of float, shape (k,)
+        Coefficients.
+    bse : numpy.ndarray of float, shape (k,)
+        HAC standard errors.
+    tvalues : numpy.ndarray of float, shape (k,)
+        ``params / bse``.
+    pvalues : numpy.ndarray of float, shape (k,)
+        Two-sided p-values, normal reference.
+    ssr : float
+        Sum of squared residuals.
+    rsquared : float
+        ``1 - ssr / centered total sum of squares`` (the regressions here have a
+        constant; statsmodels' value for a model with a constant).
+    cov : numpy.ndarray of float, shape (k, k)
+        HAC covariance of ``params``.
+    """
+
+    params: FloatArray
+    bse: FloatArray
+    tvalues: FloatArray
+    pvalues: FloatArray
+    ssr: float
+    rsquared: float
+    cov: FloatArray = field(repr=False)
+
+    def cov_params(self) -> FloatArray:
+        """The HAC covariance of the coefficients (statsmodels' ``cov_params()``)."""
+        return self.cov
+
+
+def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> HacOls:
+    """OLS of ``y`` on ``X`` with Newey-West standard errors, ``maxlags = lags``.
+
+    Equal to ``sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})`` of
+    statsmodels (Bartlett kernel, no small-sample factor, normal reference) --
+    the tests hold the two to 1e-10 -- computed in numpy by a QR decomposition.
+
+    Parameters
+    ----------
+    y : array_like of float, shape (n,)
+        Dependent variable, no NaN.
+    X : array_like of float, shape (n, k)
+        Regressors (include the constant column), full column rank.
+    lags : int
+        Newey-West maximum lag.
+
+    Returns
+    -------
+    HacOls
+    """
+    yy = np.asarray(y, dtype=np.float64)
+    XX = np.asarray(X, dtype=np.float64)
+    if XX.ndim == 1:
+        XX = XX[:, None]
+    q, r = np.linalg.qr(XX)
+    params = np.linalg.solve(r, q.T @ yy)
+    resid = yy - XX @ params
+    rinv = np.linalg.inv(r)
+    bread = rinv @ rinv.T  # (X'X)^-1
+    u = XX * resid[:, None]
+    s = u.T @ u
+    n, L = yy.size, int(lags)
+    for lag in range(1, min(L, n - 1) + 1):
+        g = u[lag:].T @ u[:-lag]
+        s += (1.0 - lag / (L + 1.0)) * (g + g.T)
+    cov = bread @ s @ bread
+    bse = np.sqrt(np.diag(cov))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tvalues = params / bse
+    pvalues = 2.0 * ndtr(-np.abs(tvalues))
+    ssr = float(resid @ resid)
+    centred = yy - yy.mean()
+    tss = float(centred @ centred)
+    rsq = 1.0 - ssr / tss if tss > 0 else float("nan")
+    return HacOls(params, bse, tvalues, np.asarray(pvalues, dtype=np.float64), ssr, rsq, cov)
 
 
 def _one_sided(t: float, p_two: float, expect: Expect) -> float:
