@@ -8,9 +8,10 @@ For each horizon ``h``, the forward SPX return of day ``t`` (from the fill,
 * the signal with the controls: ``y = a + b x + c' Z`` (:mod:`.controls`),
 
 on **the same days** (every day of the sample where ``y``, ``x`` and every
-control are defined), with Newey-West (HAC) standard errors, ``maxlags = h`` (:func:`backtest.evidence.inference.hac_lags`: the overlap of
-``h``-day windows).  ``x`` is a strategy side's entry dummy (1 on signal days)
-or a continuous predictor (:mod:`strategies.predictors`).
+control are defined), with Newey-West (HAC) standard errors, ``maxlags = h``
+(:func:`backtest.evidence.inference.hac_lags`: the overlap of ``h``-day windows).
+``x`` is a strategy side's entry dummy (1 on signal days) or a continuous predictor
+(:mod:`strategies.predictors`).
 
 Columns of :meth:`InformationResult.to_frame` (one row per horizon)
 --------------------------------------------------------------------
