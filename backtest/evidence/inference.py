@@ -27,7 +27,11 @@ circle; fixed length ``b``, the last block cut to fill ``n`` rows; or geometric
 lengths of mean ``b`` for the stationary scheme), but the random draws are
 made in a different order, so the same seed gives other (equally valid)
 intervals than the arch loop the project used before.  arch stays the
-reference the tests compare the distribution with.
+reference the tests compare the distribution with.  The sums over the blocks
+run in one compiled loop (:mod:`.resample_kernels`), and the event study draws
+one plan per row for both its effects (:func:`bootstrap_day_and_event`), so the
+same seed gives other draws than the separate plans drawn before (same
+distribution of each effect).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ __all__ = [
     "HacTest",
     "block_plan",
     "block_sums",
+    "bootstrap_day_and_event",
     "bootstrap_difference",
     "bootstrap_effects",
     "hac_dummy_test",
@@ -245,9 +250,12 @@ def block_plan(n: int, block_size: int, reps: int, rng: np.random.Generator,
 
 
 def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
-               lengths: npt.NDArray[np.int64], *, chunk_bytes: int = 64 << 20
-               ) -> FloatArray:
+               lengths: npt.NDArray[np.int64]) -> FloatArray:
     """Column sums of every replicate of a block bootstrap, from prefix sums.
+
+    One compiled pass over the blocks
+    (:func:`backtest.evidence.resample_kernels.prefix_block_sums`); a block's sum
+    is the difference of two rows of the prefix-sum table.
 
     Parameters
     ----------
@@ -255,13 +263,13 @@ def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
         The series; a replicate's sum of column ``j`` is the sum of its blocks.
     starts, lengths : numpy.ndarray of int64, shape (reps, n_blocks)
         From :func:`block_plan`.
-    chunk_bytes : int, default 64 MiB
-        Memory per batch of replicates.
 
     Returns
     -------
     numpy.ndarray of float, shape (reps, k)
     """
+    from backtest.evidence.resample_kernels import prefix_block_sums
+
     x = np.asarray(columns, dtype=float)
     x2 = x.reshape(x.shape[0], -1)
     k = x2.shape[1]
@@ -269,18 +277,7 @@ def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
     ext = np.concatenate([x2, x2[:longest]], axis=0) if longest else x2
     prefix = np.zeros((ext.shape[0] + 1, k))
     np.cumsum(ext, axis=0, out=prefix[1:])
-    cols = np.ascontiguousarray(prefix.T)
-    reps, nb = starts.shape
-    out = np.empty((reps, k))
-    step = max(1, int(chunk_bytes) // max(1, nb * 8 * 2))
-    for r0 in range(0, reps, step):
-        s = starts[r0:r0 + step]
-        e = s + lengths[r0:r0 + step]
-        for j in range(k):
-            diff = np.take(cols[j], e)
-            diff -= np.take(cols[j], s)
-            out[r0:r0 + step, j] = diff.sum(axis=1)
-    return out
+    return prefix_block_sums(prefix, starts, lengths)
 
 
 def _effects_from_sums(sums: FloatArray, n: float | FloatArray) -> FloatArray:
@@ -326,6 +323,46 @@ def bootstrap_effects(y: npt.ArrayLike, signal: npt.ArrayLike, *, block_size: in
     dv = d * v
     sums = block_sums(np.column_stack([yv * dv, dv, yv, v.astype(float)]), starts, lengths)
     return _effects_from_sums(sums[:, :3], sums[:, 3])
+
+
+def bootstrap_day_and_event(y: npt.ArrayLike, signal: npt.ArrayLike, first: npt.ArrayLike,
+                            *, block_size: int, reps: int, rng: np.random.Generator,
+                            kind: BootstrapKind = "circular") -> tuple[FloatArray, FloatArray]:
+    """Bootstrap draws of the day-weighted and the event-weighted effect, one plan for both.
+
+    The event study's two effects of one row -- signal days against the other
+    days, and first days of episodes against the other days (the episodes'
+    later signal days left out) -- from the same replicates: each replicate
+    resamples the blocks once and both effects are computed on it.  Each
+    effect's draws have the distribution :func:`bootstrap_effects` gives it
+    (``valid = first | ~signal`` for the event-weighted one).
+
+    Parameters
+    ----------
+    y : array_like of float
+        Forward returns in time order, no NaN.
+    signal : array_like of bool
+        Signal dummy aligned with ``y``.
+    first : array_like of bool
+        First day of each episode (a subset of ``signal``).
+    block_size, reps, rng, kind
+        As in :func:`bootstrap_difference`.
+
+    Returns
+    -------
+    (day, event) : tuple of numpy.ndarray of float, shape (reps,)
+        NaN for a replicate without signal (first) days or without other days.
+    """
+    yy = np.asarray(y, dtype=float)
+    d = np.asarray(signal, dtype=bool)
+    f = np.asarray(first, dtype=bool)
+    keep = (f | ~d).astype(float)
+    df, ff = d.astype(float), f.astype(float)
+    starts, lengths = block_plan(yy.size, block_size, reps, rng, kind)
+    sums = block_sums(np.column_stack([yy * df, df, yy, yy * ff, ff, yy * keep, keep]),
+                      starts, lengths)
+    return (_effects_from_sums(sums[:, :3], float(yy.size)),
+            _effects_from_sums(sums[:, 3:6], sums[:, 6]))
 
 
 def bootstrap_difference(

@@ -1,0 +1,159 @@
+"""Compiled loops of the event study's resampling: block-bootstrap sums and placebo sums.
+
+Two loops the event study runs thousands of times per table, written once in
+numba (cached on disk like the sweep kernel):
+
+* :func:`prefix_block_sums` -- each replicate's column sums of a block bootstrap
+  as a sum of block sums, each block sum a difference of two prefix sums (rows
+  of the prefix table are contiguous, so a block reads two short rows);
+* :func:`placebo_sums` -- the sum of ``y`` over the signal days of each
+  episode-shuffled placebo, from the episodes' new order, gaps and lead, without
+  building the placebo's rows.
+
+The random draws are made by the callers (numpy Generators); these loops only
+add.  Sums run in the loop's order, so they may differ from numpy's pairwise
+sums in the last bits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+__all__ = ["placebo_sums", "prefix_block_sums"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@njit(cache=True)
+def _block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray,
+                out: FloatArray) -> None:  # pragma: no cover - compiled
+    reps, nb = starts.shape
+    k = prefix.shape[1]
+    acc = np.empty(k)
+    for r in range(reps):
+        acc[:] = 0.0
+        for i in range(nb):
+            ln = lengths[r, i]
+            if ln == 0:
+                continue
+            s = starts[r, i]
+            e = s + ln
+            for j in range(k):
+                acc[j] += prefix[e, j] - prefix[s, j]
+        for j in range(k):
+            out[r, j] = acc[j]
+
+
+@njit(cache=True)
+def _fixed_block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray, b: int,
+                      out: FloatArray) -> None:  # pragma: no cover - compiled
+    # every block but the last of a replicate has length b: one row of whole-block sums
+    reps, nb = starts.shape
+    k = prefix.shape[1]
+    m = prefix.shape[0] - 1 - b
+    whole = np.empty((m, k))
+    for s in range(m):
+        for j in range(k):
+            whole[s, j] = prefix[s + b, j] - prefix[s, j]
+    acc = np.empty(k)
+    for r in range(reps):
+        acc[:] = 0.0
+        for i in range(nb - 1):
+            s = starts[r, i]
+            for j in range(k):
+                acc[j] += whole[s, j]
+        s = starts[r, nb - 1]
+        e = s + lengths[r, nb - 1]
+        for j in range(k):
+            out[r, j] = acc[j] + (prefix[e, j] - prefix[s, j])
+
+
+def prefix_block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray) -> FloatArray:
+    """Column sums of each block-bootstrap replicate from a prefix-sum table.
+
+    Parameters
+    ----------
+    prefix : numpy.ndarray of float, shape (m + 1, k)
+        Row ``i`` holds the column sums of the first ``i`` rows of the series
+        (extended past its end for blocks that wrap around), row 0 zeros.
+    starts, lengths : numpy.ndarray of int64, shape (reps, n_blocks)
+        Block starts and lengths (``starts + lengths <= m``).
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (reps, k)
+    """
+    out = np.empty((starts.shape[0], prefix.shape[1]))
+    p = np.ascontiguousarray(prefix, dtype=np.float64)
+    st = np.ascontiguousarray(starts, dtype=np.int64)
+    ln = np.ascontiguousarray(lengths, dtype=np.int64)
+    b = int(ln[0, 0]) if ln.size else 0
+    if ln.shape[1] > 1 and b > 0 and bool((ln[:, :-1] == b).all()) and (
+            int(st.max()) + b < p.shape[0]):
+        _fixed_block_sums(p, st, ln, b, out)  # circular blocks: fixed length
+    else:
+        _block_sums(p, st, ln, out)
+    return out
+
+
+@njit(cache=True)
+def _placebo_sums(y: FloatArray, active: npt.NDArray[np.bool_], start: IntArray,
+                  span: IntArray, order: IntArray, gaps: IntArray, lead: IntArray,
+                  out: FloatArray) -> None:  # pragma: no cover - compiled
+    reps, k = order.shape
+    for b in range(reps):
+        pos = lead[b]
+        s1 = 0.0
+        for i in range(k):
+            e = order[b, i]
+            src = start[e]
+            for off in range(span[e]):
+                if active[src + off]:
+                    s1 += y[pos + off]
+            pos += span[e]
+            if i < k - 1:
+                pos += gaps[b, i]
+        out[b] = s1
+
+
+def placebo_sums(y: FloatArray, active: npt.NDArray[np.bool_], start: IntArray,
+                 span: IntArray, order: IntArray, gaps: IntArray, lead: IntArray
+                 ) -> FloatArray:
+    """Sum of ``y`` over the active rows of each placebo.
+
+    Placebo ``b`` lays the episodes out in the order ``order[b]``: the first
+    starts at row ``lead[b]``, each next one ``gaps[b, i]`` rows after the end
+    of the one before; every row keeps its offset from its episode's start and
+    counts where the original row (``start[e] + offset``) is active.
+
+    Parameters
+    ----------
+    y : numpy.ndarray of float, shape (n,)
+        Values summed.
+    active : numpy.ndarray of bool, shape (n,)
+        The real signal.
+    start, span : numpy.ndarray of int64, shape (k,)
+        First row and length (first to last signal day) of each episode.
+    order : numpy.ndarray of int64, shape (reps, k)
+        Episode order of each placebo (a permutation of ``range(k)``).
+    gaps : numpy.ndarray of int64, shape (reps, k - 1)
+        Rows between consecutive episodes of each placebo.
+    lead : numpy.ndarray of int64, shape (reps,)
+        First row of each placebo's first episode.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (reps,)
+    """
+    out = np.empty(order.shape[0])
+    _placebo_sums(np.ascontiguousarray(y, dtype=np.float64),
+                  np.ascontiguousarray(active, dtype=np.bool_),
+                  np.ascontiguousarray(start, dtype=np.int64),
+                  np.ascontiguousarray(span, dtype=np.int64),
+                  np.ascontiguousarray(order, dtype=np.int64),
+                  np.ascontiguousarray(gaps, dtype=np.int64),
+                  np.ascontiguousarray(lead, dtype=np.int64), out)
+    return out
