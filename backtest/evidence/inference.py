@@ -152,15 +152,16 @@ def hac_dummy_test(y: npt.ArrayLike, signal: npt.ArrayLike, lags: int) -> HacTes
     if n1 < 2 or yy.size - n1 < 2:
         return _NAN_TEST
     X = np.column_stack([np.ones(yy.size), d.astype(float)])
-    xtx = X.T @ X
+    # products of two distinct buffers: ``a.T @ a`` of one buffer goes to a multi-threaded
+    # BLAS routine that is many times slower for these thin matrices on a busy machine
+    xtx = X.T @ X.copy()
     beta = np.linalg.solve(xtx, X.T @ yy)
     u = X * (yy - X @ beta)[:, None]
     # Newey-West (Bartlett) long-run covariance of the scores, no small-sample factor:
     # what statsmodels' OLS(...).fit(cov_type="HAC", maxlags=lags) computes (tested)
-    s = u.T @ u
-    for lag in range(1, min(int(lags), yy.size - 1) + 1):
-        g = u[lag:].T @ u[:-lag]
-        s += (1.0 - lag / (int(lags) + 1.0)) * (g + g.T)
+    from backtest.evidence.longrun import newey_west
+
+    s = newey_west(u, int(lags))
     inv = np.linalg.inv(xtx)
     se = float(np.sqrt((inv @ s @ inv)[1, 1]))
     t = float(beta[1]) / se if se > 0 else float("nan")
@@ -356,13 +357,14 @@ def bootstrap_day_and_event(y: npt.ArrayLike, signal: npt.ArrayLike, first: npt.
     yy = np.asarray(y, dtype=float)
     d = np.asarray(signal, dtype=bool)
     f = np.asarray(first, dtype=bool)
-    keep = (f | ~d).astype(float)
     df, ff = d.astype(float), f.astype(float)
     starts, lengths = block_plan(yy.size, block_size, reps, rng, kind)
-    sums = block_sums(np.column_stack([yy * df, df, yy, yy * ff, ff, yy * keep, keep]),
-                      starts, lengths)
-    return (_effects_from_sums(sums[:, :3], float(yy.size)),
-            _effects_from_sums(sums[:, 3:6], sums[:, 6]))
+    sums = block_sums(np.column_stack([yy * df, df, yy, yy * ff, ff]), starts, lengths)
+    n = float(yy.size)  # every replicate has n rows
+    # the event-weighted sample keeps first days and non-signal days: its sums follow
+    kept = np.column_stack([sums[:, 3], sums[:, 4], sums[:, 2] - sums[:, 0] + sums[:, 3]])
+    return (_effects_from_sums(sums[:, :3], n),
+            _effects_from_sums(kept, n - sums[:, 1] + sums[:, 4]))
 
 
 def bootstrap_difference(

@@ -124,7 +124,7 @@ def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> HacOls:
 
     Equal to ``sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})`` of
     statsmodels (Bartlett kernel, no small-sample factor, normal reference) --
-    the tests hold the two to 1e-10 -- computed in numpy by a QR decomposition.
+    the tests hold the two to 1e-10 -- computed in numpy.
 
     Parameters
     ----------
@@ -143,13 +143,20 @@ def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> HacOls:
     XX = np.asarray(X, dtype=np.float64)
     if XX.ndim == 1:
         XX = XX[:, None]
-    q, r = np.linalg.qr(XX)
-    params = np.linalg.solve(r, q.T @ yy)
+    # normal equations on unit-norm columns; every product is a general matrix product of
+    # two distinct buffers (``a.T @ a`` of one buffer goes to a multi-threaded BLAS
+    # routine that is slow on a busy machine for these thin matrices)
+    norm = np.sqrt(np.einsum("ij,ij->j", XX, XX))
+    norm[norm == 0] = 1.0
+    Xs = XX / norm
+    inv = np.linalg.inv(Xs.T @ Xs.copy())
+    beta = inv @ (Xs.T @ yy)
+    beta += inv @ (Xs.T @ (yy - Xs @ beta))  # one step of refinement: least-squares accuracy
+    params = beta / norm
     resid = yy - XX @ params
-    rinv = np.linalg.inv(r)
-    bread = rinv @ rinv.T  # (X'X)^-1
+    bread = inv / np.outer(norm, norm)  # (X'X)^-1
     u = XX * resid[:, None]
-    s = u.T @ u
+    s = u.T @ u.copy()
     n, L = yy.size, int(lags)
     for lag in range(1, min(L, n - 1) + 1):
         g = u[lag:].T @ u[:-lag]
