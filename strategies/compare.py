@@ -13,7 +13,7 @@ lost.  A ``NaN`` on either side (warm-up, missing data) compares as ``False``
 in every function, including the "at or" ones.
 
 All functions broadcast like NumPy ufuncs and accept scalars, 1-D and 2-D
-arrays; they are compiled ufuncs built on :func:`tolerance`, whose scalar forms
+arrays; they run one compiled loop built on :func:`tolerance`, whose scalar forms
 :func:`scalar_above` / :func:`scalar_below` serve compiled kernels, so every
 path applies the identical rule.  The shift in :func:`crosses_above` /
 :func:`crosses_below` runs along axis 0 (time).
@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from numba import njit
-from numba import vectorize as _numba_vectorize
 
 __all__ = [
     "ATOL",
@@ -77,47 +76,45 @@ def scalar_below(a: float, b: float) -> bool:  # pragma: no cover - compiled
     return b - a > tolerance(a, b)
 
 
-def _ufunc(fn: Any) -> Any:
-    """Compile a scalar comparison into a NumPy ufunc (broadcasting, one pass)."""
-    return _numba_vectorize(["boolean(float64, float64)"], cache=True)(fn)  # type: ignore[no-untyped-call]
+_ABOVE, _BELOW, _AT_OR_BELOW, _AT_OR_ABOVE = 0, 1, 2, 3
 
 
-def _above_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return a - b > tolerance(a, b)
+@njit(cache=True)
+def _compare_2d(a: Any, b: Any, op: int, out: Any) -> None:  # pragma: no cover - compiled
+    # a, b: 2-D views broadcast to out's shape (zero strides where broadcast)
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            x = a[i, j]
+            y = b[i, j]
+            if op == 0:
+                out[i, j] = x - y > tolerance(x, y)
+            elif op == 1:
+                out[i, j] = y - x > tolerance(x, y)
+            elif op == 2:
+                out[i, j] = x - y <= tolerance(x, y)
+            else:
+                out[i, j] = y - x <= tolerance(x, y)
 
 
-_above = _ufunc(_above_py)
+def _apply(op: int, a: FloatLike, b: FloatLike) -> BoolArray:
+    """The comparison ``op`` element by element, broadcast like a NumPy ufunc.
 
-
-def _below_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return b - a > tolerance(a, b)
-
-
-_below = _ufunc(_below_py)
-
-
-def _at_or_below_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return a - b <= tolerance(a, b)
-
-
-_at_or_below = _ufunc(_at_or_below_py)
-
-
-def _at_or_above_py(a: float, b: float) -> bool:  # pragma: no cover - compiled
-    return b - a <= tolerance(a, b)
-
-
-_at_or_above = _ufunc(_at_or_above_py)
-
-
-def _apply(ufunc: Any, a: FloatLike, b: FloatLike) -> BoolArray:
-    # An ordered comparison with a NaN (warm-up rows) sets the CPU's "invalid"
-    # flag, which NumPy reports as a RuntimeWarning after the ufunc loop.  NaN
-    # compares as False by design, so the flag carries no news: silence it for
-    # this call only (results are unchanged).
-    with np.errstate(invalid="ignore"):
-        return np.asarray(ufunc(np.asarray(a, dtype=np.float64),
-                                np.asarray(b, dtype=np.float64)))
+    One compiled loop (:func:`_compare_2d`, cached on disk) over broadcast views:
+    no copy of a broadcast operand.  (Compiled ufuncs built with
+    ``numba.vectorize`` apply the same rule but rebuild their wrappers at every
+    import, about a second.)  A NaN compares as False.
+    """
+    xa, ya = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    shape = np.broadcast_shapes(xa.shape, ya.shape)
+    x, y = np.broadcast_to(xa, shape), np.broadcast_to(ya, shape)  # read-only views
+    if x.ndim != 2:
+        x2 = x.reshape(1, -1) if x.ndim < 2 else x.reshape(-1, shape[-1])
+        y2 = y.reshape(1, -1) if y.ndim < 2 else y.reshape(-1, shape[-1])
+    else:
+        x2, y2 = x, y
+    out = np.empty(x2.shape, dtype=np.bool_)
+    _compare_2d(x2, y2, op, out)
+    return out.reshape(shape)
 
 
 def above(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -132,7 +129,7 @@ def above(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_above, a, b)
+    return _apply(_ABOVE, a, b)
 
 
 def below(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -147,7 +144,7 @@ def below(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_below, a, b)
+    return _apply(_BELOW, a, b)
 
 
 def at_or_below(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -162,7 +159,7 @@ def at_or_below(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_at_or_below, a, b)
+    return _apply(_AT_OR_BELOW, a, b)
 
 
 def at_or_above(a: FloatLike, b: FloatLike) -> BoolArray:
@@ -177,7 +174,7 @@ def at_or_above(a: FloatLike, b: FloatLike) -> BoolArray:
     -------
     numpy.ndarray of bool
     """
-    return _apply(_at_or_above, a, b)
+    return _apply(_AT_OR_ABOVE, a, b)
 
 
 def _prev(mask: BoolArray) -> BoolArray:
