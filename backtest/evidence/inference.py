@@ -54,6 +54,7 @@ __all__ = [
     "bootstrap_effects",
     "hac_dummy_test",
     "hac_lags",
+    "replicate_sums",
 ]
 
 BootstrapKind = Literal["circular", "stationary"]
@@ -281,6 +282,41 @@ def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
     return prefix_block_sums(prefix, starts, lengths)
 
 
+def replicate_sums(columns: npt.ArrayLike, block_size: int, reps: int,
+                   rng: np.random.Generator, kind: BootstrapKind = "circular") -> FloatArray:
+    """Column sums of ``reps`` fresh block-bootstrap replicates of ``columns``.
+
+    ``block_sums(columns, *block_plan(len(columns), block_size, reps, rng, kind))``:
+    the same draws and sums; circular blocks skip building the lengths array
+    (every block has length ``block_size`` but the last).
+
+    Parameters
+    ----------
+    columns : array_like of float, shape (n, k)
+        The series.
+    block_size, reps, rng, kind
+        As in :func:`block_plan`.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (reps, k)
+    """
+    x = np.asarray(columns, dtype=float)
+    x = x.reshape(x.shape[0], -1)
+    n = x.shape[0]
+    b = max(1, min(int(block_size), n))
+    if kind != "circular" or n < 1 or int(reps) < 1:
+        return block_sums(x, *block_plan(n, block_size, reps, rng, kind))
+    from backtest.evidence.resample_kernels import fixed_block_sums
+
+    nb = -(-n // b)
+    starts = rng.integers(0, n, size=(int(reps), nb), dtype=np.int64)  # as block_plan draws
+    ext = np.concatenate([x, x[:b]], axis=0)
+    prefix = np.zeros((ext.shape[0] + 1, x.shape[1]))
+    np.cumsum(ext, axis=0, out=prefix[1:])
+    return fixed_block_sums(prefix, starts, b, n - (nb - 1) * b)
+
+
 def _effects_from_sums(sums: FloatArray, n: float | FloatArray) -> FloatArray:
     """Signal-minus-other means from sums ``[y*d, d, y]`` (NaN if a group is empty)."""
     syd, sd, sy = sums[:, 0], sums[:, 1], sums[:, 2]
@@ -315,14 +351,14 @@ def bootstrap_effects(y: npt.ArrayLike, signal: npt.ArrayLike, *, block_size: in
     """
     yy = np.asarray(y, dtype=float)
     d = np.asarray(signal, dtype=bool).astype(float)
-    starts, lengths = block_plan(yy.size, block_size, reps, rng, kind)
     if valid is None:
-        sums = block_sums(np.column_stack([yy * d, d, yy]), starts, lengths)
+        sums = replicate_sums(np.column_stack([yy * d, d, yy]), block_size, reps, rng, kind)
         return _effects_from_sums(sums, float(yy.size))
     v = np.asarray(valid, dtype=bool)
     yv = np.where(v, yy, 0.0)
     dv = d * v
-    sums = block_sums(np.column_stack([yv * dv, dv, yv, v.astype(float)]), starts, lengths)
+    sums = replicate_sums(np.column_stack([yv * dv, dv, yv, v.astype(float)]), block_size, reps,
+                      rng, kind)
     return _effects_from_sums(sums[:, :3], sums[:, 3])
 
 
@@ -358,8 +394,8 @@ def bootstrap_day_and_event(y: npt.ArrayLike, signal: npt.ArrayLike, first: npt.
     d = np.asarray(signal, dtype=bool)
     f = np.asarray(first, dtype=bool)
     df, ff = d.astype(float), f.astype(float)
-    starts, lengths = block_plan(yy.size, block_size, reps, rng, kind)
-    sums = block_sums(np.column_stack([yy * df, df, yy, yy * ff, ff]), starts, lengths)
+    sums = replicate_sums(np.column_stack([yy * df, df, yy, yy * ff, ff]), block_size, reps, rng,
+                      kind)
     n = float(yy.size)  # every replicate has n rows
     # the event-weighted sample keeps first days and non-signal days: its sums follow
     kept = np.column_stack([sums[:, 3], sums[:, 4], sums[:, 2] - sums[:, 0] + sums[:, 3]])

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-__all__ = ["placebo_sums", "prefix_block_sums"]
+__all__ = ["fixed_block_sums", "placebo_sums", "prefix_block_sums"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -48,7 +48,7 @@ def _block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray,
 
 
 @njit(cache=True)
-def _fixed_block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray, b: int,
+def _fixed_block_sums(prefix: FloatArray, starts: IntArray, b: int, last: int,
                       out: FloatArray) -> None:  # pragma: no cover - compiled
     # every block but the last of a replicate has length b: one row of whole-block sums
     reps, nb = starts.shape
@@ -66,9 +66,22 @@ def _fixed_block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray, b
             for j in range(k):
                 acc[j] += whole[s, j]
         s = starts[r, nb - 1]
-        e = s + lengths[r, nb - 1]
         for j in range(k):
-            out[r, j] = acc[j] + (prefix[e, j] - prefix[s, j])
+            out[r, j] = acc[j] + (prefix[s + last, j] - prefix[s, j])
+
+
+def fixed_block_sums(prefix: FloatArray, starts: IntArray, block: int, last: int
+                     ) -> FloatArray:
+    """Like :func:`prefix_block_sums` for circular blocks: all of length ``block`` but
+    the last of each replicate, of length ``last`` (no lengths array needed).
+
+    ``prefix`` must reach ``starts.max() + block`` (``starts < m``, ``m + block``
+    rows of series plus the zero row).
+    """
+    out = np.empty((starts.shape[0], prefix.shape[1]))
+    _fixed_block_sums(np.ascontiguousarray(prefix, dtype=np.float64),
+                      np.ascontiguousarray(starts, dtype=np.int64), int(block), int(last), out)
+    return out
 
 
 def prefix_block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray) -> FloatArray:
@@ -91,11 +104,10 @@ def prefix_block_sums(prefix: FloatArray, starts: IntArray, lengths: IntArray) -
     st = np.ascontiguousarray(starts, dtype=np.int64)
     ln = np.ascontiguousarray(lengths, dtype=np.int64)
     b = int(ln[0, 0]) if ln.size else 0
-    if ln.shape[1] > 1 and b > 0 and bool((ln[:, :-1] == b).all()) and (
-            int(st.max()) + b < p.shape[0]):
-        _fixed_block_sums(p, st, ln, b, out)  # circular blocks: fixed length
-    else:
-        _block_sums(p, st, ln, out)
+    if ln.shape[1] > 1 and b > 0 and bool((ln[:, :-1] == b).all()) and bool(
+            (ln[:, -1] == ln[0, -1]).all()) and int(st.max()) + b < p.shape[0]:
+        return fixed_block_sums(p, st, b, int(ln[0, -1]))  # circular blocks
+    _block_sums(p, st, ln, out)
     return out
 
 

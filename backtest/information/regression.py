@@ -351,8 +351,16 @@ def signal_information(signal: pd.Series, data: pd.DataFrame,
         raise ValueError("signal must be a pandas Series indexed exactly like the market data")
     names = parse_controls(controls)
     fwd = scaled_forward_returns(data, horizons, fill, scale)
-    table = incremental_table(fwd, signal.astype(float), control_frame(data, names), valid,
-                              expect, dummy=True)
+    return _signal_information(signal, fwd, control_frame(data, names), names, fill, expect,
+                               valid, scale, name)
+
+
+def _signal_information(signal: pd.Series, fwd: pd.DataFrame, ctrl: pd.DataFrame,
+                        names: tuple[str, ...], fill: Fill, expect: Expect,
+                        valid: pd.Series | None, scale: ReturnScale, name: str | None
+                        ) -> InformationResult:
+    """:func:`signal_information` given the forward returns and the control frame."""
+    table = incremental_table(fwd, signal.astype(float), ctrl, valid, expect, dummy=True)
     label = name if name is not None else str(signal.name or "signal")
     return InformationResult(label, "signal", expect, names, fill, scale, table)
 
@@ -446,11 +454,25 @@ def strategy_information(strategy: Strategy | type[Strategy] | str, data: pd.Dat
         If ``data`` lacks a column the strategy or a control needs.
     """
     strat = resolve_strategy(strategy)
+    names = parse_controls(controls)
     sig = strat.signals(data)
+    entries = {side: sig.entries(side) for side in strat.sides}
     sample = strategy_sample(strat, data)
+    return _strategy_information(strat, data, horizons, names, fill, scale,
+                                 control_frame(data, names),
+                                 scaled_forward_returns(data, horizons, fill, scale),
+                                 entries, sample)
+
+
+def _strategy_information(strat: Strategy, data: pd.DataFrame, horizons: Sequence[int],
+                          names: tuple[str, ...], fill: Fill, scale: ReturnScale,
+                          ctrl: pd.DataFrame, fwd: pd.DataFrame, entries: dict[str, pd.Series],
+                          sample: pd.Series) -> StrategyInformation:
+    """:func:`strategy_information` given the control frame, the forward returns (any
+    superset of ``horizons``), each side's entries and the strategy's sample."""
+    f = fwd.loc[:, [int(h) for h in horizons]]
     sides: dict[str, InformationResult] = {}
     for side in strat.sides:
-        sides[side] = signal_information(sig.entries(side), data, horizons, controls, fill=fill,
-                                         expect=expect_of(side), valid=sample, scale=scale,
-                                         name=f"{strat.name}:{side}")
+        sides[side] = _signal_information(entries[side], f, ctrl, names, fill, expect_of(side),
+                                          sample, scale, f"{strat.name}:{side}")
     return StrategyInformation(strat.name, strat.params(), sides)

@@ -45,7 +45,7 @@ def test_day_and_event_draws_equal_two_separate_bootstraps_on_one_plan(kind: str
     assert np.isfinite(day).sum() > 250 and not np.allclose(day, event)
 
 
-def test_block_plan_sums_equal_explicit_replicates() -> None:
+def test_blockreplicate_sums_equal_explicit_replicates() -> None:
     """The compiled sums equal the sums over each replicate's rows (both schemes)."""
     rng = np.random.default_rng(5)
     x = rng.normal(size=(97, 3))
@@ -93,3 +93,14 @@ def test_newey_west_equals_statsmodels(lags: int) -> None:
     u = rng.normal(size=(500, 3)) * np.array([1.0, 0.01, 30.0])
     np.testing.assert_allclose(newey_west(u, lags), S_hac_simple(u, nlags=lags), rtol=1e-12,
                                atol=1e-14)
+
+
+@pytest.mark.parametrize("n, b", [(1000, 21), (1000, 1000), (1000, 1), (7, 3), (5, 21)])
+def test_circular_sums_without_lengths_equal_the_plan(n: int, b: int) -> None:
+    """The circular shortcut draws the same starts as block_plan and sums the same."""
+    from backtest.evidence.inference import block_sums, replicate_sums
+
+    x = np.random.default_rng(n + b).normal(size=(n, 3))
+    got = replicate_sums(x, b, 50, np.random.default_rng(1), "circular")
+    want = block_sums(x, *block_plan(n, b, 50, np.random.default_rng(1), "circular"))
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
