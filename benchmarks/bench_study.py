@@ -50,15 +50,15 @@ def _timed(fn: Any) -> tuple[float, float, Any]:
 
 def warm(data_dir: Path, repeat: int) -> dict[str, Any]:
     """Load once, run the command once untimed, then ``repeat`` timed runs."""
+    import importlib
+
     import backtest.cli.commands.study as study_cmd
-    import backtest.evidence.verdict
-    import backtest.information.answer
     from backtest.cli.main import main
     from backtest.data.load import load_market_data
 
     # the modules (``backtest.evidence`` binds a function under the submodule's name)
-    verdict_mod = sys.modules["backtest.evidence.verdict"]
-    answer_mod = sys.modules["backtest.information.answer"]
+    verdict_mod = importlib.import_module("backtest.evidence.verdict")
+    answer_mod = importlib.import_module("backtest.information.answer")
 
     warnings.simplefilter("ignore")
     lw, lc, table = _timed(lambda: load_market_data(data_dir))

@@ -268,10 +268,11 @@ def _entries_and_sample(strat: Strategy, data: pd.DataFrame,
     if (st is not None and st.params == strat.params() and set(st.sides) == set(strat.sides)
             and st.sides[strat.sides[0]]._forward.index.equals(data.index)):
         idx = data.index
-        entries = {side: pd.Series(st.sides[side]._signal, index=idx, name=side)
-                   for side in strat.sides}
+        entries: dict[str, pd.Series] = {
+            side: pd.Series(st.sides[side]._signal, index=idx, name=side)
+            for side in strat.sides}
         first = st.sides[strat.sides[0]]
         return entries, pd.Series(first._valid, index=idx, name="sample")
     sig = strat.signals(data)
-    return ({side: sig.entries(side) for side in strat.sides},
-            strategy_sample(strat, data))
+    computed: dict[str, pd.Series] = {side: sig.entries(side) for side in strat.sides}
+    return computed, strategy_sample(strat, data)

@@ -456,7 +456,7 @@ def strategy_information(strategy: Strategy | type[Strategy] | str, data: pd.Dat
     strat = resolve_strategy(strategy)
     names = parse_controls(controls)
     sig = strat.signals(data)
-    entries = {side: sig.entries(side) for side in strat.sides}
+    entries: dict[str, pd.Series] = {side: sig.entries(side) for side in strat.sides}
     sample = strategy_sample(strat, data)
     return _strategy_information(strat, data, horizons, names, fill, scale,
                                  control_frame(data, names),

@@ -262,7 +262,8 @@ def _read_members_at_once(texts: list[tuple[str, str]]
         dates = np.empty(len(df), dtype="datetime64[ns]")
         firsts = pd.Series(raw_dates.to_numpy()).groupby(member).first()
         for fmt_ in sorted({_date_format(str(v)) for v in firsts}):
-            ids = [m for m, v in firsts.items() if _date_format(str(v)) == fmt_]
+            ids = [int(m) for m, v in firsts.items()  # type: ignore[call-overload]
+                   if _date_format(str(v)) == fmt_]
             if fmt_ == "ISO8601":
                 return None
             rows = np.isin(member, ids)
