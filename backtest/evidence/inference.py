@@ -307,14 +307,11 @@ def replicate_sums(columns: npt.ArrayLike, block_size: int, reps: int,
     b = max(1, min(int(block_size), n))
     if kind != "circular" or n < 1 or int(reps) < 1:
         return block_sums(x, *block_plan(n, block_size, reps, rng, kind))
-    from backtest.evidence.resample_kernels import fixed_block_sums
+    from backtest.evidence.resample_kernels import circular_sums
 
     nb = -(-n // b)
     starts = rng.integers(0, n, size=(int(reps), nb), dtype=np.int64)  # as block_plan draws
-    ext = np.concatenate([x, x[:b]], axis=0)
-    prefix = np.zeros((ext.shape[0] + 1, x.shape[1]))
-    np.cumsum(ext, axis=0, out=prefix[1:])
-    return fixed_block_sums(prefix, starts, b, n - (nb - 1) * b)
+    return circular_sums(x, starts, b, n - (nb - 1) * b)
 
 
 def _effects_from_sums(sums: FloatArray, n: float | FloatArray) -> FloatArray:

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-__all__ = ["fixed_block_sums", "placebo_sums", "prefix_block_sums"]
+__all__ = ["circular_sums", "fixed_block_sums", "placebo_sums", "prefix_block_sums"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -81,6 +81,60 @@ def fixed_block_sums(prefix: FloatArray, starts: IntArray, block: int, last: int
     out = np.empty((starts.shape[0], prefix.shape[1]))
     _fixed_block_sums(np.ascontiguousarray(prefix, dtype=np.float64),
                       np.ascontiguousarray(starts, dtype=np.int64), int(block), int(last), out)
+    return out
+
+
+@njit(cache=True)
+def _circular_sums(x: FloatArray, starts: IntArray, b: int, last: int,
+                   out: FloatArray) -> None:  # pragma: no cover - compiled
+    # per column: the sums of the blocks at every start (whole and last block) from prefix
+    # sums, then each replicate adds its starts' sums in a register
+    n, k = x.shape
+    reps, nb = starts.shape
+    prefix = np.empty(n + b + 1)
+    whole = np.empty(n)
+    part = np.empty(n)
+    for j in range(k):
+        prefix[0] = 0.0
+        for i in range(n):
+            prefix[i + 1] = prefix[i] + x[i, j]
+        for i in range(n, n + b):
+            prefix[i + 1] = prefix[i] + x[i - n, j]
+        for s in range(n):
+            whole[s] = prefix[s + b] - prefix[s]
+            part[s] = prefix[s + last] - prefix[s]
+        for r in range(reps):
+            acc = 0.0
+            for i in range(nb - 1):
+                acc += whole[starts[r, i]]
+            out[r, j] = acc + part[starts[r, nb - 1]]
+
+
+def circular_sums(x: FloatArray, starts: IntArray, block: int, last: int) -> FloatArray:
+    """Column sums of circular block-bootstrap replicates of ``x``.
+
+    Every block has length ``block`` but each replicate's last one (``last``);
+    blocks wrap around the end of ``x``.  The same sums as
+    :func:`fixed_block_sums` on the prefix sums of ``x`` extended by its first
+    ``block`` rows, computed column by column (one column's block sums stay in
+    cache while every replicate reads them).
+
+    Parameters
+    ----------
+    x : numpy.ndarray of float, shape (n, k)
+        The series.
+    starts : numpy.ndarray of int64, shape (reps, n_blocks)
+        Block starts, ``0 <= start < n``.
+    block, last : int
+        Block length and length of each replicate's last block (``<= block``).
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (reps, k)
+    """
+    out = np.empty((starts.shape[0], x.shape[1]))
+    _circular_sums(np.ascontiguousarray(x, dtype=np.float64),
+                   np.ascontiguousarray(starts, dtype=np.int64), int(block), int(last), out)
     return out
 
 

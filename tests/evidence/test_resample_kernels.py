@@ -85,12 +85,15 @@ def test_placebo_sums_equal_the_placebos_drawn_one_by_one() -> None:
         assert got[b] == pytest.approx(y[placebo].sum(), rel=1e-12, abs=1e-12)
 
 
-@pytest.mark.parametrize("lags", [0, 1, 5, 63])
+@pytest.mark.parametrize("lags", [0, 1, 2, 5, 63, 499, 700])
 def test_newey_west_equals_statsmodels(lags: int) -> None:
     from statsmodels.stats.sandwich_covariance import S_hac_simple
 
     rng = np.random.default_rng(lags)
-    u = rng.normal(size=(500, 3)) * np.array([1.0, 0.01, 30.0])
+    # autocorrelated scores of different scales (lags past the sample: statsmodels adds 0)
+    e = np.convolve(rng.normal(size=520), np.ones(21), "valid")[:500]
+    u = np.column_stack([e, 0.01 * e * (rng.uniform(size=500) < 0.1), 30.0 * rng.normal(
+        size=500)])
     np.testing.assert_allclose(newey_west(u, lags), S_hac_simple(u, nlags=lags), rtol=1e-12,
                                atol=1e-14)
 
