@@ -84,30 +84,42 @@ def fixed_block_sums(prefix: FloatArray, starts: IntArray, block: int, last: int
     return out
 
 
+_GROUP = 8  # columns summed together: one cache line of block sums per start
+
+
 @njit(cache=True)
 def _circular_sums(x: FloatArray, starts: IntArray, b: int, last: int,
                    out: FloatArray) -> None:  # pragma: no cover - compiled
-    # per column: the sums of the blocks at every start (whole and last block) from prefix
-    # sums, then each replicate adds its starts' sums in a register
+    # Columns in groups of _GROUP: for each start, the sums of the whole block starting
+    # there (one row of _GROUP values, from prefix sums), then each replicate reads its
+    # starts once per group and adds their rows; the last block comes from the prefix.
     n, k = x.shape
     reps, nb = starts.shape
-    prefix = np.empty(n + b + 1)
-    whole = np.empty(n)
-    part = np.empty(n)
-    for j in range(k):
-        prefix[0] = 0.0
-        for i in range(n):
-            prefix[i + 1] = prefix[i] + x[i, j]
-        for i in range(n, n + b):
-            prefix[i + 1] = prefix[i] + x[i - n, j]
+    prefix = np.empty((n + b + 1, _GROUP))
+    whole = np.empty((n, _GROUP))
+    acc = np.empty(_GROUP)
+    for j0 in range(0, k, _GROUP):
+        g = min(_GROUP, k - j0)
+        for c in range(g):
+            prefix[0, c] = 0.0
+            for i in range(n):
+                prefix[i + 1, c] = prefix[i, c] + x[i, j0 + c]
+            for i in range(n, n + b):
+                prefix[i + 1, c] = prefix[i, c] + x[i - n, j0 + c]
+        for c in range(g, _GROUP):
+            prefix[:, c] = 0.0
         for s in range(n):
-            whole[s] = prefix[s + b] - prefix[s]
-            part[s] = prefix[s + last] - prefix[s]
+            for c in range(_GROUP):
+                whole[s, c] = prefix[s + b, c] - prefix[s, c]
         for r in range(reps):
-            acc = 0.0
+            acc[:] = 0.0
             for i in range(nb - 1):
-                acc += whole[starts[r, i]]
-            out[r, j] = acc + part[starts[r, nb - 1]]
+                s = starts[r, i]
+                for c in range(_GROUP):
+                    acc[c] += whole[s, c]
+            s = starts[r, nb - 1]
+            for c in range(g):
+                out[r, j0 + c] = acc[c] + (prefix[s + last, c] - prefix[s, c])
 
 
 def circular_sums(x: FloatArray, starts: IntArray, block: int, last: int) -> FloatArray:
@@ -116,8 +128,8 @@ def circular_sums(x: FloatArray, starts: IntArray, block: int, last: int) -> Flo
     Every block has length ``block`` but each replicate's last one (``last``);
     blocks wrap around the end of ``x``.  The same sums as
     :func:`fixed_block_sums` on the prefix sums of ``x`` extended by its first
-    ``block`` rows, computed column by column (one column's block sums stay in
-    cache while every replicate reads them).
+    ``block`` rows, computed for groups of eight columns (a group's block sums
+    stay in cache while every replicate reads them, one cache line per start).
 
     Parameters
     ----------
@@ -133,7 +145,7 @@ def circular_sums(x: FloatArray, starts: IntArray, block: int, last: int) -> Flo
     numpy.ndarray of float, shape (reps, k)
     """
     out = np.empty((starts.shape[0], x.shape[1]))
-    _circular_sums(np.ascontiguousarray(x, dtype=np.float64),
+    _circular_sums(np.asfortranarray(x, dtype=np.float64),  # columns contiguous
                    np.ascontiguousarray(starts, dtype=np.int64), int(block), int(last), out)
     return out
 
