@@ -41,7 +41,8 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtr  # the normal cdf (lighter than scipy.stats)
+
+from backtest.evidence.normal import ndtr  # the normal cdf (no scipy import)
 
 __all__ = [
     "BootstrapInterval",

@@ -45,11 +45,11 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.special import ndtr  # the normal cdf (lighter than scipy.stats)
 
 from backtest.evidence.episodes import count_episodes
 from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt
 from backtest.evidence.inference import hac_lags
+from backtest.evidence.normal import ndtr  # the normal cdf (no scipy import)
 from backtest.evidence.strategy_study import expect_of, resolve_strategy, strategy_sample
 from backtest.execution.fills import Fill
 from backtest.information.controls import control_frame, parse_controls

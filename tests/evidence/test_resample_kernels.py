@@ -107,3 +107,24 @@ def test_circular_sums_without_lengths_equal_the_plan(n: int, b: int) -> None:
     got = replicate_sums(x, b, 50, np.random.default_rng(1), "circular")
     want = block_sums(x, *block_plan(n, b, 50, np.random.default_rng(1), "circular"))
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_normal_cdf_and_inverse_equal_scipy() -> None:
+    """The standard-library normal cdf and inverse equal scipy.special's (the reference)."""
+    from scipy import special
+
+    from backtest.evidence.normal import ndtr, ndtri
+
+    x = np.concatenate([np.linspace(-37, 37, 7401),
+                        np.random.default_rng(0).normal(0, 3, 2000)])
+    want = special.ndtr(x)
+    np.testing.assert_allclose(ndtr(x), want, rtol=1e-13, atol=0)
+    edge = np.array([np.nan, np.inf, -np.inf, 0.0])
+    np.testing.assert_array_equal(ndtr(edge), special.ndtr(edge))
+    assert isinstance(ndtr(0.3), float) and ndtr(0.3) == pytest.approx(special.ndtr(0.3),
+                                                                      rel=1e-15)
+    p = np.concatenate([10.0 ** -np.linspace(1, 300, 600), 1 - 10.0 ** -np.linspace(1, 15, 60),
+                        np.random.default_rng(1).uniform(size=2000)])
+    np.testing.assert_allclose(ndtri(p), special.ndtri(p), rtol=1e-13, atol=0)
+    edge = np.array([0.0, 1.0, np.nan, -0.1, 1.1, 0.5])
+    np.testing.assert_array_equal(ndtri(edge), special.ndtri(edge))
