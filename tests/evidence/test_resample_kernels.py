@@ -8,6 +8,7 @@ import pytest
 
 from backtest.evidence.episodes import episodes
 from backtest.evidence.inference import (
+    BootstrapKind,
     block_plan,
     bootstrap_day_and_event,
     bootstrap_effects,
@@ -26,7 +27,8 @@ def _signal(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("kind", ["circular", "stationary"])
-def test_day_and_event_draws_equal_two_separate_bootstraps_on_one_plan(kind: str) -> None:
+def test_day_and_event_draws_equal_two_separate_bootstraps_on_one_plan(
+        kind: BootstrapKind) -> None:
     """One plan for both effects: each equals bootstrap_effects drawn from the same seed."""
     rng = np.random.default_rng(3)
     n = 700
@@ -51,8 +53,9 @@ def test_blockreplicate_sums_equal_explicit_replicates() -> None:
     x = rng.normal(size=(97, 3))
     from backtest.evidence.inference import block_sums
 
-    for kind in ("circular", "stationary"):
-        starts, lengths = block_plan(97, 8, 20, rng, kind)  # type: ignore[arg-type]
+    kinds: tuple[BootstrapKind, ...] = ("circular", "stationary")
+    for kind in kinds:
+        starts, lengths = block_plan(97, 8, 20, rng, kind)
         got = block_sums(x, starts, lengths)
         for r in range(20):
             rows = np.concatenate([(s + np.arange(ln)) % 97
