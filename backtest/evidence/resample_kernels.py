@@ -84,7 +84,8 @@ def fixed_block_sums(prefix: FloatArray, starts: IntArray, block: int, last: int
     return out
 
 
-_GROUP = 8  # columns summed together: one cache line of block sums per start
+_GROUP = 8  # columns summed together: one cache line of block sums per start (the
+# running sums of _circular_sums are written out for eight)
 
 
 @njit(cache=True)
@@ -112,11 +113,20 @@ def _circular_sums(x: FloatArray, starts: IntArray, b: int, last: int,
             for c in range(_GROUP):
                 whole[s, c] = prefix[s + b, c] - prefix[s, c]
         for r in range(reps):
-            acc[:] = 0.0
+            # eight running sums in registers (an array would be stored and reloaded)
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
             for i in range(nb - 1):
                 s = starts[r, i]
-                for c in range(_GROUP):
-                    acc[c] += whole[s, c]
+                a0 += whole[s, 0]
+                a1 += whole[s, 1]
+                a2 += whole[s, 2]
+                a3 += whole[s, 3]
+                a4 += whole[s, 4]
+                a5 += whole[s, 5]
+                a6 += whole[s, 6]
+                a7 += whole[s, 7]
+            acc[0], acc[1], acc[2], acc[3] = a0, a1, a2, a3
+            acc[4], acc[5], acc[6], acc[7] = a4, a5, a6, a7
             s = starts[r, nb - 1]
             for c in range(g):
                 out[r, j0 + c] = acc[c] + (prefix[s + last, c] - prefix[s, c])
