@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from backtest.data.table import MarketTable
+    from backtest.evidence.strategy_study import StrategyStudy
     from backtest.information.answer import InformationTable
     from backtest.information.conditional import ConditionalTable
     from backtest.information.regression import StrategyInformation
@@ -117,12 +120,15 @@ def study_extras(args: argparse.Namespace, strategy: Strategy, table: MarketTabl
 
 
 def headline_information(args: argparse.Namespace, table: MarketTable, verdicts: pd.DataFrame,
-                         doc: dict[str, Any]) -> InformationTable:
+                         doc: dict[str, Any],
+                         studies: Mapping[str, StrategyStudy] | None = None
+                         ) -> InformationTable:
     """Answer "adds information beyond SPX?" for every primary row of the verdict table.
 
     Adds the key ``adds_information`` to every object of ``doc["rows"]`` (the
     answer on the row of a strategy side's primary horizon, ``null`` on the
-    others) and returns the table behind it.  Episodes are the verdict table's.
+    others) and returns the table behind it.  Episodes are the verdict table's, and
+    so are the entry signals where ``studies`` (the verdict table's) are given.
     """
     from backtest.information.answer import information_table
 
@@ -130,7 +136,7 @@ def headline_information(args: argparse.Namespace, table: MarketTable, verdicts:
     episodes = verdicts.loc[:, ["strategy", "side", "horizon", ep_col]].rename(
         columns={ep_col: "episodes"})
     info = information_table(table.frame, None, getattr(args, "controls", None),
-                             fill=args.fill, episodes=episodes)
+                             fill=args.fill, episodes=episodes, studies=studies)
     t = info.table
     answers = {(str(a), str(b), int(h)): str(v) for a, b, h, v in
                zip(t["strategy"], t["side"], t["horizon"], t["adds_information"], strict=True)}

@@ -49,6 +49,7 @@ from backtest.evidence.episodes import DEFAULT_MAX_GAP, episodes
 from backtest.evidence.eras import era_masks
 from backtest.evidence.inference import (
     BootstrapKind,
+    bootstrap_day_and_event,
     bootstrap_effects,
     hac_dummy_test,
     hac_lags,
@@ -246,19 +247,21 @@ def _horizon_row(y_all: npt.NDArray[np.float64], sig: npt.NDArray[np.bool_],
                hac_lags=lags, block_size=block, n_boot=int(n_boot),
                n_placebo=int(n_placebo))
     boot = n_boot > 0 and n1 > 0 and y.size > block
+    first = ep.first_days(y.size) if len(ep) else None
     if boot:
-        row["ci_low"], row["ci_high"] = _ci(bootstrap_effects(
-            y, d, block_size=block, reps=n_boot, rng=rng, kind=cfg.bootstrap), cfg.conf)
-    if len(ep):
-        first = ep.first_days(y.size)
+        if first is None:
+            day = bootstrap_effects(y, d, block_size=block, reps=n_boot, rng=rng,
+                                    kind=cfg.bootstrap)
+        else:
+            day, event = bootstrap_day_and_event(y, d, first, block_size=block, reps=n_boot,
+                                                 rng=rng, kind=cfg.bootstrap)
+            row["event_ci_low"], row["event_ci_high"] = _ci(event, cfg.conf)
+        row["ci_low"], row["ci_high"] = _ci(day, cfg.conf)
+    if first is not None:
         keep = first | ~d
         te = hac_dummy_test(y[keep], first[keep], lags)
         row.update(event_effect=(float(y[first].mean()) - row["mean_nonsignal"]),
                    event_se=te.se, event_p_raw=te.p_one_sided(expect))
-        if boot:
-            row["event_ci_low"], row["event_ci_high"] = _ci(bootstrap_effects(
-                y, first, block_size=block, reps=n_boot, rng=rng, kind=cfg.bootstrap,
-                valid=keep), cfg.conf)
         j = ep.largest()
         lo_, hi_ = int(ep.start[j]), int(ep.end[j])
         rest = np.ones(y.size, dtype=bool)

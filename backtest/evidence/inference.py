@@ -27,7 +27,11 @@ circle; fixed length ``b``, the last block cut to fill ``n`` rows; or geometric
 lengths of mean ``b`` for the stationary scheme), but the random draws are
 made in a different order, so the same seed gives other (equally valid)
 intervals than the arch loop the project used before.  arch stays the
-reference the tests compare the distribution with.
+reference the tests compare the distribution with.  The sums over the blocks
+run in one compiled loop (:mod:`.resample_kernels`), and the event study draws
+one plan per row for both its effects (:func:`bootstrap_day_and_event`), so the
+same seed gives other draws than the separate plans drawn before (same
+distribution of each effect).
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtr  # the normal cdf (lighter than scipy.stats)
+
+from backtest.evidence.normal import ndtr  # the normal cdf (no scipy import)
 
 __all__ = [
     "BootstrapInterval",
@@ -45,10 +50,12 @@ __all__ = [
     "HacTest",
     "block_plan",
     "block_sums",
+    "bootstrap_day_and_event",
     "bootstrap_difference",
     "bootstrap_effects",
     "hac_dummy_test",
     "hac_lags",
+    "replicate_sums",
 ]
 
 BootstrapKind = Literal["circular", "stationary"]
@@ -147,15 +154,16 @@ def hac_dummy_test(y: npt.ArrayLike, signal: npt.ArrayLike, lags: int) -> HacTes
     if n1 < 2 or yy.size - n1 < 2:
         return _NAN_TEST
     X = np.column_stack([np.ones(yy.size), d.astype(float)])
-    xtx = X.T @ X
+    # products of two distinct buffers: ``a.T @ a`` of one buffer goes to a multi-threaded
+    # BLAS routine that is many times slower for these thin matrices on a busy machine
+    xtx = X.T @ X.copy()
     beta = np.linalg.solve(xtx, X.T @ yy)
     u = X * (yy - X @ beta)[:, None]
     # Newey-West (Bartlett) long-run covariance of the scores, no small-sample factor:
     # what statsmodels' OLS(...).fit(cov_type="HAC", maxlags=lags) computes (tested)
-    s = u.T @ u
-    for lag in range(1, min(int(lags), yy.size - 1) + 1):
-        g = u[lag:].T @ u[:-lag]
-        s += (1.0 - lag / (int(lags) + 1.0)) * (g + g.T)
+    from backtest.evidence.longrun import newey_west
+
+    s = newey_west(u, int(lags))
     inv = np.linalg.inv(xtx)
     se = float(np.sqrt((inv @ s @ inv)[1, 1]))
     t = float(beta[1]) / se if se > 0 else float("nan")
@@ -245,9 +253,12 @@ def block_plan(n: int, block_size: int, reps: int, rng: np.random.Generator,
 
 
 def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
-               lengths: npt.NDArray[np.int64], *, chunk_bytes: int = 64 << 20
-               ) -> FloatArray:
+               lengths: npt.NDArray[np.int64]) -> FloatArray:
     """Column sums of every replicate of a block bootstrap, from prefix sums.
+
+    One compiled pass over the blocks
+    (:func:`backtest.evidence.resample_kernels.prefix_block_sums`); a block's sum
+    is the difference of two rows of the prefix-sum table.
 
     Parameters
     ----------
@@ -255,13 +266,13 @@ def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
         The series; a replicate's sum of column ``j`` is the sum of its blocks.
     starts, lengths : numpy.ndarray of int64, shape (reps, n_blocks)
         From :func:`block_plan`.
-    chunk_bytes : int, default 64 MiB
-        Memory per batch of replicates.
 
     Returns
     -------
     numpy.ndarray of float, shape (reps, k)
     """
+    from backtest.evidence.resample_kernels import prefix_block_sums
+
     x = np.asarray(columns, dtype=float)
     x2 = x.reshape(x.shape[0], -1)
     k = x2.shape[1]
@@ -269,18 +280,39 @@ def block_sums(columns: npt.ArrayLike, starts: npt.NDArray[np.int64],
     ext = np.concatenate([x2, x2[:longest]], axis=0) if longest else x2
     prefix = np.zeros((ext.shape[0] + 1, k))
     np.cumsum(ext, axis=0, out=prefix[1:])
-    cols = np.ascontiguousarray(prefix.T)
-    reps, nb = starts.shape
-    out = np.empty((reps, k))
-    step = max(1, int(chunk_bytes) // max(1, nb * 8 * 2))
-    for r0 in range(0, reps, step):
-        s = starts[r0:r0 + step]
-        e = s + lengths[r0:r0 + step]
-        for j in range(k):
-            diff = np.take(cols[j], e)
-            diff -= np.take(cols[j], s)
-            out[r0:r0 + step, j] = diff.sum(axis=1)
-    return out
+    return prefix_block_sums(prefix, starts, lengths)
+
+
+def replicate_sums(columns: npt.ArrayLike, block_size: int, reps: int,
+                   rng: np.random.Generator, kind: BootstrapKind = "circular") -> FloatArray:
+    """Column sums of ``reps`` fresh block-bootstrap replicates of ``columns``.
+
+    ``block_sums(columns, *block_plan(len(columns), block_size, reps, rng, kind))``:
+    the same draws and sums; circular blocks skip building the lengths array
+    (every block has length ``block_size`` but the last).
+
+    Parameters
+    ----------
+    columns : array_like of float, shape (n, k)
+        The series.
+    block_size, reps, rng, kind
+        As in :func:`block_plan`.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (reps, k)
+    """
+    x = np.asarray(columns, dtype=float)
+    x = x.reshape(x.shape[0], -1)
+    n = x.shape[0]
+    b = max(1, min(int(block_size), n))
+    if kind != "circular" or n < 1 or int(reps) < 1:
+        return block_sums(x, *block_plan(n, block_size, reps, rng, kind))
+    from backtest.evidence.resample_kernels import circular_sums
+
+    nb = -(-n // b)
+    starts = rng.integers(0, n, size=(int(reps), nb), dtype=np.int64)  # as block_plan draws
+    return circular_sums(x, starts, b, n - (nb - 1) * b)
 
 
 def _effects_from_sums(sums: FloatArray, n: float | FloatArray) -> FloatArray:
@@ -317,15 +349,56 @@ def bootstrap_effects(y: npt.ArrayLike, signal: npt.ArrayLike, *, block_size: in
     """
     yy = np.asarray(y, dtype=float)
     d = np.asarray(signal, dtype=bool).astype(float)
-    starts, lengths = block_plan(yy.size, block_size, reps, rng, kind)
     if valid is None:
-        sums = block_sums(np.column_stack([yy * d, d, yy]), starts, lengths)
+        sums = replicate_sums(np.column_stack([yy * d, d, yy]), block_size, reps, rng, kind)
         return _effects_from_sums(sums, float(yy.size))
     v = np.asarray(valid, dtype=bool)
     yv = np.where(v, yy, 0.0)
     dv = d * v
-    sums = block_sums(np.column_stack([yv * dv, dv, yv, v.astype(float)]), starts, lengths)
+    sums = replicate_sums(np.column_stack([yv * dv, dv, yv, v.astype(float)]), block_size, reps,
+                      rng, kind)
     return _effects_from_sums(sums[:, :3], sums[:, 3])
+
+
+def bootstrap_day_and_event(y: npt.ArrayLike, signal: npt.ArrayLike, first: npt.ArrayLike,
+                            *, block_size: int, reps: int, rng: np.random.Generator,
+                            kind: BootstrapKind = "circular") -> tuple[FloatArray, FloatArray]:
+    """Bootstrap draws of the day-weighted and the event-weighted effect, one plan for both.
+
+    The event study's two effects of one row -- signal days against the other
+    days, and first days of episodes against the other days (the episodes'
+    later signal days left out) -- from the same replicates: each replicate
+    resamples the blocks once and both effects are computed on it.  Each
+    effect's draws have the distribution :func:`bootstrap_effects` gives it
+    (``valid = first | ~signal`` for the event-weighted one).
+
+    Parameters
+    ----------
+    y : array_like of float
+        Forward returns in time order, no NaN.
+    signal : array_like of bool
+        Signal dummy aligned with ``y``.
+    first : array_like of bool
+        First day of each episode (a subset of ``signal``).
+    block_size, reps, rng, kind
+        As in :func:`bootstrap_difference`.
+
+    Returns
+    -------
+    (day, event) : tuple of numpy.ndarray of float, shape (reps,)
+        NaN for a replicate without signal (first) days or without other days.
+    """
+    yy = np.asarray(y, dtype=float)
+    d = np.asarray(signal, dtype=bool)
+    f = np.asarray(first, dtype=bool)
+    df, ff = d.astype(float), f.astype(float)
+    sums = replicate_sums(np.column_stack([yy * df, df, yy, yy * ff, ff]), block_size, reps, rng,
+                      kind)
+    n = float(yy.size)  # every replicate has n rows
+    # the event-weighted sample keeps first days and non-signal days: its sums follow
+    kept = np.column_stack([sums[:, 3], sums[:, 4], sums[:, 2] - sums[:, 0] + sums[:, 3]])
+    return (_effects_from_sums(sums[:, :3], n),
+            _effects_from_sums(kept, n - sums[:, 1] + sums[:, 4]))
 
 
 def bootstrap_difference(

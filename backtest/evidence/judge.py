@@ -95,9 +95,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.special import ndtr, ndtri  # the normal cdf and its inverse (lighter than scipy.stats)
 
 from backtest.evidence.multiple import adjust_pvalues
+from backtest.evidence.normal import ndtr, ndtri  # the normal cdf and its inverse
 
 __all__ = [
     "DEFAULT_DELTA_PER_5D",

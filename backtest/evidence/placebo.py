@@ -15,7 +15,9 @@ raw p-value, shown beside the HAC one; it drives no verdict.
 
 * :func:`shuffle_index` -- one placebo as a map of rows;
 * :func:`placebo_effects` -- the event-study effect (signal minus other days)
-  of ``B`` placebo signals;
+  of ``B`` placebo signals (drawn all at once and summed in one compiled loop,
+  :mod:`.resample_kernels`: the same distribution as ``B`` calls of
+  :func:`shuffle_index`, other draws for the same seed);
 * :func:`placebo_timing` -- a strategy's timing excess return against ``B``
   placebo exposures (holding spells re-timed).
 """
@@ -64,6 +66,23 @@ class _Plan:
         src = np.repeat(self.start[order], sp) + offs
         keep = self.active[src]
         return dst[keep], src[keep]
+
+    def sums(self, y: FloatArray, reps: int, rng: np.random.Generator) -> FloatArray:
+        """Sum of ``y`` over the active rows of each of ``reps`` placebos.
+
+        The same placebos as ``reps`` calls of :meth:`draw` in distribution
+        (each an independent uniform order of the episodes and of the gaps and a
+        uniform lead), drawn for all placebos at once and summed in one compiled
+        loop, so the same Generator gives other placebos than :meth:`draw`.
+        """
+        from backtest.evidence.resample_kernels import placebo_sums
+
+        order = rng.permuted(np.tile(np.arange(self.k, dtype=np.int64), (reps, 1)), axis=1)
+        gaps = (rng.permuted(np.tile(self.gaps.astype(np.int64), (reps, 1)), axis=1)
+                if self.gaps.size else np.zeros((reps, 0), dtype=np.int64))
+        lead = rng.integers(0, self.slack + 1, size=reps, dtype=np.int64)
+        return placebo_sums(y, self.active, self.start.astype(np.int64),
+                            self.span.astype(np.int64), order, gaps, lead)
 
 
 def shuffle_index(active: npt.ArrayLike, rng: np.random.Generator,
@@ -138,10 +157,8 @@ def placebo_effects(y: npt.ArrayLike, signal: npt.ArrayLike, reps: int,
         return out
     total = float(yy.sum())
     plan = _Plan(d, max_gap)
-    for b in range(int(reps)):
-        dst, _ = plan.draw(rng)
-        s1 = float(yy[dst].sum())
-        out[b] = s1 / n1 - (total - s1) / (yy.size - n1)
+    s1 = plan.sums(yy, int(reps), rng)
+    out[:] = s1 / n1 - (total - s1) / (yy.size - n1)
     return out
 
 

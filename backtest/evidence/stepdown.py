@@ -6,9 +6,9 @@ the 5-day one.  Holm is valid under any dependence but ignores it; the
 Romano-Wolf (2005) stepdown uses it.  All rows are resampled *together*: one
 block bootstrap of calendar days (blocks of ``block_size`` rows, at least the
 longest horizon) is applied to every row at once, so each replicate keeps the
-cross-row dependence (:func:`backtest.evidence.inference.block_plan` /
-:func:`~backtest.evidence.inference.block_sums`, prefix sums of each row's
-sample sums).
+cross-row dependence (:func:`backtest.evidence.inference.replicate_sums`:
+the draws of :func:`~backtest.evidence.inference.block_plan`, prefix sums of
+each row's sample sums).
 
 Each testable row contributes two one-sided hypotheses (the expected direction
 and the opposite), as in the Holm family.  Statistics are studentised by the
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from backtest.evidence.inference import BootstrapKind, block_plan, block_sums
+from backtest.evidence.inference import BootstrapKind, replicate_sums
 
 __all__ = ["RomanoWolf", "romano_wolf"]
 
@@ -100,7 +100,7 @@ def romano_wolf(y: npt.ArrayLike, signal: npt.ArrayLike, valid: npt.ArrayLike,
     RomanoWolf
     """
     yy = np.asarray(y, dtype=float)
-    T, k = yy.shape
+    k = yy.shape[1]
     v = np.asarray(valid, dtype=bool) & np.isfinite(yy)
     d = np.asarray(signal, dtype=bool) & v
     sign = np.asarray(expect_sign, dtype=float)
@@ -119,8 +119,8 @@ def romano_wolf(y: npt.ArrayLike, signal: npt.ArrayLike, valid: npt.ArrayLike,
     syd = (y0 * d0).sum(axis=0)
     sy = y0.sum(axis=0)
     effect = syd / n1 - (sy - syd) / (n - n1)
-    starts, lengths = block_plan(T, block_size, reps, rng, kind)
-    sums = block_sums(np.concatenate([y0 * d0, d0, y0, v0], axis=1), starts, lengths)
+    sums = replicate_sums(np.concatenate([y0 * d0, d0, y0, v0], axis=1), block_size, reps, rng,
+                          kind)
     m = idx.size
     b_yd, b_d, b_y, b_n = (sums[:, i * m:(i + 1) * m] for i in range(4))
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -199,6 +199,7 @@ def study_strategy(
     max_gap: int = DEFAULT_MAX_GAP,
     n_placebo: int = 0,
     returns: ReturnsMode = "total",
+    forward: pd.DataFrame | None = None,
 ) -> StrategyStudy:
     """Event study of each side of a strategy on its entry signals.
 
@@ -213,6 +214,10 @@ def study_strategy(
     max_gap, n_placebo
         As in :func:`backtest.evidence.event_study.event_study`; one seeded
         Generator serves both sides in turn.
+    forward : pandas.DataFrame or None, default None
+        The forward returns of ``horizons`` (``forward_returns(data, horizons,
+        fill, returns)``), when the caller has them already (a table of many
+        strategies computes them once); ``None``: computed here.
 
     Returns
     -------
@@ -235,7 +240,7 @@ def study_strategy(
                           bootstrap=bootstrap, min_block=min_block,
                           min_episodes=min_episodes, max_gap=max_gap,
                           n_placebo=n_placebo, valid=sample,
-                          name=f"{strat.name}:{side}", returns=returns)
+                          name=f"{strat.name}:{side}", returns=returns, forward=forward)
         for side in strat.sides
     }
     return StrategyStudy(strat.name, strat.params(), sides)

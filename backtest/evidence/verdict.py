@@ -70,7 +70,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtest.errors import MissingDataError
+from backtest.errors import MissingDataError, VixbtError
 from backtest.evidence.episodes import DEFAULT_MAX_GAP
 from backtest.evidence.event_study import DEFAULT_HORIZONS
 from backtest.evidence.inference import BootstrapKind
@@ -89,7 +89,8 @@ from backtest.evidence.strategy_study import (
     study_strategy,
 )
 from backtest.execution.basis import ReturnsMode
-from backtest.execution.fills import Fill
+from backtest.execution.fills import FILL_COLUMNS, Fill
+from backtest.validate import check_market_frame
 from strategies.base import Strategy
 
 __all__ = ["SCHEMA", "VERDICT_COLUMNS", "VerdictTable", "family_study", "judged_text",
@@ -355,6 +356,7 @@ def verdict_table(
     studies: dict[str, StrategyStudy] = {}
     skipped: list[tuple[str, str]] = []
     primaries: dict[str, dict[str, int]] = {}
+    forward = _shared_forward(data, horizons, fill, returns)  # one computation for all
     for item in chosen:
         strat = resolve_strategy(item)
         key = strat.name if strat.name not in studies else f"{strat.name}#{len(studies)}"
@@ -366,7 +368,7 @@ def verdict_table(
                                           alpha=alpha, conf=conf, bootstrap=bootstrap,
                                           min_block=min_block, min_episodes=min_episodes,
                                           max_gap=max_gap, n_placebo=n_placebo if full else 0,
-                                          returns=returns)
+                                          returns=returns, forward=forward)
             primaries[key] = {str(k): int(v) for k, v in type(strat).primary_horizons().items()}
         except MissingDataError as exc:
             skipped.append((strat.name, str(exc)))
@@ -396,6 +398,20 @@ def verdict_table(
     span = ((data.index[0].date().isoformat(), data.index[-1].date().isoformat())
             if len(data) else ("", ""))
     return VerdictTable(t, settings, span, len(data), studies, skipped)
+
+
+def _shared_forward(data: pd.DataFrame, horizons: Sequence[int], fill: Fill,
+                    returns: ReturnsMode) -> pd.DataFrame | None:
+    """The forward returns every strategy's event study uses, or None where the data
+    cannot give them (each study then raises its own error)."""
+    from backtest.execution.fills import forward_returns
+
+    try:
+        check_market_frame(data, prices=dict.fromkeys(
+            ["spx_close", FILL_COLUMNS.get(fill, "spx_close")]))
+        return forward_returns(data, horizons, fill, returns)
+    except (VixbtError, ValueError, TypeError, KeyError):
+        return None
 
 
 def _romano_wolf(t: pd.DataFrame, studies: dict[str, StrategyStudy], horizons: Sequence[int],

@@ -30,7 +30,7 @@ direction), ``p_tost_controlled_adj``, ``mde_controlled``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,11 +39,11 @@ import pandas as pd
 from backtest.errors import MissingDataError
 from backtest.evidence.event_study import fmt
 from backtest.evidence.judge import DEFAULT_MIN_EPISODES, VERDICTS, Verdict, judge_table
-from backtest.evidence.strategy_study import resolve_strategy
+from backtest.evidence.strategy_study import StrategyStudy, resolve_strategy, strategy_sample
 from backtest.execution.fills import Fill
-from backtest.information.controls import parse_controls
-from backtest.information.regression import StrategyInformation, strategy_information
-from backtest.information.scaling import ReturnScale
+from backtest.information.controls import control_frame, parse_controls
+from backtest.information.regression import StrategyInformation, _strategy_information
+from backtest.information.scaling import ReturnScale, scaled_forward_returns
 from strategies.base import Strategy
 
 __all__ = ["ANSWERS", "INFORMATION_COLUMNS", "Answer", "InformationTable", "adds_information",
@@ -161,6 +161,7 @@ def information_table(
     alpha: float = 0.05,
     min_episodes: int = DEFAULT_MIN_EPISODES,
     episodes: pd.DataFrame | None = None,
+    studies: Mapping[str, StrategyStudy] | None = None,
 ) -> InformationTable:
     """Controlled regressions of every primary row and the answer for each.
 
@@ -181,6 +182,11 @@ def information_table(
         Episode counts to use instead of the regression's own, e.g. the
         headline verdict table's: columns ``strategy``, ``side``, ``horizon``
         and ``episodes`` (so the same row is counted the same way everywhere).
+    studies : mapping of str to StrategyStudy or None
+        Event studies of the same ``data`` (e.g. the verdict table's
+        ``studies``): a strategy whose study has the same name and parameters
+        takes its entry signals and sample from it instead of computing them
+        again.
 
     Returns
     -------
@@ -194,18 +200,33 @@ def information_table(
         chosen = list(strategies)
     names = parse_controls(controls)
     rows: list[dict[str, Any]] = []
-    studies: dict[str, StrategyInformation] = {}
+    infos: dict[str, StrategyInformation] = {}
     skipped: list[tuple[str, str]] = []
-    for item in chosen:
-        strat = resolve_strategy(item)
+    strats = [resolve_strategy(item) for item in chosen]
+    # computed once for every strategy: the controls, the forward returns of every horizon
+    ctrl: pd.DataFrame | MissingDataError
+    try:
+        ctrl = control_frame(data, names)
+    except MissingDataError as exc:
+        ctrl = exc
+    fwd: pd.DataFrame | None = None
+    for strat in strats:
         prim = type(strat).primary_horizons()
         hs = sorted(set(prim.values()))
         try:
-            info = strategy_information(strat, data, hs, names, fill=fill, scale=scale)
+            entries, sample = _entries_and_sample(strat, data, studies)
+            if isinstance(ctrl, MissingDataError):
+                raise ctrl
+            if fwd is None:
+                every = sorted({int(h) for s in strats
+                                for h in type(s).primary_horizons().values()})
+                fwd = scaled_forward_returns(data, every, fill, scale)
+            info = _strategy_information(strat, data, hs, names, fill, scale, ctrl, fwd,
+                                         entries, sample)
         except MissingDataError as exc:
             skipped.append((strat.name, str(exc)))
             continue
-        studies[strat.name] = info
+        infos[strat.name] = info
         for side, res in info.sides.items():
             h = prim[side]  # type: ignore[index]
             r = res.table.loc[h]
@@ -234,5 +255,24 @@ def information_table(
                 "rule": "verdict of the controlled coefficient (evidence.judge, Holm over "
                         "the primary rows): supports -> yes; no effect or contradicts -> no; "
                         "inconclusive or too few -> cannot tell"}
-    return InformationTable(t.loc[:, list(INFORMATION_COLUMNS)], names, settings, studies,
+    return InformationTable(t.loc[:, list(INFORMATION_COLUMNS)], names, settings, infos,
                             skipped)
+
+
+def _entries_and_sample(strat: Strategy, data: pd.DataFrame,
+                        studies: Mapping[str, StrategyStudy] | None
+                        ) -> tuple[dict[str, pd.Series], pd.Series]:
+    """Each side's entry signal and the strategy's sample: from its event study when one
+    of the same name and parameters is given, else computed."""
+    st = studies.get(strat.name) if studies is not None else None
+    if (st is not None and st.params == strat.params() and set(st.sides) == set(strat.sides)
+            and st.sides[strat.sides[0]]._forward.index.equals(data.index)):
+        idx = data.index
+        entries: dict[str, pd.Series] = {
+            side: pd.Series(st.sides[side]._signal, index=idx, name=side)
+            for side in strat.sides}
+        first = st.sides[strat.sides[0]]
+        return entries, pd.Series(first._valid, index=idx, name="sample")
+    sig = strat.signals(data)
+    computed: dict[str, pd.Series] = {side: sig.entries(side) for side in strat.sides}
+    return computed, strategy_sample(strat, data)

@@ -40,8 +40,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from arch.bootstrap import CircularBlockBootstrap
-from scipy import stats
 
 from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt, make_rng
 from backtest.evidence.inference import hac_lags
@@ -143,6 +141,8 @@ def monotonic_relation_test(y: npt.ArrayLike, buckets: npt.ArrayLike, n_bins: in
         return float("nan"), float("nan")
     d = sign * np.diff(mu)
     stat = float(d.min())
+    from arch.bootstrap import CircularBlockBootstrap  # imported when used: arch is heavy
+
     bs = CircularBlockBootstrap(int(block_size), yy, bb, seed=rng)
     draws = np.asarray(bs.apply(lambda yb, bb_: _bucket_means(yb, bb_, k), int(reps)))
     dstar = sign * np.diff(draws, axis=1) - d
@@ -156,6 +156,8 @@ def monotonic_relation_test(y: npt.ArrayLike, buckets: npt.ArrayLike, n_bins: in
 def _horizon(y_all: FloatArray, b_all: IntArray, x_all: FloatArray, h: int, k: int,
              increasing: bool, conf: float, n_boot: int, min_block: int,
              rng: np.random.Generator) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    from scipy import stats  # imported when used: scipy.stats costs about a second
+
     sample = (b_all > 0) & np.isfinite(y_all)
     y, b, x = y_all[sample], b_all[sample], x_all[sample]
     lags = hac_lags(h)

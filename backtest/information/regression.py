@@ -8,10 +8,10 @@ For each horizon ``h``, the forward SPX return of day ``t`` (from the fill,
 * the signal with the controls: ``y = a + b x + c' Z`` (:mod:`.controls`),
 
 on **the same days** (every day of the sample where ``y``, ``x`` and every
-control are defined), with Newey-West (HAC) standard errors from statsmodels,
-``maxlags = h`` (:func:`backtest.evidence.inference.hac_lags`: the overlap of
-``h``-day windows).  ``x`` is a strategy side's entry dummy (1 on signal days)
-or a continuous predictor (:mod:`strategies.predictors`).
+control are defined), with Newey-West (HAC) standard errors, ``maxlags = h``
+(:func:`backtest.evidence.inference.hac_lags`: the overlap of ``h``-day windows).
+``x`` is a strategy side's entry dummy (1 on signal days) or a continuous predictor
+(:mod:`strategies.predictors`).
 
 Columns of :meth:`InformationResult.to_frame` (one row per horizon)
 --------------------------------------------------------------------
@@ -30,6 +30,10 @@ study's effect on the same sample.
 
 p-values here are raw (``*_raw``); the word a row gets is decided in one
 place, :func:`backtest.information.answer.adds_information`.
+
+The regressions are :func:`hac_ols`: statsmodels' ``OLS(...).fit(cov_type="HAC")``
+written out in numpy (importing ``statsmodels.api`` costs seconds); statsmodels
+is the reference the tests hold it to (1e-10).
 """
 
 from __future__ import annotations
@@ -41,11 +45,11 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
 
 from backtest.evidence.episodes import count_episodes
 from backtest.evidence.event_study import DEFAULT_HORIZONS, fmt
 from backtest.evidence.inference import hac_lags
+from backtest.evidence.normal import ndtr  # the normal cdf (no scipy import)
 from backtest.evidence.strategy_study import expect_of, resolve_strategy, strategy_sample
 from backtest.execution.fills import Fill
 from backtest.information.controls import control_frame, parse_controls
@@ -55,6 +59,7 @@ from strategies.predictors import Predictor, get_predictor
 
 __all__ = [
     "INFO_COLUMNS",
+    "HacOls",
     "InformationResult",
     "StrategyInformation",
     "hac_ols",
@@ -76,10 +81,96 @@ INFO_COLUMNS: tuple[str, ...] = (
 )
 
 
-def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> Any:
-    """``sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})``."""
-    return sm.OLS(np.asarray(y, float), np.asarray(X, float)).fit(
-        cov_type="HAC", cov_kwds={"maxlags": int(lags)})
+@dataclass(frozen=True, eq=False)
+class HacOls:
+    """An OLS fit with Newey-West (HAC) standard errors (:func:`hac_ols`).
+
+    The attributes statsmodels' ``RegressionResults`` has under the same names.
+
+    Attributes
+    ----------
+    params : numpy.ndarray of float, shape (k,)
+        Coefficients.
+    bse : numpy.ndarray of float, shape (k,)
+        HAC standard errors.
+    tvalues : numpy.ndarray of float, shape (k,)
+        ``params / bse``.
+    pvalues : numpy.ndarray of float, shape (k,)
+        Two-sided p-values, normal reference.
+    ssr : float
+        Sum of squared residuals.
+    rsquared : float
+        ``1 - ssr / centered total sum of squares`` (the regressions here have a
+        constant; statsmodels' value for a model with a constant).
+    cov : numpy.ndarray of float, shape (k, k)
+        HAC covariance of ``params``.
+    """
+
+    params: FloatArray
+    bse: FloatArray
+    tvalues: FloatArray
+    pvalues: FloatArray
+    ssr: float
+    rsquared: float
+    cov: FloatArray = field(repr=False)
+
+    def cov_params(self) -> FloatArray:
+        """The HAC covariance of the coefficients (statsmodels' ``cov_params()``)."""
+        return self.cov
+
+
+def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> HacOls:
+    """OLS of ``y`` on ``X`` with Newey-West standard errors, ``maxlags = lags``.
+
+    Equal to ``sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})`` of
+    statsmodels (Bartlett kernel, no small-sample factor, normal reference) --
+    the tests hold the two to 1e-10 -- computed in numpy.
+
+    Parameters
+    ----------
+    y : array_like of float, shape (n,)
+        Dependent variable, no NaN.
+    X : array_like of float, shape (n, k)
+        Regressors (include the constant column), full column rank.
+    lags : int
+        Newey-West maximum lag.
+
+    Returns
+    -------
+    HacOls
+    """
+    yy = np.asarray(y, dtype=np.float64)
+    XX = np.asarray(X, dtype=np.float64)
+    if XX.ndim == 1:
+        XX = XX[:, None]
+    # normal equations on unit-norm columns; every product is a general matrix product of
+    # two distinct buffers (``a.T @ a`` of one buffer goes to a multi-threaded BLAS
+    # routine that is slow on a busy machine for these thin matrices)
+    norm = np.sqrt(np.einsum("ij,ij->j", XX, XX))
+    norm[norm == 0] = 1.0
+    Xs = XX / norm
+    inv = np.linalg.inv(Xs.T @ Xs.copy())
+    beta = inv @ (Xs.T @ yy)
+    beta += inv @ (Xs.T @ (yy - Xs @ beta))  # one step of refinement: least-squares accuracy
+    params = beta / norm
+    resid = yy - XX @ params
+    bread = inv / np.outer(norm, norm)  # (X'X)^-1
+    u = XX * resid[:, None]
+    s = u.T @ u.copy()
+    n, L = yy.size, int(lags)
+    for lag in range(1, min(L, n - 1) + 1):
+        g = u[lag:].T @ u[:-lag]
+        s += (1.0 - lag / (L + 1.0)) * (g + g.T)
+    cov = bread @ s @ bread
+    bse = np.sqrt(np.diag(cov))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tvalues = params / bse
+    pvalues = 2.0 * ndtr(-np.abs(tvalues))
+    ssr = float(resid @ resid)
+    centred = yy - yy.mean()
+    tss = float(centred @ centred)
+    rsq = 1.0 - ssr / tss if tss > 0 else float("nan")
+    return HacOls(params, bse, tvalues, np.asarray(pvalues, dtype=np.float64), ssr, rsq, cov)
 
 
 def _one_sided(t: float, p_two: float, expect: Expect) -> float:
@@ -260,8 +351,16 @@ def signal_information(signal: pd.Series, data: pd.DataFrame,
         raise ValueError("signal must be a pandas Series indexed exactly like the market data")
     names = parse_controls(controls)
     fwd = scaled_forward_returns(data, horizons, fill, scale)
-    table = incremental_table(fwd, signal.astype(float), control_frame(data, names), valid,
-                              expect, dummy=True)
+    return _signal_information(signal, fwd, control_frame(data, names), names, fill, expect,
+                               valid, scale, name)
+
+
+def _signal_information(signal: pd.Series, fwd: pd.DataFrame, ctrl: pd.DataFrame,
+                        names: tuple[str, ...], fill: Fill, expect: Expect,
+                        valid: pd.Series | None, scale: ReturnScale, name: str | None
+                        ) -> InformationResult:
+    """:func:`signal_information` given the forward returns and the control frame."""
+    table = incremental_table(fwd, signal.astype(float), ctrl, valid, expect, dummy=True)
     label = name if name is not None else str(signal.name or "signal")
     return InformationResult(label, "signal", expect, names, fill, scale, table)
 
@@ -355,11 +454,25 @@ def strategy_information(strategy: Strategy | type[Strategy] | str, data: pd.Dat
         If ``data`` lacks a column the strategy or a control needs.
     """
     strat = resolve_strategy(strategy)
+    names = parse_controls(controls)
     sig = strat.signals(data)
+    entries: dict[str, pd.Series] = {side: sig.entries(side) for side in strat.sides}
     sample = strategy_sample(strat, data)
+    return _strategy_information(strat, data, horizons, names, fill, scale,
+                                 control_frame(data, names),
+                                 scaled_forward_returns(data, horizons, fill, scale),
+                                 entries, sample)
+
+
+def _strategy_information(strat: Strategy, data: pd.DataFrame, horizons: Sequence[int],
+                          names: tuple[str, ...], fill: Fill, scale: ReturnScale,
+                          ctrl: pd.DataFrame, fwd: pd.DataFrame, entries: dict[str, pd.Series],
+                          sample: pd.Series) -> StrategyInformation:
+    """:func:`strategy_information` given the control frame, the forward returns (any
+    superset of ``horizons``), each side's entries and the strategy's sample."""
+    f = fwd.loc[:, [int(h) for h in horizons]]
     sides: dict[str, InformationResult] = {}
     for side in strat.sides:
-        sides[side] = signal_information(sig.entries(side), data, horizons, controls, fill=fill,
-                                         expect=expect_of(side), valid=sample, scale=scale,
-                                         name=f"{strat.name}:{side}")
+        sides[side] = _signal_information(entries[side], f, ctrl, names, fill, expect_of(side),
+                                          sample, scale, f"{strat.name}:{side}")
     return StrategyInformation(strat.name, strat.params(), sides)

@@ -119,3 +119,80 @@ def test_empty_archive(tmp_path: Path) -> None:
     d.mkdir()
     with pytest.raises(DataError, match=re.escape(f"{d}: archive holds no .csv files")):
         read_file(d, "cfe-contracts-archive")
+
+
+def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch
+               ) -> tuple[pd.DataFrame, dict[str, int], pd.DataFrame, dict[str, int]]:
+    """The archive read at once and file by file (the path taken when a member needs
+    a message): frames and repair counts of each."""
+    import warnings
+
+    from backtest.data.readers import cfe
+    from backtest.data.readers._text import Repairs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRepairWarning)
+        r1 = Repairs("a")
+        fast = cfe.read_cfe_archive(path, r1)
+        with monkeypatch.context() as m:
+            m.setattr(cfe, "_read_members_at_once", lambda texts: None)
+            r2 = Repairs("b")
+            slow = cfe.read_cfe_archive(path, r2)
+    return fast, r1.counts, slow, r2.counts
+
+
+def test_archive_read_at_once_equals_file_by_file(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both layouts, a disclaimer line, a blank line, CRLF ends, a member whose columns
+    come in another order: one parse for all gives the file-by-file frame exactly."""
+    from backtest.data.readers import cfe
+
+    folder = tmp_path / "members"
+    folder.mkdir()
+    (folder / "a_old.csv").write_text("CFE data is compiled for the convenience\n" + OLD)
+    lines = CURRENT.splitlines()
+    (folder / "b_current.csv").write_bytes(
+        ("\r\n".join([*lines[:3], "", *lines[3:]]) + "\r\n").encode())
+    cols = HEADER.strip().split(",")
+    perm = [0, 1, 6, 2, 3, 4, 5, 7, 8, 9, 10]
+    body = ["06/17/2008,N (Jul 08),22.10,22.50,21.90,22.40,22.35,0.15,1500,0,12000",
+            "06/18/2008,N (Jul 08),0.00,0.00,0.00,0.00,0.00,0.00,0,0,0",
+            "07/16/2008,N (Jul 08),25.00,25.50,24.80,25.20,25.31,2.96,900,0,1000"]
+    text = ",".join(cols[i] for i in perm) + "\n" + "\n".join(
+        ",".join(r.split(",")[i] for i in perm) for r in body) + "\n"
+    (folder / "c_reordered.csv").write_text(text)
+    texts = [(str(p), p.read_text()) for p in sorted(folder.glob("*.csv"))]
+    assert cfe._read_members_at_once(texts) is not None  # the fast path is taken
+    fast, n1, slow, n2 = _both_ways(folder, monkeypatch)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert n1 == n2 == {"settle": 3}
+    assert len(fast) == 3 + 3 + 2 and fast["contract"].nunique() == 3
+
+
+def test_archive_member_with_quotes_read_file_by_file(tmp_path: Path) -> None:
+    """A quoted cell sends the archive down the file-by-file path, with the same result."""
+    from backtest.data.readers import cfe
+
+    folder = tmp_path / "members"
+    folder.mkdir()
+    (folder / "a.csv").write_text(CURRENT.replace("F (Jan 2018)", '"F (Jan 2018)"'))
+    texts = [(str(p), p.read_text()) for p in sorted(folder.glob("*.csv"))]
+    assert cfe._read_members_at_once(texts) is None
+    with pytest.warns(DataRepairWarning, match="1 row.s. with a zero settle dropped"):
+        f = read_file(folder, "cfe-contracts-archive").frame
+    assert f["settle"].tolist() == [17.425, 11.775, 11.66]
+
+
+@pytest.mark.slow
+def test_real_archive_read_at_once_equals_file_by_file(monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    """The 96-file CFE archive of the shared data: identical frame and repair counts."""
+    import os
+
+    root = Path(os.environ.get("VIXBT_DATA_DIR", "../shared/data"))
+    path = root / "vx_futures" / "cfe_vx_contracts_2008_2015.tar.gz"
+    if not path.is_file():
+        pytest.skip("the full data directory is not available")
+    fast, n1, slow, n2 = _both_ways(path, monkeypatch)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert n1 == n2 and n1["settle"] > 0 and len(fast) > 15000

@@ -82,3 +82,23 @@ def test_predictor_spreads_and_overview() -> None:
     best = ov.strongest_predictor(5)
     assert best.t_hac == pytest.approx(np.nanmax(ov.predictors["t_hac"]))
     assert "Predictors" in ov.summary()
+
+
+def test_signals_taken_from_the_verdict_tables_studies_give_the_same_table() -> None:
+    """information_table with the verdict table's studies (signals not recomputed) equals
+    the table computed from scratch; a study of other parameters is not used."""
+    from backtest.evidence.verdict import verdict_table
+    from strategies.bollinger_break import BollingerBreak
+    from strategies.spike_reversal import SpikeReversal
+
+    f = random_market(5, T=1500)
+    f["vix_close"] = f["vix_close"].ffill()
+    names = ["spike_reversal", "bollinger_break"]
+    vt = verdict_table(f, names, n_boot=0, n_placebo=0, rw_reps=0)
+    plain = information_table(f, names).table
+    shared = information_table(f, names, studies=vt.studies).table
+    pd.testing.assert_frame_equal(plain, shared, check_exact=True)
+    other = verdict_table(f, [SpikeReversal(), BollingerBreak(window=40)], n_boot=0,
+                          n_placebo=0, rw_reps=0)
+    mixed = information_table(f, names, studies=other.studies).table
+    pd.testing.assert_frame_equal(plain, mixed, check_exact=True)

@@ -10,6 +10,7 @@ import statsmodels.api as sm
 from backtest.errors import MissingDataError
 from backtest.information.controls import DEFAULT_CONTROLS, control_frame, parse_controls
 from backtest.information.regression import (
+    hac_ols,
     predictor_information,
     signal_information,
     strategy_information,
@@ -115,6 +116,31 @@ def test_exact_against_statsmodels(h: int) -> None:
     # one-sided p of the expected direction (higher) from the two-sided HAC p
     t, p2 = full.tvalues["proxy"], full.pvalues["proxy"]
     assert row.p_controlled_raw == pytest.approx(p2 / 2 if t > 0 else 1 - p2 / 2, abs=1e-12)
+
+
+@pytest.mark.parametrize("lags", [0, 1, 7, 63])
+def test_hac_ols_equals_statsmodels(lags: int) -> None:
+    """The numpy HAC regression equals statsmodels' on every attribute used."""
+    rng = np.random.default_rng(lags)
+    n = 800
+    e = np.convolve(rng.normal(0, 0.01, n + lags), np.ones(lags + 1), "valid")[:n]
+    X = np.column_stack([np.ones(n), rng.uniform(size=n) < 0.1, 20 + 5 * rng.normal(size=n),
+                         0.01 * rng.normal(size=n)]).astype(float)
+    y = X @ np.array([0.001, 0.004, -0.0002, 0.3]) + e
+    ours = hac_ols(y, X, lags)
+    ref = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    for got, want in ((ours.params, ref.params), (ours.bse, ref.bse),
+                      (ours.tvalues, ref.tvalues), (ours.pvalues, ref.pvalues),
+                      (ours.cov_params(), ref.cov_params())):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-14)
+    assert ours.ssr == pytest.approx(ref.ssr, rel=1e-10)
+    assert ours.rsquared == pytest.approx(ref.rsquared, rel=1e-10)
+    # dummies without a constant (the decile regression)
+    D = (rng.integers(0, 3, size=n)[:, None] == np.arange(3)[None, :]).astype(float)
+    ours = hac_ols(y, D, lags)
+    ref = sm.OLS(y, D).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    np.testing.assert_allclose(ours.params, ref.params, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(ours.cov_params(), ref.cov_params(), rtol=1e-10, atol=1e-16)
 
 
 def test_dummy_coefficient_is_the_difference_of_means() -> None:

@@ -71,7 +71,8 @@ def _verdicts(args: argparse.Namespace, horizons: tuple[int, ...]) -> int:
     samples = strategy_samples([cls() for cls in REGISTRY.values()], table.frame)
     from backtest.cli.information import answers_column, headline_information
 
-    info = headline_information(args, table, vt.to_frame(), doc)  # "adds information?" column
+    # the "adds information?" column, with the verdict table's signals
+    info = headline_information(args, table, vt.to_frame(), doc, vt.studies)
     folder = None
     if not args.no_report:
         rep = Report(title="Verdict table: do VIX extremes predict SPX reversals?",

@@ -196,6 +196,19 @@ def parse_dates(table: Table, column: str, fmt: str | None = None) -> pd.Datetim
     raw = table.cells[column]
     if fmt is None:
         fmt = _date_format(str(raw.iloc[0]))
+    if fmt != "ISO8601":
+        # Fast path: a strict format parses a cell only when the whole cell matches it, so a
+        # parsed cell's first 4-digit group is its year.  Anything unusual (a cell that does
+        # not parse, a year outside FIRST_YEAR..LAST_YEAR) goes through the checks below,
+        # which name the first bad cell.
+        try:
+            quick = pd.to_datetime(raw, format=fmt, errors="coerce")
+        except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+            quick = None
+        if quick is not None and not quick.isna().any():
+            yr = pd.DatetimeIndex(quick).year
+            if ((yr >= FIRST_YEAR) & (yr <= LAST_YEAR)).all():
+                return pd.DatetimeIndex(pd.DatetimeIndex(quick).astype("datetime64[ns]"))
     years = pd.to_numeric(raw.astype(str).str.extract(r"(?<!\d)(\d{4})(?!\d)")[0],
                           errors="coerce").to_numpy(dtype=np.float64)
     far = (years < FIRST_YEAR) | (years > LAST_YEAR)

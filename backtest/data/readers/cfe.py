@@ -29,6 +29,8 @@ high, low, close, settle, change, volume, efp, open_interest, final``.
 
 from __future__ import annotations
 
+import io
+import re
 import tarfile
 import warnings
 import zipfile
@@ -40,8 +42,12 @@ import pandas as pd
 
 from backtest.data.expirations import vx_expiration, vx_expirations
 from backtest.data.readers._text import (
+    FIRST_YEAR,
+    LAST_YEAR,
     MAX_EXPANDED_BYTES,
+    MISSING_TOKENS,
     Repairs,
+    _date_format,
     decode,
     find_header,
     parse_dates,
@@ -201,6 +207,136 @@ def _archive_members(path: Path) -> list[tuple[str, bytes]]:
         raise DataError(f"{path}: cannot read the archive ({exc})") from None
 
 
+_ODD_TEXT = re.compile(r'["\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]')
+
+
+def _read_members_at_once(texts: list[tuple[str, str]]
+                          ) -> tuple[pd.DataFrame, int] | None:
+    """Every member in one CSV parse, or None where a member needs the file-by-file path.
+
+    The rows of all members sharing a header line are parsed by one ``read_csv``
+    call, each row tagged with its member and physical line; dates, contracts
+    and numbers then get exactly the conversions of :func:`read_cfe_text`.  Any
+    member that would need a repair message or an error (a line that does not
+    parse, a bad date or contract, a non-numeric cell, a duplicate row, a trade
+    after expiry, an unusual line ending or quoting) makes this return None, and
+    the caller reads member by member, so messages and warnings are the same.
+    Returns the concatenated frame (members in order, each sorted as
+    :func:`read_cfe_text` sorts it) and the number of zero-settle rows dropped.
+    """
+    groups: dict[str, list[str]] = {}
+    for mid, (name, text) in enumerate(texts):
+        if _ODD_TEXT.search(text.replace("\r\n", "\n")):
+            return None
+        try:
+            hidx, _ = find_header(text, is_cfe_header, name)
+        except DataError:
+            return None
+        lines = text.replace("\r\n", "\n").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        head = lines[hidx]
+        body = [f"{mid},{hidx + 2 + i},{ln}" for i, ln in enumerate(lines[hidx + 1:])]
+        if not body:
+            return None
+        groups.setdefault(head, []).extend(body)
+    parts = []
+    for head, body in groups.items():
+        first = head.split(",")[0].strip().strip('"').strip()
+        try:
+            df = pd.read_csv(io.StringIO("__member,__line," + head + "\n" + "\n".join(body)),
+                             dtype={first: str, "Futures": str}, keep_default_na=False,
+                             na_values=sorted(MISSING_TOKENS), skip_blank_lines=False,
+                             skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+            return None
+        df.columns = [str(c).strip() for c in df.columns]
+        if list(df.columns[:2]) != ["__member", "__line"] or len(set(df.columns)) != len(
+                df.columns) or "Futures" not in df.columns or "Settle" not in df.columns:
+            return None
+        cells = df.columns[2:]
+        df = df.loc[~df[cells].isna().all(axis=1).to_numpy()]
+        member = df["__member"].to_numpy(dtype=np.int64)
+        out = {"member": member, "line": df["__line"].to_numpy(dtype=np.int64)}
+        raw_dates = df[cells[0]].fillna("").astype(str).str.strip()
+        dates = np.empty(len(df), dtype="datetime64[ns]")
+        firsts = pd.Series(raw_dates.to_numpy()).groupby(member).first()
+        for fmt_ in sorted({_date_format(str(v)) for v in firsts}):
+            ids = [int(m) for m, v in firsts.items()  # type: ignore[call-overload]
+                   if _date_format(str(v)) == fmt_]
+            if fmt_ == "ISO8601":
+                return None
+            rows = np.isin(member, ids)
+            parsed = pd.to_datetime(raw_dates.loc[rows], format=fmt_, errors="coerce")
+            if parsed.isna().any():
+                return None
+            yr = pd.DatetimeIndex(parsed).year
+            if not ((yr >= FIRST_YEAR) & (yr <= LAST_YEAR)).all():
+                return None
+            dates[rows] = pd.DatetimeIndex(parsed).astype("datetime64[ns]").to_numpy()
+        out["trade_date"] = dates
+        out["contract"] = df["Futures"].fillna("").astype(str).str.strip().to_numpy()
+        for raw, new in _NUMERIC.items():
+            if raw not in df.columns:
+                out[new] = np.full(len(df), np.nan)
+                continue
+            col = df[raw]
+            if not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(
+                    col.dtype):
+                return None
+            out[new] = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        parts.append(pd.DataFrame(out))
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if np.unique(frame["member"].to_numpy()).size != len(texts):
+        return None  # a member with blank lines only
+    expiry = _expiries_of(frame["contract"])
+    if expiry is None:
+        return None
+    frame["expiry"] = expiry
+    key = pd.DataFrame({"m": frame["member"], "t": frame["trade_date"],
+                        "c": frame["contract"]})
+    if key.duplicated().any() or (frame["trade_date"] > frame["expiry"]).any():
+        return None
+    old = (frame["trade_date"] < RESCALE_BEFORE).to_numpy()
+    for c in ("open", "high", "low", "close", "settle", "change"):
+        v = frame[c].to_numpy(dtype=np.float64).copy()
+        v[old] = v[old] / 10.0
+        if c in ("open", "high", "low", "close"):
+            v[v == 0] = np.nan
+        frame[c] = v
+    zero = ~(frame["settle"].to_numpy() > 0)
+    frame = frame.loc[~zero]
+    # each member sorted by expiry and trade date (stable), members in order
+    order = np.lexsort((np.arange(len(frame)), frame["trade_date"].to_numpy(),
+                        frame["expiry"].to_numpy(), frame["member"].to_numpy()))
+    frame = frame.iloc[order].reset_index(drop=True)
+    frame["final"] = (frame["trade_date"] == frame["expiry"]).to_numpy()
+    return frame[list(CFE_COLUMNS)], int(zero.sum())
+
+
+def _expiries_of(contracts: pd.Series) -> np.ndarray | None:
+    """Expiry of every contract name (as :func:`_contract_expiries`); None if one is bad."""
+    _fill_expiries()
+    uniq = pd.unique(contracts.to_numpy())
+    out: dict[str, pd.Timestamp] = {}
+    for raw in uniq:
+        m = re.match(_CONTRACT_RE, str(raw))
+        if m is None:
+            return None
+        code, mon, yy = m.groups()
+        if code not in _MONTH_CODES:
+            return None
+        month = _MONTH_CODES.index(code) + 1
+        if _MONTH_NAMES[month - 1] != mon.lower():
+            return None
+        year = int(yy)
+        year = year + 2000 if year < 100 else year
+        if not 2004 <= year <= 2099:
+            return None
+        out[str(raw)] = _EXPIRIES.get((year, month)) or vx_expiration(year, month)
+    return np.asarray(contracts.map(out).to_numpy(), dtype="datetime64[ns]")
+
+
 def read_cfe_archive(path: Path, repairs: Repairs) -> pd.DataFrame:
     """Read every CFE per-contract CSV in an archive or folder into one long frame."""
     members = _archive_members(path)
@@ -208,13 +344,19 @@ def read_cfe_archive(path: Path, repairs: Repairs) -> pd.DataFrame:
         what = (" (a folder is read as an archive of CFE contract files, not as a data "
                 "file)") if path.is_dir() else ""
         raise DataError(f"{path}: archive holds no .csv files{what}")
-    frames = []
-    for member, data in members:
-        sub = Repairs(member)
-        frames.append(read_cfe_text(decode(data, member), member, sub))
-        for col, n in sub.counts.items():
-            repairs.count(col, n)
-    frame = pd.concat(frames, ignore_index=True)
+    texts = [(member, decode(data, member)) for member, data in members]
+    fast = _read_members_at_once(texts)
+    if fast is not None:
+        frame, n_zero_settle = fast
+        repairs.count("settle", n_zero_settle)
+    else:  # something to repair or report: file by file, for messages naming file and line
+        frames = []
+        for member, text in texts:
+            sub = Repairs(member)
+            frames.append(read_cfe_text(text, member, sub))
+            for col, n in sub.counts.items():
+                repairs.count(col, n)
+        frame = pd.concat(frames, ignore_index=True)
     dup = frame.duplicated(subset=["trade_date", "expiry"], keep=False).to_numpy()
     if dup.any():
         exact = frame.duplicated(keep="first").to_numpy()
