@@ -178,9 +178,6 @@ def test_run_without_report_imports_no_vectorbt_arch_or_matplotlib(
     assert _imported(set(out.stdout.split()), "vectorbt")
 
 
-@pytest.mark.xfail(strict=True, reason="backtest.evidence.multiple adjusts the family's "
-                   "p-values with statsmodels' multipletests, whose module imports "
-                   "scipy.stats (about 0.6-0.8 s of CPU of a cold run)")
 def test_run_without_report_imports_no_statsmodels_or_scipy_stats(
         run_path_modules: set[str]) -> None:
     mods = run_path_modules
