@@ -31,7 +31,7 @@ from backtest.data import load_market_data
 from backtest.execution.config import Execution
 from backtest.execution.fills import lag_to_fill
 from backtest.sweep import Sweep
-from backtest.sweep.kernel import entry_days, sweep_kernel_serial
+from backtest.sweep.kernel import sweep_kernel_serial
 from backtest.sweep.sweep import _kernel_layout
 from strategies.registry import get_strategy
 
@@ -69,21 +69,20 @@ def one(name: str, grid: dict[str, list[Any]], frame: Any) -> dict[str, Any]:
               np.tile(prep.exit_on_signal, m), holding.ravel(), np.tile(prep.fees, m),
               np.tile(prep.slippage, m), float(sw.execution.init_cash),
               np.empty((0, len(prep.index))), False)
-    idx = (*entry_days(arrays[0]), *entry_days(arrays[2]))
 
     def base() -> Any:
         return baseline_kernel.sweep_kernel_serial(*arrays, *common)
 
     def skip() -> Any:
-        return sweep_kernel_serial(*arrays, *common, *idx, True)
+        return sweep_kernel_serial(*arrays, *common, True)
 
     def walk() -> Any:
-        return sweep_kernel_serial(*arrays, *common, *idx, False)
+        return sweep_kernel_serial(*arrays, *common, False)
 
     a, b, c = base(), skip(), walk()  # compile / load, and check
     same = bool(np.array_equal(a, b, equal_nan=True) and np.array_equal(a, c, equal_nan=True))
     t_base, t_skip, t_walk = _best(base), _best(skip), _best(walk)
-    t_index = _best(lambda: (entry_days(arrays[0]), entry_days(arrays[2])))
+    t_index = 0.0
     return {"grid": name, "combinations": m * n_var, "days": len(prep.index),
             "baseline_cpu_s": round(t_base, 4), "skip_cpu_s": round(t_skip, 4),
             "walk_cpu_s": round(t_walk, 4), "index_cpu_s": round(t_index, 4),

@@ -37,7 +37,6 @@ from backtest.sweep.kernel import (
     SIDE_BOTH,
     SIDE_LONG,
     SIDE_SHORT,
-    entry_days,
     sweep_kernel,
     sweep_kernel_serial,
 )
@@ -62,15 +61,18 @@ _RUINED = RAW_FIELDS.index("ruined_shorts")
 
 
 def _kernel_layout(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-    """Signal columns as the kernel is compiled for them: Fortran order, >= 2 columns.
+    """Signal columns as the kernel takes them: Fortran order, >= 2 columns, and
+    all-False rows appended up to a multiple of 8 rows.
 
     A one-column array is both C- and Fortran-contiguous and numba would type
     (and compile) it as C; a spare all-False column keeps a single layout, so a
-    process compiles or loads the kernel once.
+    process compiles or loads the kernel once.  The kernel reads each column as
+    64-bit words (eight days at once) when it looks for the next entry.
     """
-    if a.shape[1] < 2:
-        a = np.concatenate([a, np.zeros((a.shape[0], 2 - a.shape[1]), dtype=np.bool_)], axis=1)
-    return np.asfortranarray(a)
+    t, m = a.shape
+    out = np.zeros((-(-t // 8) * 8, max(m, 2)), dtype=np.bool_, order="F")
+    out[:t, :m] = a
+    return out
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,6 @@ class _Prepared:
     price: npt.NDArray[np.float64]
     close: npt.NDArray[np.float64]
     basis: ReturnBasis
-    flat_earns_nothing: bool
     side: npt.NDArray[np.int64]
     exit_on_signal: npt.NDArray[np.bool_]
     holding: npt.NDArray[np.int64]
@@ -112,10 +113,11 @@ class Sweep:
         set's ``default_holding_period`` (no time exit for a set with exit
         signals), as in :func:`backtest.execution.portfolio.run`.
     skip_flat : bool, default True
-        In price mode (``returns="price"``: a flat account earns nothing) let the
-        kernel jump from one entry signal to the next over flat stretches; the
-        statistics are identical (``False`` walks every day).  In total mode a
-        flat account earns the T-bill, so every day is walked.
+        Let the kernel jump from one entry signal to the next over flat
+        stretches (``False`` walks every day).  In price mode the results are
+        identical; in total mode, where a flat account earns the T-bill, the
+        daily returns are identical and the statistics equal to rounding
+        (1e-12; :mod:`backtest.sweep.kernel`).
 
     Raises
     ------
@@ -251,8 +253,6 @@ class Sweep:
                            for v in variants], dtype=np.int64)
         return _Prepared(
             frame=frame, rows=rows, index=index, price=price, close=close, basis=basis,
-            flat_earns_nothing=bool(np.all(basis.cash_index == 1.0)
-                                    and np.all(basis.cash_return == 0.0)),
             side=side,
             exit_on_signal=np.asarray([v.exit_on_signal for v in variants], dtype=np.bool_),
             # -1: the parameter set's default_holding_period (Execution rule 4)
@@ -289,7 +289,7 @@ class Sweep:
         labels = pd.Index([repr(s) for s in sets])
         for v, variant in enumerate(self._variants):
             check_exits(self.strategy.name or self.strategy.__name__,
-                        [a[:, :m] for a in arrays],
+                        [a[:n_bars, :m] for a in arrays],
                         active_sides(self.strategy.sides, variant.side),
                         holding[:, v][None, :], variant.exit_on_signal, labels)
         kernel: Any = sweep_kernel if parallel else sweep_kernel_serial
@@ -298,8 +298,7 @@ class Sweep:
                      np.tile(prep.exit_on_signal, m), holding.ravel(),
                      np.tile(prep.fees, m), np.tile(prep.slippage, m),
                      float(self.execution.init_cash), rets, keep_returns,
-                     *entry_days(arrays[0]), *entry_days(arrays[2]),
-                     self.skip_flat and prep.flat_earns_nothing)
+                     self.skip_flat)
         bad = raw[:, _NAN_ORDERS] > 0
         if bad.any():
             j = int(np.argmax(bad))
@@ -523,7 +522,7 @@ class Sweep:
                      np.full(n_var, SIDE_LONG, dtype=np.int64),
                      np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
                      prep.fees, prep.slippage, float(self.execution.init_cash), rets, True,
-                     *entry_days(le), *entry_days(no), False)
+                     False)
         if (raw[:, _NAN_ORDERS] > 0).any():
             raise DataError(f"the benchmark buys on {prep.index[0].date()}, where "
                             f"{FILL_COLUMNS[self.execution.fill]} is missing")
