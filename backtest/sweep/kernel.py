@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 __all__ = ["RAW_FIELDS", "SIDE_BOTH", "SIDE_LONG", "SIDE_SHORT", "flat_tables", "sweep_kernel",
            "sweep_kernel_serial"]
@@ -96,38 +97,47 @@ def _add(a: float, b: float) -> float:
     return a + b
 
 
+_ALL_DAYS = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
 @njit(cache=True)
-def _next_entry(le: np.ndarray, se: np.ndarray, wl: np.ndarray, ws: np.ndarray, i: int,
-                n: int, use_long: bool, use_short: bool) -> int:
+def _next_entry(wl: np.ndarray, ws: np.ndarray, i: int, n: int, use_long: bool,
+                use_short: bool) -> int:
     """The first day ``>= i`` with an entry signal of a traded side (``n``: none).
 
-    ``wl`` / ``ws`` are the entry columns read as 64-bit words (eight days
-    each): a word of eight days without a signal is passed in one test.
+    ``wl`` / ``ws`` are the long / short entry columns read as 64-bit words,
+    eight days each (day ``8 q + k`` is byte ``k`` of word ``q``, little
+    endian): a word without a signal is passed in one test, and the first
+    signal of a word is its lowest set bit.
     """
-    j = i
-    while j < n and (j & 7) != 0:
-        if (use_long and le[j]) or (use_short and se[j]):
-            return j
-        j += 1
-    if j >= n:
+    if i >= n:
         return n
-    q = j >> 3
+    q = i >> 3
     nw = wl.shape[0]
+    drop = _ALL_DAYS << np.uint64(8 * (i & 7))  # the word's days before i
     if use_long and use_short:
-        while q < nw and (wl[q] | ws[q]) == 0:
+        w = (wl[q] | ws[q]) & drop
+        while w == 0:
             q += 1
+            if q >= nw:
+                return n
+            w = wl[q] | ws[q]
     elif use_long:
-        while q < nw and wl[q] == 0:
+        w = wl[q] & drop
+        while w == 0:
             q += 1
+            if q >= nw:
+                return n
+            w = wl[q]
     else:
-        while q < nw and ws[q] == 0:
+        w = ws[q] & drop
+        while w == 0:
             q += 1
-    j = q << 3
-    while j < n:
-        if (use_long and le[j]) or (use_short and se[j]):
-            return j
-        j += 1
-    return n
+            if q >= nw:
+                return n
+            w = ws[q]
+    j = (q << 3) + (int(trailing_zeros(w)) >> 3)
+    return j if j < n else n
 
 
 @njit(cache=True)
@@ -232,7 +242,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     while i + 1 < n:
         i += 1
         if skip_flat and pos == 0.0 and prev_value > 0.0:
-            j = _next_entry(le, se, wl, ws, i, n, use_long, use_short)
+            j = _next_entry(wl, ws, i, n, use_long, use_short)
             if earns and next_neg[i] < j:
                 j = next_neg[i]
             if j > i:
@@ -276,8 +286,9 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                             peak = eq
                             run = 0
                     prev_value = cash * cash_index[j - 1]
-                i = j - 1
-                continue
+                if j >= n:
+                    break
+                i = j  # the entry day (or a day the cash index falls) is walked
         b = cash_index[i]
         # a day without an order only values the account: in a long (short)
         # position, no time exit due and no exit signal left standing by rule 3

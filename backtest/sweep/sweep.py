@@ -29,7 +29,7 @@ import pandas as pd
 from backtest.errors import DataError, MissingDataError
 from backtest.execution.basis import ReturnBasis, return_basis
 from backtest.execution.config import Execution
-from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_to_fill
+from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_rows
 from backtest.execution.portfolio import active_sides, check_exits, run_span
 from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET, chunk_columns
 from backtest.sweep.kernel import (
@@ -81,6 +81,8 @@ class _Prepared:
 
     frame: pd.DataFrame
     rows: slice
+    signal_frame: pd.DataFrame
+    signal_rows: slice
     index: pd.DatetimeIndex
     price: npt.NDArray[np.float64]
     close: npt.NDArray[np.float64]
@@ -237,6 +239,7 @@ class Sweep:
                 raise MissingDataError(f"fill {fill!r} needs column {col!r}, which the data "
                                        "does not have", (col,))
         rows = run_span(frame, needed)
+        signal_frame, signal_rows = self._signal_span(frame, rows)
         index = pd.DatetimeIndex(frame.index[rows])
         close = frame["spx_close"].to_numpy(dtype=np.float64)[rows].copy()
         if np.isnan(close).any():
@@ -252,7 +255,8 @@ class Sweep:
         side = np.asarray([_SIDE_CODE[active_sides(self.strategy.sides, v.side)]
                            for v in variants], dtype=np.int64)
         return _Prepared(
-            frame=frame, rows=rows, index=index, price=price, close=close, basis=basis,
+            frame=frame, rows=rows, signal_frame=signal_frame, signal_rows=signal_rows,
+            index=index, price=price, close=close, basis=basis,
             side=side,
             exit_on_signal=np.asarray([v.exit_on_signal for v in variants], dtype=np.bool_),
             # -1: the parameter set's default_holding_period (Execution rule 4)
@@ -261,6 +265,26 @@ class Sweep:
             fees=np.asarray([v.fees for v in variants], dtype=np.float64),
             slippage=np.asarray([v.slippage for v in variants], dtype=np.float64),
         )
+
+    def _signal_span(self, frame: pd.DataFrame, rows: slice) -> tuple[pd.DataFrame, slice]:
+        """The rows the signals are computed on, and the run span's place in them.
+
+        A signal of day ``t`` depends only on rows ``<= t`` and the run span's
+        first fill takes the day before it, so the rows after the span are
+        never needed.  A strategy whose signals use only each parameter set's
+        complete rows (:attr:`~strategies.base.Strategy.signals_on_complete_rows`)
+        does not need the rows before the first complete row of any of its
+        sets either: they change no signal.  The signals on the span are those
+        of the full data (tested per strategy on the real data).
+        """
+        lo = max(rows.start - 1, 0)
+        if not self.strategy.signals_on_complete_rows:
+            return frame.iloc[:rows.stop], rows
+        for cols in {s.columns_needed() for s in self._sets}:
+            complete = frame[list(cols)].notna().all(axis=1).to_numpy()
+            if complete.any():
+                lo = min(lo, int(np.argmax(complete)))
+        return frame.iloc[lo:rows.stop], slice(rows.start - lo, rows.stop - lo)
 
     def _chunk_width(self, prep: _Prepared, chunk_size: int | None, memory_budget: int,
                      keep_returns: bool, evidence: bool = False) -> int:
@@ -273,11 +297,8 @@ class Sweep:
 
     def _run_chunk(self, prep: _Prepared, sets: Sequence[Strategy], keep_returns: bool,
                    parallel: bool) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        grid = self.strategy.grid(prep.frame, sets)
         fill = self.execution.fill
-        arrays = [_kernel_layout(lag_to_fill(f, fill).to_numpy(dtype=np.bool_)[prep.rows])
-                  for f in (grid.long_entries, grid.long_exits, grid.short_entries,
-                            grid.short_exits)]
+        arrays = [_kernel_layout(a) for a in self._lagged_signals(prep, sets)]
         m, n_var = len(sets), len(prep.side)
         k = m * n_var
         sig_col = np.repeat(np.arange(m, dtype=np.int64), n_var)
@@ -314,6 +335,15 @@ class Sweep:
                              "covered all in (a ruined short); such a run is refused, as by "
                              "backtest.execution.run (trade long only or add a holding period)")
         return raw, rets
+
+    def _lagged_signals(self, prep: _Prepared, sets: Sequence[Strategy]
+                        ) -> list[npt.NDArray[np.bool_]]:
+        """Long entries/exits, short entries/exits of ``sets`` on the run span's
+        fill days, ``(T, len(sets))`` each."""
+        grid = self.strategy.grid(prep.signal_frame, sets)
+        return [lag_rows(f.to_numpy(dtype=np.bool_), prep.signal_rows, self.execution.fill)
+                for f in (grid.long_entries, grid.long_exits, grid.short_entries,
+                          grid.short_exits)]
 
     def _chunks(self, width: int) -> Iterator[tuple[int, list[Strategy]]]:
         sets = self._sets

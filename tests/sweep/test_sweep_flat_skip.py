@@ -31,7 +31,7 @@ def test_next_entry_finds_the_first_signal_across_word_boundaries() -> None:
             for i in range(n + 1):
                 hits = np.flatnonzero(want[i:])
                 expected = i + int(hits[0]) if hits.size else n
-                assert _next_entry(le, se, wl, ws, i, n, use_long, use_short) == expected
+                assert _next_entry(wl, ws, i, n, use_long, use_short) == expected
 
 
 def test_flat_tables_by_hand() -> None:
