@@ -136,7 +136,7 @@ def _next_entry(wl: np.ndarray, ws: np.ndarray, i: int, n: int, use_long: bool,
             if q >= nw:
                 return n
             w = ws[q]
-    j = (q << 3) + (int(trailing_zeros(w)) >> 3)
+    j = (q << 3) + (int(trailing_zeros(w)) >> 3)  # type: ignore[call-arg]
     return j if j < n else n
 
 
