@@ -43,6 +43,7 @@ from backtest.data import load_market_data
 from backtest.execution.config import Execution
 from backtest.execution.fills import lag_to_fill
 from backtest.sweep import Sweep
+from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET
 from backtest.sweep.kernel import sweep_kernel_serial
 from backtest.sweep.sweep import _kernel_layout
 from strategies.registry import get_strategy
@@ -119,36 +120,52 @@ def kernel_row(name: str, grid: dict[str, list[Any]], frame: pd.DataFrame,
 
 def path_row(name: str, grid: dict[str, list[Any]], frame: pd.DataFrame,
              mode: str) -> dict[str, Any]:
-    """Signals alone, and data -> statistics, before and after."""
-    sw, prep, sets, common = _setup(name, grid, frame, mode)
+    """Signals alone, and data -> statistics, before and after, in the sweep's chunks."""
+    sw, prep, sets, _ = _setup(name, grid, frame, mode)
     cls = sw.strategy
     fill = sw.execution.fill
+    width = sw._chunk_width(prep, None, DEFAULT_MEMORY_BUDGET, False)
+    chunks = [sets[a:a + width] for a in range(0, len(sets), width)]
+
+    def common(m: int) -> tuple[Any, ...]:
+        zero = np.zeros(m, dtype=np.int64)
+        return (prep.price, prep.close, prep.basis.cash_index, prep.basis.cash_return,
+                np.arange(m, dtype=np.int64), np.tile(prep.side, m),
+                np.tile(prep.exit_on_signal, m), zero, np.tile(prep.fees, m),
+                np.tile(prep.slippage, m), float(sw.execution.init_cash),
+                np.empty((0, len(prep.index))), False)
 
     def signals_all_rows() -> Any:
-        return cls.grid(frame, sets)
+        return [cls.grid(frame, c) for c in chunks]
 
     def signals_span() -> Any:
-        return cls.grid(prep.signal_frame, sets)
+        return [cls.grid(prep.signal_frame, c) for c in chunks]
 
     def before() -> Any:
-        g = cls.grid(frame, sets)
-        arrays = [np.asfortranarray(lag_to_fill(f, fill).to_numpy(dtype=np.bool_)[prep.rows])
-                  for f in (g.long_entries, g.long_exits, g.short_entries, g.short_exits)]
-        return _KERNEL_OLD(*arrays, *common)
+        out = []
+        for c in chunks:
+            g = cls.grid(frame, c)
+            arrays = [_kernel_layout(lag_to_fill(f, fill).to_numpy(dtype=np.bool_)[prep.rows])
+                      for f in (g.long_entries, g.long_exits, g.short_entries, g.short_exits)]
+            out.append(_KERNEL_OLD(*arrays, *common(len(c))))
+        return np.concatenate(out)
 
     def after() -> Any:
-        arrays = [_kernel_layout(a) for a in sw._lagged_signals(prep, sets)]
-        return _KERNEL_NEW(*arrays, *common, True)
+        out = []
+        for c in chunks:
+            arrays = [_kernel_layout(a) for a in sw._lagged_signals(prep, c)]
+            out.append(_KERNEL_NEW(*arrays, *common(len(c)), True))
+        return np.concatenate(out)
 
     same = bool(np.array_equal(before(), after(), equal_nan=True))
     t_all, t_span = _best(signals_all_rows), _best(signals_span)
     t_before, t_after = _best(before), _best(after)
-    return {"what": "path", "grid": name, "mode": mode, "rows_all": len(frame),
-            "rows_span": len(prep.signal_frame), "signals_all_rows_cpu_s": round(t_all, 4),
-            "signals_span_cpu_s": round(t_span, 4), "signals_ratio": round(t_all / t_span, 2),
-            "before_cpu_s": round(t_before, 4), "after_cpu_s": round(t_after, 4),
-            "ratio": round(t_before / t_after, 2), "identical_outputs": same,
-            "load": round(os.getloadavg()[0], 2)}
+    return {"what": "path", "grid": name, "mode": mode, "chunk": width,
+            "rows_all": len(frame), "rows_span": len(prep.signal_frame),
+            "signals_all_rows_cpu_s": round(t_all, 4), "signals_span_cpu_s": round(t_span, 4),
+            "signals_ratio": round(t_all / t_span, 2), "before_cpu_s": round(t_before, 4),
+            "after_cpu_s": round(t_after, 4), "ratio": round(t_before / t_after, 2),
+            "identical_outputs": same, "load": round(os.getloadavg()[0], 2)}
 
 
 def main() -> None:
@@ -156,6 +173,7 @@ def main() -> None:
     p.add_argument("--total-data-dir", type=Path,
                    help="data directory with spxtr and dtb3 (total-mode rows)")
     p.add_argument("--json", type=Path)
+    p.add_argument("--path-only", action="store_true", help="only the data -> statistics row")
     args = p.parse_args()
     warnings.simplefilter("ignore")
     frames = {"price": load_market_data().frame}
@@ -163,7 +181,7 @@ def main() -> None:
         frames["total"] = load_market_data(args.total_data_dir).frame
     rows = []
     for mode, frame in frames.items():
-        for name, grid in GRIDS.items():
+        for name, grid in GRIDS.items() if not args.path_only else ():
             row = kernel_row(name, grid, frame, mode)
             print(json.dumps(row), flush=True)
             rows.append(row)
