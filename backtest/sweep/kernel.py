@@ -276,7 +276,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         # first day of the stretch whose wealth reaches the peak
                         # (B does not fall inside a jump: a binary search finds it)
                         level = peak / eq * b0
-                        k = i + np.searchsorted(cash_index[i:j], level)
+                        k = i + int(np.searchsorted(cash_index[i:j], level))
                         run += k - i
                         if run > longest:
                             longest = run
