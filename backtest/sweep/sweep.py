@@ -359,8 +359,9 @@ class Sweep:
         Parameters
         ----------
         data : MarketTable or pandas.DataFrame
-            Market data (signals use all of it for warm-up; trading uses the
-            run span, as :func:`backtest.execution.portfolio.run`).
+            Market data (signals are computed on the run span and the rows
+            before it they depend on, see :meth:`_signal_span`; trading uses
+            the run span, as :func:`backtest.execution.portfolio.run`).
         chunk_size : int or None, default None
             Parameter sets per chunk; ``None``: derived from ``memory_budget``
             (:func:`~backtest.sweep.chunks.chunk_columns`).
