@@ -16,8 +16,15 @@ The raw aggregates (:data:`RAW_FIELDS`) are turned into the reported
 statistics by :func:`backtest.sweep.stats.derive_stats`.
 
 Inputs are already on the *fill* day: callers pass signals through
-:func:`backtest.execution.fills.lag_to_fill` and prices from
-:func:`backtest.execution.fills.fill_prices`; nothing here shifts anything.
+:func:`backtest.execution.fills.lag_rows` (:func:`~backtest.execution.fills.lag_to_fill`
+on the run span) and prices from :func:`backtest.execution.fills.fill_prices`;
+nothing here shifts anything.  Signal columns come in Fortran order with a
+multiple of 8 rows (all ``False`` past ``T``), so each column can be read as
+64-bit words when the kernel looks for the next entry.
+
+Flat stretches: a flat account jumps from one entry signal to the next (see
+:func:`_simulate_one`), in price mode exactly, in total mode with the cash
+returns' prefix sums (:func:`flat_tables`).
 
 Returns mode: like the vectorbt run, the kernel trades the instrument
 ``P * F / B`` of :mod:`backtest.execution.basis` (the caller passes the
