@@ -287,6 +287,17 @@ class Strategy:
         Year the idea was published in the commentary behind the project
         (SIGNALS.md); results before and after it are compared as McLean and
         Pontiff did (:mod:`backtest.information.publication`).  ``None``: unknown.
+    signals_on_complete_rows : bool
+        ``True`` declares that each parameter set's signals are computed on
+        the rows where the columns it reads (:meth:`columns_needed`) all have
+        a value, and only on them (as :func:`~strategies.indicators.complete_rows`
+        and :func:`~strategies.gridtools.by_group` do: windows and recursive
+        filters alike count complete rows), ``False`` on the others.  Rows
+        before a set's first complete row then change none of its signals,
+        and a sweep leaves them out of its signal computation (on the full
+        data: the SPX-only rows from 1927 to 1990).  Default ``False``: every
+        row of the data is passed.  A subclass
+        inherits the declaration; one that overrides ``generate`` restates it.
     """
 
     name: ClassVar[str] = ""
@@ -297,6 +308,7 @@ class Strategy:
     holding_period: ClassVar[int | None] = None
     primary_horizon: ClassVar[Mapping[str, int]] = {}
     published: ClassVar[int | None] = None
+    signals_on_complete_rows: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

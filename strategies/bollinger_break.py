@@ -115,6 +115,7 @@ class BollingerBreak(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
     published: ClassVar[int | None] = 2008
+    signals_on_complete_rows: ClassVar[bool] = True
     holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "rolling window of the bands (trading days)", low=2, high=2520)

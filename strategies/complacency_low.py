@@ -63,6 +63,7 @@ class ComplacencyLow(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
     published: ClassVar[int | None] = 2008
+    signals_on_complete_rows: ClassVar[bool] = True
     holding_period: ClassVar[int | None] = 21
 
     lookback_years: float = param(3.0, "N of the N-year low (years)", low=0.1, high=30.0)

@@ -101,6 +101,7 @@ class ContangoFlip(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
     published: ClassVar[int | None] = 2012
+    signals_on_complete_rows: ClassVar[bool] = True
 
     pair: str = param("vix_vix3m", "term-structure pair near/far", choices=tuple(PAIRS))
     band: float = param(0.0, "hysteresis half-width around a ratio of 1", low=0.0, high=0.5,

@@ -110,6 +110,7 @@ class Divergence(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
     published: ClassVar[int | None] = 2013
+    signals_on_complete_rows: ClassVar[bool] = True
     holding_period: ClassVar[int | None] = 21
 
     variant: str = param("jump_no_drop", "which divergence", choices=DIVERGENCES)

@@ -52,6 +52,7 @@ class MaCross(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
     published: ClassVar[int | None] = 2008
+    signals_on_complete_rows: ClassVar[bool] = True
 
     fast: int = param(50, "fast moving-average window, days", low=1, high=504)
     slow: int = param(200, "slow moving-average window, days", low=2, high=1260)

@@ -60,6 +60,7 @@ class ResidualSurprise(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21, "short": 21}
     published: ClassVar[int | None] = 2013
+    signals_on_complete_rows: ClassVar[bool] = True
     holding_period: ClassVar[int | None] = 21
 
     window: int = param(63, "days in each rolling regression", low=10, high=2520)

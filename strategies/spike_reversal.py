@@ -107,6 +107,7 @@ class SpikeReversal(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"long": 21}
     published: ClassVar[int | None] = 2008
+    signals_on_complete_rows: ClassVar[bool] = True
 
     variant: str = param("pct_above_sma", "how a spike is called", choices=VARIANTS)
     window: int = param(10, "SMA window (pct_above_sma, zscore and the exit), days",

@@ -73,6 +73,7 @@ class VolOfVol(Strategy):
     # hypothesis is the month after the signal (21 trading days), fixed before any test.
     primary_horizon: ClassVar[dict[str, int]] = {"short": 21}
     published: ClassVar[int | None] = 2012
+    signals_on_complete_rows: ClassVar[bool] = True
     holding_period: ClassVar[int | None] = 21
 
     measure: str = param("hv", "vol-of-vol: historical vol of the VIX or the VVIX index",

@@ -29,7 +29,7 @@ import pandas as pd
 from backtest.execution.basis import ReturnsMode, check_mode, dividend_factor
 
 __all__ = ["FILL_COLUMNS", "Fill", "fallback_share", "fell_back", "fill_prices",
-           "forward_returns", "lag_to_fill", "pooled_fallback_share"]
+           "forward_returns", "lag_rows", "lag_to_fill", "pooled_fallback_share"]
 
 Fill = Literal["next_open", "next_close"]
 
@@ -132,6 +132,40 @@ def lag_to_fill(signals: _Frame, fill: Fill = "next_open") -> _Frame:
     """
     _check_fill(fill)
     return signals.shift(1, fill_value=False).astype(bool)
+
+
+def lag_rows(signals: npt.NDArray[np.bool_], rows: slice,
+             fill: Fill = "next_open") -> npt.NDArray[np.bool_]:
+    """The rows ``rows`` of :func:`lag_to_fill` of a ``(T, n)`` boolean array.
+
+    Equal to ``lag_to_fill(pd.DataFrame(signals), fill).to_numpy()[rows]``
+    without shifting (or copying) the other rows: row ``t`` of the result's
+    span holds the signal of row ``t - 1``; the data's first row gets none.
+
+    Parameters
+    ----------
+    signals : numpy.ndarray of bool, shape (T, n)
+        Signals on their signal days.
+    rows : slice
+        Positional span ``start:stop`` (step 1) of the fill days wanted.
+    fill : {"next_open", "next_close"}, default "next_open"
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (stop - start, n)
+        A view of ``signals`` when ``start >= 1``.
+    """
+    _check_fill(fill)
+    start, stop, step = rows.indices(signals.shape[0])
+    if step != 1:
+        raise ValueError(f"rows must be a contiguous span, got {rows!r}")
+    if stop <= start:
+        return np.zeros((0, *signals.shape[1:]), dtype=np.bool_)
+    if start >= 1:
+        return signals[start - 1:stop - 1]
+    out = np.zeros((stop - start, *signals.shape[1:]), dtype=np.bool_)
+    out[1:] = signals[:stop - 1]
+    return out
 
 
 def pooled_fallback_share(shares: Sequence[float], fills: Sequence[int]) -> float:

@@ -16,8 +16,15 @@ The raw aggregates (:data:`RAW_FIELDS`) are turned into the reported
 statistics by :func:`backtest.sweep.stats.derive_stats`.
 
 Inputs are already on the *fill* day: callers pass signals through
-:func:`backtest.execution.fills.lag_to_fill` and prices from
-:func:`backtest.execution.fills.fill_prices`; nothing here shifts anything.
+:func:`backtest.execution.fills.lag_rows` (:func:`~backtest.execution.fills.lag_to_fill`
+on the run span) and prices from :func:`backtest.execution.fills.fill_prices`;
+nothing here shifts anything.  Signal columns come in Fortran order with a
+multiple of 8 rows (all ``False`` past ``T``), so each column can be read as
+64-bit words when the kernel looks for the next entry.
+
+Flat stretches: a flat account jumps from one entry signal to the next (see
+:func:`_simulate_one`), in price mode exactly, in total mode with the cash
+returns' prefix sums (:func:`flat_tables`).
 
 Returns mode: like the vectorbt run, the kernel trades the instrument
 ``P * F / B`` of :mod:`backtest.execution.basis` (the caller passes the
@@ -33,11 +40,12 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from backtest.execution.tolerance import add as _add
 from backtest.execution.tolerance import is_close as _is_close
 
-__all__ = ["RAW_FIELDS", "SIDE_BOTH", "SIDE_LONG", "SIDE_SHORT", "entry_days", "sweep_kernel",
+__all__ = ["RAW_FIELDS", "SIDE_BOTH", "SIDE_LONG", "SIDE_SHORT", "flat_tables", "sweep_kernel",
            "sweep_kernel_serial"]
 
 #: Sides a combination may trade (kernel encoding).
@@ -70,26 +78,117 @@ RAW_FIELDS: tuple[str, ...] = (
     "std_excess",        # sample std (ddof=1) of x
 )
 _NF = len(RAW_FIELDS)
+_IN_MARKET = RAW_FIELDS.index("bars_in_market")
+
+_ALL_DAYS = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@njit(cache=True)
+def _next_entry(wl: np.ndarray, ws: np.ndarray, i: int, n: int, use_long: bool,
+                use_short: bool) -> int:
+    """The first day ``>= i`` with an entry signal of a traded side (``n``: none).
+
+    ``wl`` / ``ws`` are the long / short entry columns read as 64-bit words,
+    eight days each (day ``8 q + k`` is byte ``k`` of word ``q``, little
+    endian): a word without a signal is passed in one test, and the first
+    signal of a word is its lowest set bit.
+    """
+    if i >= n:
+        return n
+    q = i >> 3
+    nw = wl.shape[0]
+    drop = _ALL_DAYS << np.uint64(8 * (i & 7))  # the word's days before i
+    if use_long and use_short:
+        w = (wl[q] | ws[q]) & drop
+        while w == 0:
+            q += 1
+            if q >= nw:
+                return n
+            w = wl[q] | ws[q]
+    elif use_long:
+        w = wl[q] & drop
+        while w == 0:
+            q += 1
+            if q >= nw:
+                return n
+            w = wl[q]
+    else:
+        w = ws[q] & drop
+        while w == 0:
+            q += 1
+            if q >= nw:
+                return n
+            w = ws[q]
+    j = (q << 3) + (int(trailing_zeros(w)) >> 3)  # type: ignore[call-arg]
+    return j if j < n else n
+
+
+@njit(cache=True)
+def flat_tables(cash_index: np.ndarray, risk_free: np.ndarray
+                ) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray]:
+    """What a flat account earns, in forms a jump over a flat stretch can use.
+
+    Returns
+    -------
+    earns : bool
+        False when cash earns nothing (``cash_index`` all 1, ``risk_free`` all 0:
+        price mode); then a flat day's return is exactly 0.
+    cum1, cum2 : ndarray of float, shape (T + 1,)
+        Prefix sums of the cash return ``c`` and of ``c ** 2``
+        (``cum1[j] - cum1[i]`` is the sum over days ``i .. j-1``).
+    next_neg : ndarray of int64, shape (T + 1,)
+        The first day ``>= i`` whose cash return is negative (``T``: none);
+        flat stretches are jumped only where the cash index does not fall.
+    """
+    n = cash_index.shape[0]
+    earns = False
+    for i in range(n):
+        if cash_index[i] != 1.0 or risk_free[i] != 0.0:
+            earns = True
+            break
+    cum1 = np.zeros(n + 1, dtype=np.float64)
+    cum2 = np.zeros(n + 1, dtype=np.float64)
+    next_neg = np.full(n + 1, n, dtype=np.int64)
+    for i in range(n):
+        c = risk_free[i]
+        cum1[i + 1] = cum1[i] + c
+        cum2[i + 1] = cum2[i] + c * c
+    for i in range(n - 1, -1, -1):
+        fall = risk_free[i] < 0.0 or (i > 0 and cash_index[i] < cash_index[i - 1])
+        next_neg[i] = i if fall else next_neg[i + 1]
+    return earns, cum1, cum2, next_neg
+
 
 @njit(cache=True)
 def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                   price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
                   risk_free: np.ndarray, side: int, exit_on_signal: bool,
                   holding: int, fees: float, slippage: float, init_cash: float,
-                  rets: np.ndarray, out: np.ndarray, le_days: np.ndarray,
-                  se_days: np.ndarray, skip_flat: bool) -> None:
+                  rets: np.ndarray, out: np.ndarray, skip_flat: bool, earns: bool,
+                  cum1: np.ndarray, cum2: np.ndarray, next_neg: np.ndarray) -> None:
     """Simulate one combination; aggregates to ``out``, daily returns to ``rets``
     when it is ``T`` long (length 0: returns not kept).
 
-    With ``skip_flat`` (price mode: the account earns nothing while flat), a flat
-    account jumps to the next day with an entry signal of a traded side
-    (``le_days`` / ``se_days``: the days with one, in order, followed by a
-    pointer that only moves forward), doing at once what the skipped days would
-    do one by one: a return of exactly 0, no change to any sum, the drawdown
-    run extended."""
+    With ``skip_flat`` a flat account jumps to the next day with an entry
+    signal of a traded side (found by scanning the signal columns forward),
+    doing at once what the skipped days would do one by one.  In price mode
+    (``earns`` False) a flat day's return is exactly 0: no sum changes, the
+    drawdown run is extended, and the result is identical to walking.  When
+    cash earns ``c`` (total mode) a flat account's value in cash units is
+    constant, so in dollars it is ``cash * B``: the stretch's returns are the
+    cash returns (their sums from the prefix sums ``cum1``/``cum2``), its
+    excess returns are 0, the wealth index grows by ``B[j-1] / B[i-1]``, and
+    the drawdown run ends on the first day the grown wealth reaches the peak.
+    Days where ``B`` falls (negative bill rates) are walked (``next_neg``), so
+    the wealth is non-decreasing over a jumped stretch and no drawdown deepens
+    in it.  The statistics then equal walking to rounding (1e-12), the daily
+    returns exactly."""
     n = price.shape[0]
     use_long = (side & SIDE_LONG) != 0  # SIDE_BOTH = SIDE_LONG | SIDE_SHORT
     use_short = (side & SIDE_SHORT) != 0
+    timed = holding > 0
+    wl = le.view(np.uint64)
+    ws = se.view(np.uint64)
     cash = init_cash
     free_cash = init_cash
     debt = 0.0
@@ -122,182 +221,212 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     mdd = 0.0
     run = 0
     longest = 0
-    pl = 0  # first long-entry day not yet passed
-    ps = 0
     i = -1
     while i + 1 < n:
         i += 1
-        if skip_flat and pos == 0.0 and prev_value != 0.0:
-            j = n
-            if use_long:
-                while pl < le_days.shape[0] and le_days[pl] < i:
-                    pl += 1
-                if pl < le_days.shape[0]:
-                    j = le_days[pl]
-            if use_short:
-                while ps < se_days.shape[0] and se_days[ps] < i:
-                    ps += 1
-                if ps < se_days.shape[0] and se_days[ps] < j:
-                    j = se_days[ps]
+        if skip_flat and pos == 0.0 and prev_value > 0.0:
+            j = _next_entry(wl, ws, i, n, use_long, use_short)
+            if earns and next_neg[i] < j:
+                j = next_neg[i]
             if j > i:
-                # days i .. j-1: value = cash = previous value, r = 0 exactly
-                if keep:
-                    rets[i:j] = 0.0
-                if eq >= peak:
-                    peak = eq
-                    run = 0
+                if not earns:
+                    # days i .. j-1: value = cash = previous value, r = 0 exactly
+                    if keep:
+                        rets[i:j] = 0.0
+                    if eq >= peak:
+                        peak = eq
+                        run = 0
+                    else:
+                        run += j - i
+                        if run > longest:
+                            longest = run
                 else:
-                    run += j - i
-                    if run > longest:
-                        longest = run
-                i = j - 1
-                continue
-        is_le = use_long and le[i]
-        is_lx = use_long and exit_on_signal and lx[i]
-        is_se = use_short and se[i]
-        is_sx = use_short and exit_on_signal and sx[i]
-        if is_le or is_se:
-            # rule 3: same-day conflicts cancel first
-            if is_le and is_lx:
-                is_le = False
-                is_lx = False
-            if is_se and is_sx:
-                is_se = False
-                is_sx = False
-            if is_le and is_se:
-                is_le = False
-                is_se = False
-        if holding > 0 and pos != 0.0 and i - entry_bar >= holding:
-            # time exit (rule 4): the held side is closed at this bar's fill
-            # price; a same-side entry is not taken, an opposite one reverses
-            if pos > 0.0:
-                is_lx = True
-                is_le = False
-            else:
-                is_sx = True
-                is_se = False
-        # in a position that does not close, entries are ignored (rule 3)
-        if (pos > 0.0 and not is_lx) or (pos < 0.0 and not is_sx):
-            is_le = False
-            is_se = False
-        p = price[i]
+                    # days i .. j-1: value = cash * B, r = the cash return, x = 0
+                    if keep:
+                        pv = prev_value
+                        for t in range(i, j):
+                            v = cash * cash_index[t]
+                            rets[t] = v / pv - 1.0
+                            pv = v
+                    s += cum1[j] - cum1[i]
+                    ss += cum2[j] - cum2[i]
+                    b0 = cash_index[i - 1] if i > 0 else 1.0
+                    if eq >= peak:
+                        eq = eq * (cash_index[j - 1] / b0)
+                        peak = eq
+                        run = 0
+                    else:
+                        # first day of the stretch whose wealth reaches the peak
+                        # (B does not fall inside a jump: a binary search finds it)
+                        level = peak / eq * b0
+                        k = i + int(np.searchsorted(cash_index[i:j], level))
+                        run += k - i
+                        if run > longest:
+                            longest = run
+                        eq = eq * (cash_index[j - 1] / b0)
+                        if k < j:
+                            peak = eq
+                            run = 0
+                    prev_value = cash * cash_index[j - 1]
+                if j >= n:
+                    break
+                i = j  # the entry day (or a day the cash index falls) is walked
         b = cash_index[i]
-        if np.isnan(p):
-            if ((pos > 0.0 and is_lx) or (pos < 0.0 and is_sx)
-                    or (pos == 0.0 and (is_le or is_se))):
-                nan_orders += 1
+        # a day without an order only values the account: in a long (short)
+        # position, no time exit due and no exit signal left standing by rule 3
+        # (bitwise, not short-circuit: one branch instead of three)
+        if pos > 0.0:
+            order = (timed & (i - entry_bar >= holding)) | (exit_on_signal & lx[i] & ~le[i])
+        elif pos < 0.0:
+            order = (timed & (i - entry_bar >= holding)) | (exit_on_signal & sx[i] & ~se[i])
         else:
-            # exit first; a reversal then opens the other side from flat below
-            if pos > 0.0:
-                if is_lx:
-                    # sell the whole long position
-                    adj = p * (1.0 - slippage)
-                    size = pos
-                    acq = size * adj
-                    fee = acq * fees
-                    cash = cash + _add(acq, -fee)
-                    free_cash = free_cash + _add(acq, -fee)
-                    pos = _add(pos, -size)
-                    if _is_close(pos, 0.0):
-                        pos = 0.0
-                    e_fees = t_fees * size / t_size if size != t_size else t_fees
-                    diff = _add(size * adj * b, -(size * t_price * t_b))
-                    pnl = diff - e_fees * t_b - fee * b
-                    ret = pnl / (size * t_price * t_b + e_fees * t_b)
-                    closed += 1
-                    if pnl > 0.0:
-                        wins += 1
-                        gross_profit += pnl
-                        sum_win_ret += ret
-                    elif pnl < 0.0:
-                        losses += 1
-                        gross_loss += pnl
-                        sum_loss_ret += ret
-                    t_fees -= e_fees
-                    t_size -= size
-            elif pos < 0.0 and is_sx:
-                # buy back the short, limited by cash like vectorbt's buy_nb
-                adj = p * (1.0 + slippage)
-                want = -pos
-                req = want * adj
-                req_total = req + req * fees
-                c = cash
-                if _is_close(c, 0.0):
-                    c = 0.0
-                if _is_close(req_total, c) or req_total < c:
-                    size = want
-                    fee = req * fees
-                    spent = req_total
+            order = True
+        if order:
+            is_le = use_long and le[i]
+            is_lx = use_long and exit_on_signal and lx[i]
+            is_se = use_short and se[i]
+            is_sx = use_short and exit_on_signal and sx[i]
+            if is_le or is_se:
+                # rule 3: same-day conflicts cancel first
+                if is_le and is_lx:
+                    is_le = False
+                    is_lx = False
+                if is_se and is_sx:
+                    is_se = False
+                    is_sx = False
+                if is_le and is_se:
+                    is_le = False
+                    is_se = False
+            if holding > 0 and pos != 0.0 and i - entry_bar >= holding:
+                # time exit (rule 4): the held side is closed at this bar's fill
+                # price; a same-side entry is not taken, an opposite one reverses
+                if pos > 0.0:
+                    is_lx = True
+                    is_le = False
                 else:
-                    # the short lost more than the account (rule 2): counted,
-                    # and the caller refuses the run; partly covered as vectorbt
-                    ruined += 1
-                    max_req = c / (1.0 + fees)
-                    size = max_req / adj
-                    fee = c - max_req
-                    spent = c
-                if size > 0.0 and not _is_close(size, 0.0):
-                    avg_entry = debt / (-pos)
-                    debt_diff = size * avg_entry
-                    cash = _add(cash, -spent)
-                    debt = _add(debt, -debt_diff)
-                    free_cash = _add(free_cash + 2.0 * debt_diff, -spent)
-                    pos = _add(pos, size)
-                    e_fees = t_fees * size / t_size if size != t_size else t_fees
-                    diff = _add(size * adj * b, -(size * t_price * t_b))
-                    if diff != 0.0:
-                        diff = -diff
-                    pnl = diff - e_fees * t_b - fee * b
-                    ret = pnl / (size * t_price * t_b + e_fees * t_b)
-                    closed += 1
-                    if pnl > 0.0:
-                        wins += 1
-                        gross_profit += pnl
-                        sum_win_ret += ret
-                    elif pnl < 0.0:
-                        losses += 1
-                        gross_loss += pnl
-                        sum_loss_ret += ret
-                    t_fees -= e_fees
-                    t_size -= size
-            if pos == 0.0:
-                if is_le:
-                    # all in: buy with the whole cash, fees on top (vectorbt size=inf)
+                    is_sx = True
+                    is_se = False
+            # in a position that does not close, entries are ignored (rule 3)
+            if (pos > 0.0 and not is_lx) or (pos < 0.0 and not is_sx):
+                is_le = False
+                is_se = False
+            p = price[i]
+            if np.isnan(p):
+                if ((pos > 0.0 and is_lx) or (pos < 0.0 and is_sx)
+                        or (pos == 0.0 and (is_le or is_se))):
+                    nan_orders += 1
+            else:
+                # exit first; a reversal then opens the other side from flat below
+                if pos > 0.0:
+                    if is_lx:
+                        # sell the whole long position
+                        adj = p * (1.0 - slippage)
+                        size = pos
+                        acq = size * adj
+                        fee = acq * fees
+                        cash = cash + _add(acq, -fee)
+                        free_cash = free_cash + _add(acq, -fee)
+                        pos = _add(pos, -size)
+                        if _is_close(pos, 0.0):
+                            pos = 0.0
+                        e_fees = t_fees * size / t_size if size != t_size else t_fees
+                        diff = _add(size * adj * b, -(size * t_price * t_b))
+                        pnl = diff - e_fees * t_b - fee * b
+                        ret = pnl / (size * t_price * t_b + e_fees * t_b)
+                        closed += 1
+                        if pnl > 0.0:
+                            wins += 1
+                            gross_profit += pnl
+                            sum_win_ret += ret
+                        elif pnl < 0.0:
+                            losses += 1
+                            gross_loss += pnl
+                            sum_loss_ret += ret
+                        t_fees -= e_fees
+                        t_size -= size
+                elif pos < 0.0 and is_sx:
+                    # buy back the short, limited by cash like vectorbt's buy_nb
                     adj = p * (1.0 + slippage)
+                    want = -pos
+                    req = want * adj
+                    req_total = req + req * fees
                     c = cash
-                    if c > 0.0 and not _is_close(c, 0.0):
+                    if _is_close(c, 0.0):
+                        c = 0.0
+                    if _is_close(req_total, c) or req_total < c:
+                        size = want
+                        fee = req * fees
+                        spent = req_total
+                    else:
+                        # the short lost more than the account (rule 2): counted,
+                        # and the caller refuses the run; partly covered as vectorbt
+                        ruined += 1
                         max_req = c / (1.0 + fees)
                         size = max_req / adj
                         fee = c - max_req
-                        cash = _add(cash, -c)
-                        free_cash = _add(free_cash, -c)
-                        pos = size
-                        entry_bar = i
-                        t_size = size
-                        t_price = adj
-                        t_fees = fee
-                        t_b = b
-                elif is_se:
-                    # all in short: notional = free cash / (1 + fees)
-                    adj = p * (1.0 - slippage)
-                    fc = free_cash
-                    if _is_close(fc, 0.0):
-                        fc = 0.0
-                    if fc > 0.0:
-                        size = fc / (adj * (1.0 + fees))
-                        if not _is_close(size, 0.0):
-                            acq = size * adj
-                            fee = acq * fees
-                            fin = _add(acq, -fee)
-                            cash = cash + fin
-                            pos = -size
-                            debt = debt + size * adj
-                            free_cash = _add(free_cash, _add(fin, -2.0 * size * adj))
+                        spent = c
+                    if size > 0.0 and not _is_close(size, 0.0):
+                        avg_entry = debt / (-pos)
+                        debt_diff = size * avg_entry
+                        cash = _add(cash, -spent)
+                        debt = _add(debt, -debt_diff)
+                        free_cash = _add(free_cash + 2.0 * debt_diff, -spent)
+                        pos = _add(pos, size)
+                        e_fees = t_fees * size / t_size if size != t_size else t_fees
+                        diff = _add(size * adj * b, -(size * t_price * t_b))
+                        if diff != 0.0:
+                            diff = -diff
+                        pnl = diff - e_fees * t_b - fee * b
+                        ret = pnl / (size * t_price * t_b + e_fees * t_b)
+                        closed += 1
+                        if pnl > 0.0:
+                            wins += 1
+                            gross_profit += pnl
+                            sum_win_ret += ret
+                        elif pnl < 0.0:
+                            losses += 1
+                            gross_loss += pnl
+                            sum_loss_ret += ret
+                        t_fees -= e_fees
+                        t_size -= size
+                if pos == 0.0:
+                    if is_le:
+                        # all in: buy with the whole cash, fees on top (vectorbt size=inf)
+                        adj = p * (1.0 + slippage)
+                        c = cash
+                        if c > 0.0 and not _is_close(c, 0.0):
+                            max_req = c / (1.0 + fees)
+                            size = max_req / adj
+                            fee = c - max_req
+                            cash = _add(cash, -c)
+                            free_cash = _add(free_cash, -c)
+                            pos = size
                             entry_bar = i
                             t_size = size
                             t_price = adj
                             t_fees = fee
                             t_b = b
+                    elif is_se:
+                        # all in short: notional = free cash / (1 + fees)
+                        adj = p * (1.0 - slippage)
+                        fc = free_cash
+                        if _is_close(fc, 0.0):
+                            fc = 0.0
+                        if fc > 0.0:
+                            size = fc / (adj * (1.0 + fees))
+                            if not _is_close(size, 0.0):
+                                acq = size * adj
+                                fee = acq * fees
+                                fin = _add(acq, -fee)
+                                cash = cash + fin
+                                pos = -size
+                                debt = debt + size * adj
+                                free_cash = _add(free_cash, _add(fin, -2.0 * size * adj))
+                                entry_bar = i
+                                t_size = size
+                                t_price = adj
+                                t_fees = fee
+                                t_b = b
         # the account in dollars: its value in cash-account units times B
         value = (cash + pos * close[i] if pos != 0.0 else cash) * b
         if pos != 0.0:
@@ -315,8 +444,8 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         x = r - risk_free[i]
         sx_ += x
         ssx += x * x
-        if x < 0.0:
-            dd2 += x * x
+        xd = min(x, 0.0)
+        dd2 += xd * xd
         eq = eq * (1.0 + r)
         if eq >= peak:
             peak = eq
@@ -366,8 +495,7 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                  risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
                  exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
                  slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
-                 keep_returns: bool, le_days: np.ndarray, le_ptr: np.ndarray,
-                 se_days: np.ndarray, se_ptr: np.ndarray, skip_flat: bool) -> np.ndarray:
+                 keep_returns: bool, skip_flat: bool) -> np.ndarray:
     """Parallel kernel (``prange`` over combinations).
 
     Parameters
@@ -383,7 +511,8 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
         ``B``: the account's value is ``B`` times its value in the traded
         instrument's units (all 1 in price mode).
     risk_free : ndarray of float, shape (T,)
-        Daily cash return subtracted for Sharpe/Sortino (all 0 in price mode).
+        Daily cash return subtracted for Sharpe/Sortino (all 0 in price mode);
+        ``B = cumprod(1 + risk_free)``.
     sig_col : ndarray of int64, shape (k,)
         Signal column of each combination.
     side : ndarray of int64, shape (k,)
@@ -397,14 +526,10 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
         Row ``j`` is filled with combination ``j``'s daily returns when
         ``keep_returns`` (C order, so each row is contiguous).
     keep_returns : bool
-    le_days, le_ptr, se_days, se_ptr : ndarray of int64
-        The days with a long (short) entry signal of each signal column, in
-        order: column ``c``'s are ``le_days[le_ptr[c]:le_ptr[c + 1]]``
-        (:func:`entry_days`); built once per signal set and shared by every
-        execution variant.
     skip_flat : bool
-        Jump over flat stretches (only exact in price mode: ``cash_index`` all
-        1 and ``risk_free`` all 0).
+        Jump over flat stretches (:func:`_simulate_one`): identical results in
+        price mode, equal to rounding (1e-12) in total mode; ``False`` walks
+        every day.
 
     Returns
     -------
@@ -412,13 +537,25 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
     """
     k = sig_col.shape[0]
     out = np.empty((k, _NF), dtype=np.float64)
+    if le.shape[0] % 8 != 0 or le.shape[0] < price.shape[0]:
+        raise ValueError("signal columns must have a multiple of 8 rows, >= T")
+    earns, cum1, cum2, next_neg = flat_tables(cash_index, risk_free)
+    # (m, T_pad) C-order views of the Fortran-order columns: row c is column c
+    le_t, lx_t, se_t, sx_t = le.T, lx.T, se.T, sx.T
     for j in prange(k):
         c = sig_col[j]
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
-        _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
+        _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
                       risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                      init_cash, buf, out[j], le_days[le_ptr[c]:le_ptr[c + 1]],
-                      se_days[se_ptr[c]:se_ptr[c + 1]], skip_flat)
+                      init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
+        if skip_flat and earns and out[j, _IN_MARKET] == 0.0:
+            # never in the market: its excess returns are rounding noise only, and
+            # its Sharpe / Sortino a ratio of that noise; walked, so they are the
+            # walk's (and the full run's) to the last bit
+            _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
+                          risk_free, side[j], exit_on_signal[j], holding[j], fees[j],
+                          slippage[j], init_cash, buf, out[j], False, earns, cum1, cum2,
+                          next_neg)
     return out
 
 
@@ -428,9 +565,7 @@ def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.n
                         risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
                         exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
                         slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
-                        keep_returns: bool, le_days: np.ndarray, le_ptr: np.ndarray,
-                        se_days: np.ndarray, se_ptr: np.ndarray,
-                        skip_flat: bool) -> np.ndarray:
+                        keep_returns: bool, skip_flat: bool) -> np.ndarray:
     """Single-threaded build of :func:`sweep_kernel` (same arguments).
 
     A separate function, not a second ``njit`` of the same one: numba's disk
@@ -439,39 +574,23 @@ def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.n
     """
     k = sig_col.shape[0]
     out = np.empty((k, _NF), dtype=np.float64)
+    if le.shape[0] % 8 != 0 or le.shape[0] < price.shape[0]:
+        raise ValueError("signal columns must have a multiple of 8 rows, >= T")
+    earns, cum1, cum2, next_neg = flat_tables(cash_index, risk_free)
+    # (m, T_pad) C-order views of the Fortran-order columns: row c is column c
+    le_t, lx_t, se_t, sx_t = le.T, lx.T, se.T, sx.T
     for j in range(k):
         c = sig_col[j]
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
-        _simulate_one(le[:, c], lx[:, c], se[:, c], sx[:, c], price, close, cash_index,
+        _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
                       risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                      init_cash, buf, out[j], le_days[le_ptr[c]:le_ptr[c + 1]],
-                      se_days[se_ptr[c]:se_ptr[c + 1]], skip_flat)
+                      init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
+        if skip_flat and earns and out[j, _IN_MARKET] == 0.0:
+            # never in the market: its excess returns are rounding noise only, and
+            # its Sharpe / Sortino a ratio of that noise; walked, so they are the
+            # walk's (and the full run's) to the last bit
+            _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
+                          risk_free, side[j], exit_on_signal[j], holding[j], fees[j],
+                          slippage[j], init_cash, buf, out[j], False, earns, cum1, cum2,
+                          next_neg)
     return out
-
-
-@njit(cache=True)
-def entry_days(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows where each column of ``a`` (``(T, m)`` bool) is True, in order.
-
-    Returns
-    -------
-    days : ndarray of int64
-        Column ``c``'s rows are ``days[ptr[c]:ptr[c + 1]]``.
-    ptr : ndarray of int64, shape (m + 1,)
-    """
-    n, m = a.shape
-    ptr = np.zeros(m + 1, dtype=np.int64)
-    for c in range(m):
-        cnt = 0
-        for i in range(n):
-            if a[i, c]:
-                cnt += 1
-        ptr[c + 1] = ptr[c] + cnt
-    days = np.empty(ptr[m], dtype=np.int64)
-    for c in range(m):
-        k = ptr[c]
-        for i in range(n):
-            if a[i, c]:
-                days[k] = i
-                k += 1
-    return days, ptr

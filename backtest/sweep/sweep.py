@@ -29,7 +29,7 @@ import pandas as pd
 from backtest.errors import DataError, MissingDataError
 from backtest.execution.basis import ReturnBasis, return_basis
 from backtest.execution.config import Execution
-from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_to_fill
+from backtest.execution.fills import FILL_COLUMNS, fill_prices, lag_rows
 from backtest.execution.portfolio import active_sides, check_exits, run_span
 from backtest.sweep.chunks import DEFAULT_MEMORY_BUDGET, chunk_columns
 from backtest.sweep.kernel import (
@@ -37,7 +37,6 @@ from backtest.sweep.kernel import (
     SIDE_BOTH,
     SIDE_LONG,
     SIDE_SHORT,
-    entry_days,
     sweep_kernel,
     sweep_kernel_serial,
 )
@@ -62,15 +61,18 @@ _RUINED = RAW_FIELDS.index("ruined_shorts")
 
 
 def _kernel_layout(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-    """Signal columns as the kernel is compiled for them: Fortran order, >= 2 columns.
+    """Signal columns as the kernel takes them: Fortran order, >= 2 columns, and
+    all-False rows appended up to a multiple of 8 rows.
 
     A one-column array is both C- and Fortran-contiguous and numba would type
     (and compile) it as C; a spare all-False column keeps a single layout, so a
-    process compiles or loads the kernel once.
+    process compiles or loads the kernel once.  The kernel reads each column as
+    64-bit words (eight days at once) when it looks for the next entry.
     """
-    if a.shape[1] < 2:
-        a = np.concatenate([a, np.zeros((a.shape[0], 2 - a.shape[1]), dtype=np.bool_)], axis=1)
-    return np.asfortranarray(a)
+    t, m = a.shape
+    out = np.zeros((-(-t // 8) * 8, max(m, 2)), dtype=np.bool_, order="F")
+    out[:t, :m] = a
+    return out
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,12 @@ class _Prepared:
 
     frame: pd.DataFrame
     rows: slice
+    signal_frame: pd.DataFrame
+    signal_rows: slice
     index: pd.DatetimeIndex
     price: npt.NDArray[np.float64]
     close: npt.NDArray[np.float64]
     basis: ReturnBasis
-    flat_earns_nothing: bool
     side: npt.NDArray[np.int64]
     exit_on_signal: npt.NDArray[np.bool_]
     holding: npt.NDArray[np.int64]
@@ -112,10 +115,11 @@ class Sweep:
         set's ``default_holding_period`` (no time exit for a set with exit
         signals), as in :func:`backtest.execution.portfolio.run`.
     skip_flat : bool, default True
-        In price mode (``returns="price"``: a flat account earns nothing) let the
-        kernel jump from one entry signal to the next over flat stretches; the
-        statistics are identical (``False`` walks every day).  In total mode a
-        flat account earns the T-bill, so every day is walked.
+        Let the kernel jump from one entry signal to the next over flat
+        stretches (``False`` walks every day).  In price mode the results are
+        identical; in total mode, where a flat account earns the T-bill, the
+        daily returns are identical and the statistics equal to rounding
+        (1e-12; :mod:`backtest.sweep.kernel`).
 
     Raises
     ------
@@ -235,6 +239,7 @@ class Sweep:
                 raise MissingDataError(f"fill {fill!r} needs column {col!r}, which the data "
                                        "does not have", (col,))
         rows = run_span(frame, needed)
+        signal_frame, signal_rows = self._signal_span(frame, rows)
         index = pd.DatetimeIndex(frame.index[rows])
         close = frame["spx_close"].to_numpy(dtype=np.float64)[rows].copy()
         if np.isnan(close).any():
@@ -250,9 +255,8 @@ class Sweep:
         side = np.asarray([_SIDE_CODE[active_sides(self.strategy.sides, v.side)]
                            for v in variants], dtype=np.int64)
         return _Prepared(
-            frame=frame, rows=rows, index=index, price=price, close=close, basis=basis,
-            flat_earns_nothing=bool(np.all(basis.cash_index == 1.0)
-                                    and np.all(basis.cash_return == 0.0)),
+            frame=frame, rows=rows, signal_frame=signal_frame, signal_rows=signal_rows,
+            index=index, price=price, close=close, basis=basis,
             side=side,
             exit_on_signal=np.asarray([v.exit_on_signal for v in variants], dtype=np.bool_),
             # -1: the parameter set's default_holding_period (Execution rule 4)
@@ -261,6 +265,26 @@ class Sweep:
             fees=np.asarray([v.fees for v in variants], dtype=np.float64),
             slippage=np.asarray([v.slippage for v in variants], dtype=np.float64),
         )
+
+    def _signal_span(self, frame: pd.DataFrame, rows: slice) -> tuple[pd.DataFrame, slice]:
+        """The rows the signals are computed on, and the run span's place in them.
+
+        A signal of day ``t`` depends only on rows ``<= t`` and the run span's
+        first fill takes the day before it, so the rows after the span are
+        never needed.  A strategy whose signals use only each parameter set's
+        complete rows (:attr:`~strategies.base.Strategy.signals_on_complete_rows`)
+        does not need the rows before the first complete row of any of its
+        sets either: they change no signal.  The signals on the span are those
+        of the full data (tested per strategy on the real data).
+        """
+        lo = max(rows.start - 1, 0)
+        if not self.strategy.signals_on_complete_rows:
+            return frame.iloc[:rows.stop], rows
+        for cols in {s.columns_needed() for s in self._sets}:
+            complete = frame[list(cols)].notna().all(axis=1).to_numpy()
+            if complete.any():
+                lo = min(lo, int(np.argmax(complete)))
+        return frame.iloc[lo:rows.stop], slice(rows.start - lo, rows.stop - lo)
 
     def _chunk_width(self, prep: _Prepared, chunk_size: int | None, memory_budget: int,
                      keep_returns: bool, evidence: bool = False) -> int:
@@ -273,11 +297,8 @@ class Sweep:
 
     def _run_chunk(self, prep: _Prepared, sets: Sequence[Strategy], keep_returns: bool,
                    parallel: bool) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        grid = self.strategy.grid(prep.frame, sets)
         fill = self.execution.fill
-        arrays = [_kernel_layout(lag_to_fill(f, fill).to_numpy(dtype=np.bool_)[prep.rows])
-                  for f in (grid.long_entries, grid.long_exits, grid.short_entries,
-                            grid.short_exits)]
+        arrays = [_kernel_layout(a) for a in self._lagged_signals(prep, sets)]
         m, n_var = len(sets), len(prep.side)
         k = m * n_var
         sig_col = np.repeat(np.arange(m, dtype=np.int64), n_var)
@@ -289,7 +310,7 @@ class Sweep:
         labels = pd.Index([repr(s) for s in sets])
         for v, variant in enumerate(self._variants):
             check_exits(self.strategy.name or self.strategy.__name__,
-                        [a[:, :m] for a in arrays],
+                        [a[:n_bars, :m] for a in arrays],
                         active_sides(self.strategy.sides, variant.side),
                         holding[:, v][None, :], variant.exit_on_signal, labels)
         kernel: Any = sweep_kernel if parallel else sweep_kernel_serial
@@ -298,8 +319,7 @@ class Sweep:
                      np.tile(prep.exit_on_signal, m), holding.ravel(),
                      np.tile(prep.fees, m), np.tile(prep.slippage, m),
                      float(self.execution.init_cash), rets, keep_returns,
-                     *entry_days(arrays[0]), *entry_days(arrays[2]),
-                     self.skip_flat and prep.flat_earns_nothing)
+                     self.skip_flat)
         bad = raw[:, _NAN_ORDERS] > 0
         if bad.any():
             j = int(np.argmax(bad))
@@ -316,6 +336,15 @@ class Sweep:
                              "backtest.execution.run (trade long only or add a holding period)")
         return raw, rets
 
+    def _lagged_signals(self, prep: _Prepared, sets: Sequence[Strategy]
+                        ) -> list[npt.NDArray[np.bool_]]:
+        """Long entries/exits, short entries/exits of ``sets`` on the run span's
+        fill days, ``(T, len(sets))`` each."""
+        grid = self.strategy.grid(prep.signal_frame, sets)
+        return [lag_rows(f.to_numpy(dtype=np.bool_), prep.signal_rows, self.execution.fill)
+                for f in (grid.long_entries, grid.long_exits, grid.short_entries,
+                          grid.short_exits)]
+
     def _chunks(self, width: int) -> Iterator[tuple[int, list[Strategy]]]:
         sets = self._sets
         for start in range(0, len(sets), width):
@@ -330,8 +359,9 @@ class Sweep:
         Parameters
         ----------
         data : MarketTable or pandas.DataFrame
-            Market data (signals use all of it for warm-up; trading uses the
-            run span, as :func:`backtest.execution.portfolio.run`).
+            Market data (signals are computed on the run span and the rows
+            before it they depend on, see :meth:`_signal_span`; trading uses
+            the run span, as :func:`backtest.execution.portfolio.run`).
         chunk_size : int or None, default None
             Parameter sets per chunk; ``None``: derived from ``memory_budget``
             (:func:`~backtest.sweep.chunks.chunk_columns`).
@@ -523,7 +553,7 @@ class Sweep:
                      np.full(n_var, SIDE_LONG, dtype=np.int64),
                      np.ones(n_var, dtype=np.bool_), np.zeros(n_var, dtype=np.int64),
                      prep.fees, prep.slippage, float(self.execution.init_cash), rets, True,
-                     *entry_days(le), *entry_days(no), False)
+                     False)
         if (raw[:, _NAN_ORDERS] > 0).any():
             raise DataError(f"the benchmark buys on {prep.index[0].date()}, where "
                             f"{FILL_COLUMNS[self.execution.fill]} is missing")
