@@ -207,7 +207,7 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
                     *, horizons: Sequence[int] = (1, 5, 10, 21, 63), n_boot: int = 1000,
                     seed: int = 0,
                     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
-                    charts: bool = True
+                    charts: bool = True, jobs: int = 1
                     ) -> tuple[Report, VerdictTable, list[StrategyEvaluation]]:
     """Build the combined report of ``strategies`` on ``table``.
 
@@ -227,6 +227,10 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     charts : bool, default True
         Draw each strategy's charts; ``False`` when the report will not be
         written (the summary and the verdict table are the same).
+    jobs : int, default 1
+        Processes drawing the charts, this one included (see
+        :class:`~backtest.report.writer.Report`); the PNGs are the same for
+        every value.
 
     Returns
     -------
@@ -250,6 +254,7 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     rep = Report(
         title="When the VIX hits an extreme, does the S&P 500 reverse?",
         name="report",
+        jobs=jobs,
         subtitle=f"Every registered VIX signal with its default parameters; each strategy is "
                  f"judged on its own sample, {sample_text(samples)}. Signals use only each "
                  f"day's close; trades fill at the {execution.fill.replace('_', ' ')}.")

@@ -1,0 +1,204 @@
+"""Charts rendered in parallel: forked processes draw PNGs while the report is computed.
+
+A :class:`ChartPool` takes figures as the report adds them and renders them in
+child processes made with ``os.fork`` -- the child already holds the figure
+(no pickling, no imports), draws it with :func:`~backtest.report.charts.to_png`
+exactly as the parent would, writes the PNG into a private temporary folder and
+exits.  Up to ``jobs - 1`` children run while the parent goes on computing the
+next strategy; at :meth:`ChartPool.results` the parent renders a share of the
+remaining figures itself.  The bytes are those of serial rendering (the same
+code on the same objects; tested).
+
+Why fork, not a spawned pool: a spawned or forkserver worker must import
+matplotlib and receive every figure pickled (tens of MB for the full report),
+which costs more than drawing them.  The parent's other threads (numba's
+thread pool, idle between kernels) are never used by a child, which runs only
+matplotlib, Pillow and zlib and ends with ``os._exit``; CPython holds the import
+lock across ``fork``.  Where ``os.fork`` does not exist (Windows) or on macOS
+(system libraries that are not fork-safe), figures are rendered in the parent,
+one after the other.
+
+A child that fails (or is killed) leaves no file: the parent then renders that
+batch itself, so a genuine error surfaces with its own traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["ChartPool", "available_cores", "can_fork"]
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity where the system reports it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Whether charts can be rendered in forked processes on this system."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def _render_batch(batch: list[tuple[int, Figure]], folder: Path) -> None:
+    from backtest.report.charts import to_png
+
+    for i, fig in batch:
+        png = to_png(fig)
+        tmp = folder / f"{i}.tmp"
+        tmp.write_bytes(png)
+        os.replace(tmp, folder / f"{i}.png")
+
+
+@dataclass
+class ChartPool:
+    """Render figures in up to ``jobs`` processes (the parent included).
+
+    Parameters
+    ----------
+    jobs : int
+        Processes drawing at the same time, the parent included; ``1`` renders
+        every figure in the parent when it is added.
+    batch : int, default 2
+        Figures per child process while the parent is still computing (one
+        fork per batch).
+
+    Notes
+    -----
+    Use :meth:`submit` for each figure, then :meth:`results` once (the PNG
+    bytes in submission order); :meth:`close` ends any children left (e.g.
+    after an error) and removes the temporary folder.
+    """
+
+    jobs: int
+    batch: int = 2
+    _queue: list[tuple[int, Figure]] = field(default_factory=list, init=False)
+    _running: dict[int, list[tuple[int, Figure]]] = field(default_factory=dict, init=False)
+    _failed: list[tuple[int, Figure]] = field(default_factory=list, init=False)
+    _done: dict[int, bytes] = field(default_factory=dict, init=False)
+    _n: int = field(default=0, init=False)
+    _folder: Path | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {self.jobs}")
+        if self.batch < 1:
+            raise ValueError(f"batch must be at least 1, got {self.batch}")
+
+    @property
+    def parallel(self) -> bool:
+        """Whether figures go to child processes (``jobs > 1`` and fork available)."""
+        return self.jobs > 1 and can_fork()
+
+    def submit(self, fig: Figure) -> int:
+        """Queue ``fig``; returns its position (the key of :meth:`results`)."""
+        i, self._n = self._n, self._n + 1
+        if not self.parallel:
+            from backtest.report.charts import to_png
+
+            self._done[i] = to_png(fig)
+            return i
+        self._queue.append((i, fig))
+        self._reap(block=False)
+        while len(self._queue) >= self.batch and len(self._running) < self.jobs - 1:
+            self._start(self._queue[:self.batch])
+            del self._queue[:self.batch]
+        return i
+
+    def results(self) -> list[bytes]:
+        """Wait for every figure and return the PNGs in submission order."""
+        try:
+            if self._queue:
+                # the rest, split between free children and the parent
+                slots = max(0, self.jobs - 1 - len(self._running))
+                parts = [self._queue[k::slots + 1] for k in range(slots + 1)]
+                self._queue = []
+                for part in parts[1:]:
+                    if part:
+                        self._start(part)
+                self._render_here(parts[0])
+            while self._running:
+                self._reap(block=True)
+            if self._failed:
+                failed, self._failed = self._failed, []
+                self._render_here(failed)
+            return [self._done.pop(i) for i in range(self._n)]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """End running children and remove the temporary folder."""
+        for pid in list(self._running):
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            del self._running[pid]
+        self._queue = []
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    # -- internals -----------------------------------------------------------------
+
+    def _render_here(self, batch: list[tuple[int, Figure]]) -> None:
+        from backtest.report.charts import to_png
+
+        for i, fig in batch:
+            self._done[i] = to_png(fig)
+
+    def _start(self, batch: list[tuple[int, Figure]]) -> None:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="vixbt-charts-"))
+            # imported once here, not in every child
+            import PIL.PngImagePlugin  # noqa: F401
+            from matplotlib.backends import backend_agg  # noqa: F401
+        folder = self._folder
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
+            code = 1
+            try:
+                _render_batch(batch, folder)
+                code = 0
+            finally:
+                os._exit(code)
+        self._running[pid] = batch
+
+    def _reap(self, *, block: bool) -> None:
+        """Collect finished children (only this pool's: never ``waitpid(-1)``,
+        which could take a child another part of the program waits for);
+        ``block``: wait for the oldest one."""
+        for pid in list(self._running):
+            done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+            if done == 0:
+                continue
+            self._collect(pid, os.waitstatus_to_exitcode(status) == 0)
+            if block:
+                return
+
+    def _collect(self, pid: int, ok: bool) -> None:
+        batch = self._running.pop(pid)
+        assert self._folder is not None
+        for i, fig in batch:
+            path = self._folder / f"{i}.png"
+            if ok and path.is_file():
+                self._done[i] = path.read_bytes()
+                path.unlink()
+            else:
+                self._failed.append((i, fig))
