@@ -50,14 +50,18 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
-def _render_batch(batch: list[tuple[int, Figure]], folder: Path) -> None:
-    from backtest.report.charts import to_png
-
+def _render_batch(batch: list[tuple[int, Figure]], folder: Path, dpi: int | None) -> None:
     for i, fig in batch:
-        png = to_png(fig)
+        png = _png(fig, dpi)
         tmp = folder / f"{i}.tmp"
         tmp.write_bytes(png)
         os.replace(tmp, folder / f"{i}.png")
+
+
+def _png(fig: Figure, dpi: int | None) -> bytes:
+    from backtest.report.charts import to_png
+
+    return to_png(fig) if dpi is None else to_png(fig, dpi)
 
 
 @dataclass
@@ -72,6 +76,8 @@ class ChartPool:
     batch : int, default 2
         Figures per child process while the parent is still computing (one
         fork per batch).
+    dpi : int or None, default None
+        Resolution of the PNGs (default: :func:`~backtest.report.charts.to_png`'s).
 
     Notes
     -----
@@ -82,6 +88,7 @@ class ChartPool:
 
     jobs: int
     batch: int = 2
+    dpi: int | None = None
     _queue: list[tuple[int, Figure]] = field(default_factory=list, init=False)
     _running: dict[int, list[tuple[int, Figure]]] = field(default_factory=dict, init=False)
     _failed: list[tuple[int, Figure]] = field(default_factory=list, init=False)
@@ -104,9 +111,7 @@ class ChartPool:
         """Queue ``fig``; returns its position (the key of :meth:`results`)."""
         i, self._n = self._n, self._n + 1
         if not self.parallel:
-            from backtest.report.charts import to_png
-
-            self._done[i] = to_png(fig)
+            self._done[i] = _png(fig, self.dpi)
             return i
         self._queue.append((i, fig))
         self._reap(block=False)
@@ -156,10 +161,8 @@ class ChartPool:
     # -- internals -----------------------------------------------------------------
 
     def _render_here(self, batch: list[tuple[int, Figure]]) -> None:
-        from backtest.report.charts import to_png
-
         for i, fig in batch:
-            self._done[i] = to_png(fig)
+            self._done[i] = _png(fig, self.dpi)
 
     def _start(self, batch: list[tuple[int, Figure]]) -> None:
         if self._folder is None:
@@ -174,7 +177,7 @@ class ChartPool:
         if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
             code = 1
             try:
-                _render_batch(batch, folder)
+                _render_batch(batch, folder, self.dpi)
                 code = 0
             finally:
                 os._exit(code)
