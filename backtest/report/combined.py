@@ -241,15 +241,6 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     frame = table.frame
     vt = verdict_table(frame, list(strategies), tuple(horizons), execution.fill,
                        n_boot=n_boot, seed=seed)
-    loop: Iterable[Strategy] = progress(strategies) if progress else strategies
-    skipped = dict(vt.skipped)
-    evaluations = []
-    for s in loop:
-        if s.name in skipped:
-            evaluations.append(StrategyEvaluation(s, skipped=skipped[s.name]))
-            continue
-        evaluations.append(evaluate(s, frame, execution, study=vt.studies.get(s.name)))
-
     samples = strategy_samples(list(strategies), frame)
     rep = Report(
         title="When the VIX hits an extreme, does the S&P 500 reverse?",
@@ -258,6 +249,23 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
         subtitle=f"Every registered VIX signal with its default parameters; each strategy is "
                  f"judged on its own sample, {sample_text(samples)}. Signals use only each "
                  f"day's close; trades fill at the {execution.fill.replace('_', ' ')}.")
+    loop: Iterable[Strategy] = progress(strategies) if progress else strategies
+    skipped = dict(vt.skipped)
+    evaluations: list[StrategyEvaluation] = []
+    sections, fragments = [], []
+    for s in loop:
+        if s.name in skipped:
+            ev = StrategyEvaluation(s, skipped=skipped[s.name])
+        else:
+            ev = evaluate(s, frame, execution, study=vt.studies.get(s.name))
+        evaluations.append(ev)
+        # each strategy's section (and its charts) now: the charts are drawn in other
+        # processes (jobs > 1) while the next strategy is evaluated; the section goes
+        # into the page after the overview below
+        with rep.fragment() as part:
+            sections.append(add_strategy_section(rep, ev, frame, charts=charts))
+        fragments.append(part)
+
     page = rep.page
     if is_embedded(table):
         page.callout(EMBEDDED_WARNING)
@@ -313,7 +321,8 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     page.table(_overview_display(overview),
                caption="Backtests with default parameters; each strategy's buy-and-hold row "
                        "covers the same days and costs")
-    sections = [add_strategy_section(rep, ev, frame, charts=charts) for ev in evaluations]
+    for part in fragments:
+        page.extend(part)
 
     from backtest.report.data_section import add_data_section
 

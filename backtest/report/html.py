@@ -147,6 +147,17 @@ class HtmlPage:
         self._ids.add(anchor)
         return anchor
 
+    def fragment(self) -> HtmlPage:
+        """An empty page whose parts go into this one later (:meth:`extend`): built
+        out of order, e.g. while other parts are still being computed.  It shares
+        this page's heading ids, so every anchor stays unique."""
+        return HtmlPage(self.title, _ids=self._ids)
+
+    def extend(self, other: HtmlPage) -> None:
+        """Append the parts and contents entries of ``other`` (a :meth:`fragment`)."""
+        self._parts.extend(other._parts)
+        self._toc.extend(other._toc)
+
     def heading(self, text: str, level: int = 2, *, toc: bool | None = None) -> str:
         """Add a heading; level-2 headings go into the contents bar. Returns its id."""
         if level not in (2, 3, 4):

@@ -58,6 +58,26 @@ def _render_batch(batch: list[tuple[int, Figure]], folder: Path, dpi: int | None
         os.replace(tmp, folder / f"{i}.png")
 
 
+def _warm_up() -> None:
+    """Draw a small figure with text, a legend and a date axis, so the imports
+    (Pillow's PNG writer) and matplotlib's font and text caches are filled in this
+    process before it forks, not again in each child."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from backtest.report.charts import _date_axis, to_png
+
+    fig = Figure(figsize=(2, 1.5), layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot(np.arange("2000-01", "2001-01", dtype="datetime64[D]"), np.arange(366.0),
+            label="x")
+    _date_axis(ax)
+    ax.set_title("x")
+    ax.legend(fontsize=8)
+    fig.suptitle("x")
+    to_png(fig, 24)
+
+
 def _png(fig: Figure, dpi: int | None) -> bytes:
     from backtest.report.charts import to_png
 
@@ -167,9 +187,7 @@ class ChartPool:
     def _start(self, batch: list[tuple[int, Figure]]) -> None:
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="vixbt-charts-"))
-            # imported once here, not in every child
-            import PIL.PngImagePlugin  # noqa: F401
-            from matplotlib.backends import backend_agg  # noqa: F401
+            _warm_up()  # imports and font caches once here, inherited by every child
         folder = self._folder
         sys.stdout.flush()
         sys.stderr.flush()

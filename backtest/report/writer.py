@@ -26,7 +26,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,6 +149,19 @@ class Report:
 
         self.page.image(png, alt=alt, caption=caption, interactive=live)
         return name
+
+    @contextlib.contextmanager
+    def fragment(self) -> Iterator[HtmlPage]:
+        """Build part of the page out of order: inside the block :attr:`page` is a
+        :meth:`~backtest.report.html.HtmlPage.fragment`, which the caller later
+        appends with ``report.page.extend(fragment)``; charts added in the block
+        are kept (and start drawing) at once."""
+        main = self.page
+        self.page = frag = main.fragment()
+        try:
+            yield frag
+        finally:
+            self.page = main
 
     def finish_charts(self) -> None:
         """Wait for the charts being drawn in other processes and keep their PNGs."""
