@@ -5,8 +5,9 @@ child processes made with ``os.fork`` -- the child already holds the figure
 (no pickling, no imports), draws it with :func:`~backtest.report.charts.to_png`
 exactly as the parent would, writes the PNG into a private temporary folder and
 exits.  Up to ``jobs - 1`` children run while the parent goes on computing the
-next strategy; at :meth:`ChartPool.results` the parent renders a share of the
-remaining figures itself.  The bytes are those of serial rendering (the same
+next strategy; at :meth:`ChartPool.results` the parent draws the remaining
+figures from the back of the queue while children, as they become free, take
+batches from the front.  The bytes are those of serial rendering (the same
 code on the same objects; tested).
 
 Why fork, not a spawned pool: a spawned or forkserver worker must import
@@ -143,15 +144,15 @@ class ChartPool:
     def results(self) -> list[bytes]:
         """Wait for every figure and return the PNGs in submission order."""
         try:
-            if self._queue:
-                # the rest, split between free children and the parent
-                slots = max(0, self.jobs - 1 - len(self._running))
-                parts = [self._queue[k::slots + 1] for k in range(slots + 1)]
-                self._queue = []
-                for part in parts[1:]:
-                    if part:
-                        self._start(part)
-                self._render_here(parts[0])
+            # the rest: children take batches from the front as they become free,
+            # this process draws from the back in the meantime
+            while self._queue:
+                self._reap(block=False)
+                while self._queue and len(self._running) < self.jobs - 1:
+                    self._start(self._queue[:self.batch])
+                    del self._queue[:self.batch]
+                if self._queue:
+                    self._render_here([self._queue.pop()])
             while self._running:
                 self._reap(block=True)
             if self._failed:
