@@ -25,6 +25,7 @@ batch itself, so a genuine error surfaces with its own traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -194,6 +195,9 @@ class ChartPool:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
+            # no garbage collection in this short-lived child: a collection walks every
+            # object inherited from the parent, which copies its memory page by page
+            gc.disable()
             code = 1
             try:
                 _render_batch(batch, folder, self.dpi)
