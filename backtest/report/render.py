@@ -28,11 +28,13 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,6 +60,18 @@ def _render_batch(batch: list[tuple[int, Figure]], folder: Path, dpi: int | None
         tmp = folder / f"{i}.tmp"
         tmp.write_bytes(png)
         os.replace(tmp, folder / f"{i}.png")
+
+
+def _end(running: dict[int, Any], folder: Path) -> None:
+    """End the children still running and remove the folder (at close, or at exit)."""
+    for pid in list(running):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        del running[pid]
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _warm_up() -> None:
@@ -118,6 +132,7 @@ class ChartPool:
     _done: dict[int, bytes] = field(default_factory=dict, init=False)
     _n: int = field(default=0, init=False)
     _folder: Path | None = field(default=None, init=False)
+    _finalizer: weakref.finalize[Any, Any] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.jobs < 1:
@@ -169,20 +184,11 @@ class ChartPool:
 
     def close(self) -> None:
         """End running children and remove the temporary folder."""
-        for pid in list(self._running):
-            try:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            del self._running[pid]
         self._queue = []
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
-
-    def __del__(self) -> None:
-        self.close()
+        if self._finalizer is not None:
+            self._finalizer()  # also run at exit if never called (an error on the way)
+            self._finalizer = None
+        self._folder = None
 
     # -- internals -----------------------------------------------------------------
 
@@ -193,6 +199,7 @@ class ChartPool:
     def _start(self, batch: list[tuple[int, Figure]]) -> None:
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="vixbt-charts-"))
+            self._finalizer = weakref.finalize(self, _end, self._running, self._folder)
             _warm_up()  # imports and font caches once here, inherited by every child
         folder = self._folder
         sys.stdout.flush()
