@@ -30,6 +30,8 @@ from backtest.report.strategy_report import (
 from backtest.report.writer import Report
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from backtest.data.table import MarketTable
     from backtest.evidence.verdict import VerdictTable
     from backtest.execution.config import Execution
@@ -129,10 +131,13 @@ def add_answer_section(report: Report, vt: VerdictTable, *, charts: bool = True)
         return
     from backtest.report.charts import forest_chart
 
+    def forest(side: str) -> Callable[[], Figure]:
+        return lambda: forest_chart(answer, side)
+
     for side, word in SIDE_WORDS.items():
         if (answer["side"] == side).any():
             report.add_chart(
-                forest_chart(answer, side), f"forest-{word}",
+                forest(side), f"forest-{word}",
                 alt=f"forest plot of the effects after {word} extremes",
                 caption="Each strategy and horizon: the effect (point) and its 95% bootstrap "
                         "interval (line), coloured by its verdict; diamonds mark the primary "

@@ -1,9 +1,10 @@
 """Charts rendered in parallel: forked processes draw PNGs while the report is computed.
 
-A :class:`ChartPool` takes figures as the report adds them and renders them in
-child processes made with ``os.fork`` -- the child already holds the figure
-(no pickling, no imports), draws it with :func:`~backtest.report.charts.to_png`
-exactly as the parent would, writes the PNG into a private temporary folder and
+A :class:`ChartPool` takes figures (or functions building them) as the report
+adds them and renders them in child processes made with ``os.fork`` -- the
+child already holds the figure or its data (no pickling, no imports), builds
+and draws it with :func:`~backtest.report.charts.to_png` exactly as the parent
+would, writes the PNG into a private temporary folder and
 exits.  Up to ``jobs - 1`` children run while the parent goes on computing the
 next strategy; at :meth:`ChartPool.results` the parent draws the remaining
 figures from the back of the queue while children, as they become free, take
@@ -32,9 +33,10 @@ import signal
 import sys
 import tempfile
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -54,7 +56,12 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
-def _render_batch(batch: list[tuple[int, Figure]], folder: Path, dpi: int | None) -> None:
+#: A figure, or a function building it (called where it is drawn: in a child, the
+#: figure's construction leaves this process too).
+Chart: TypeAlias = "Figure | Callable[[], Figure]"
+
+
+def _render_batch(batch: list[tuple[int, Chart]], folder: Path, dpi: int | None) -> None:
     for i, fig in batch:
         png = _png(fig, dpi)
         tmp = folder / f"{i}.tmp"
@@ -94,9 +101,10 @@ def _warm_up() -> None:
     to_png(fig, 24)
 
 
-def _png(fig: Figure, dpi: int | None) -> bytes:
+def _png(chart: Chart, dpi: int | None) -> bytes:
     from backtest.report.charts import to_png
 
+    fig = chart() if callable(chart) else chart
     return to_png(fig) if dpi is None else to_png(fig, dpi)
 
 
@@ -126,9 +134,9 @@ class ChartPool:
     jobs: int
     batch: int = 4
     dpi: int | None = None
-    _queue: list[tuple[int, Figure]] = field(default_factory=list, init=False)
-    _running: dict[int, list[tuple[int, Figure]]] = field(default_factory=dict, init=False)
-    _failed: list[tuple[int, Figure]] = field(default_factory=list, init=False)
+    _queue: list[tuple[int, Chart]] = field(default_factory=list, init=False)
+    _running: dict[int, list[tuple[int, Chart]]] = field(default_factory=dict, init=False)
+    _failed: list[tuple[int, Chart]] = field(default_factory=list, init=False)
     _done: dict[int, bytes] = field(default_factory=dict, init=False)
     _n: int = field(default=0, init=False)
     _folder: Path | None = field(default=None, init=False)
@@ -145,8 +153,9 @@ class ChartPool:
         """Whether figures go to child processes (``jobs > 1`` and fork available)."""
         return self.jobs > 1 and can_fork()
 
-    def submit(self, fig: Figure) -> int:
-        """Queue ``fig``; returns its position (the key of :meth:`results`)."""
+    def submit(self, fig: Chart) -> int:
+        """Queue ``fig`` (a figure, or a function building one); returns its position
+        (the key of :meth:`results`)."""
         i, self._n = self._n, self._n + 1
         if not self.parallel:
             self._done[i] = _png(fig, self.dpi)
@@ -192,11 +201,11 @@ class ChartPool:
 
     # -- internals -----------------------------------------------------------------
 
-    def _render_here(self, batch: list[tuple[int, Figure]]) -> None:
+    def _render_here(self, batch: list[tuple[int, Chart]]) -> None:
         for i, fig in batch:
             self._done[i] = _png(fig, self.dpi)
 
-    def _start(self, batch: list[tuple[int, Figure]]) -> None:
+    def _start(self, batch: list[tuple[int, Chart]]) -> None:
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="vixbt-charts-"))
             self._finalizer = weakref.finalize(self, _end, self._running, self._folder)

@@ -111,9 +111,13 @@ class Report:
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
 
-    def add_chart(self, fig: Figure, filename: str, *, alt: str, caption: str = "",
+    def add_chart(self, fig: Figure | Callable[[], Figure], filename: str, *, alt: str,
+                  caption: str = "",
                   interactive: Callable[[], PlotlyFigure] | None = None) -> str:
         """Render ``fig`` to PNG, keep it as ``filename`` and embed it in the page.
+
+        ``fig``: the figure, or a function building it (with ``jobs > 1`` it is
+        then built in the process that draws it, not here).
 
         ``interactive``: a function building the Plotly version of the chart,
         called only when the interactive page is rendered.  Returns the
@@ -136,7 +140,7 @@ class Report:
                 self.finish_charts()
                 return self.charts[name]
         else:
-            png = self.charts[name] = to_png(fig)
+            png = self.charts[name] = to_png(fig() if callable(fig) else fig)
         live = None
         if interactive is not None:
             build = interactive
