@@ -61,11 +61,11 @@ def to_png(fig: Figure, dpi: int = _DPI * SCALE, *, compress_level: int = 1) -> 
     """Render a figure to PNG bytes at ``dpi`` (default twice the page's 96 dpi).
 
     One draw: the figure's layout engine (constrained layout) runs inside it.
-    ``Figure.savefig`` would first draw every artist without output to lay the
-    figure out and then draw it again for the pixels (and a third time for a
-    tight bounding box); the image is the same, for about a third less time.
-    PNG compression is zlib's fastest level by default: files about 5 % larger
-    than at level 3, encoded in about two thirds of the time.
+    ``Figure.savefig`` first draws every artist without output to lay the figure
+    out and then draws it again for the pixels; the image is the same (tested).
+    PNG compression is zlib's fastest level by default (files about 4 % larger
+    than at level 3, encoded in about four fifths of the time).  Together about
+    12 % less time per chart than ``savefig`` at level 3.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
