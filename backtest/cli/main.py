@@ -219,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
                                         "vixbt report --strategies spike_reversal,bollinger_break"))
     p.add_argument("--strategies", metavar="NAME,NAME",
                    help="only these strategies (default: all registered)")
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="processes drawing the charts, this one included (forked while the "
+                        "report is computed; Linux): 1 draws them one after the other; the "
+                        "images are the same either way (default: the available cores)")
     _execution_options(p)
     _study_options(p)
 
@@ -542,6 +546,17 @@ def finish(code: int) -> NoReturn:
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
     os._exit(code)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a positive integer."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: the number of processes is at least 1")
+    return v
 
 
 def _seed(text: str) -> int:

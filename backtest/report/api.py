@@ -161,7 +161,7 @@ def headline_page(data: MarketTable | str | Path | None = None, *,
                   execution: Execution | None = None,
                   horizons: Sequence[int] = (1, 5, 10, 21, 63), n_boot: int = 1000,
                   seed: int = 0, out: str | Path | None = None, interactive: bool = False,
-                  write: bool = True) -> PageOutput:
+                  write: bool = True, jobs: int = 1) -> PageOutput:
     """The headline report of every strategy, as ``vixbt report`` writes it.
 
     Parameters
@@ -173,6 +173,9 @@ def headline_page(data: MarketTable | str | Path | None = None, *,
         with its defaults).
     execution, horizons, n_boot, seed, out, interactive, write
         As in :func:`run_page`.
+    jobs : int, default 1
+        Processes drawing the charts, this one included (``vixbt report
+        --jobs``; forked on Linux); the charts are the same bytes for every value.
 
     Returns
     -------
@@ -187,7 +190,7 @@ def headline_page(data: MarketTable | str | Path | None = None, *,
     execution = execution or Execution()
     table = _table(data)
     rep, vt, evaluations = headline_report(table, chosen, execution, horizons=horizons,
-                                           n_boot=n_boot, seed=seed)
+                                           n_boot=n_boot, seed=seed, jobs=jobs)
     folder = None
     if write:
         folder = _write(rep, ["python: backtest.report.headline_page"],

@@ -30,6 +30,8 @@ from backtest.report.strategy_report import (
 from backtest.report.writer import Report
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from backtest.data.table import MarketTable
     from backtest.evidence.verdict import VerdictTable
     from backtest.execution.config import Execution
@@ -129,10 +131,13 @@ def add_answer_section(report: Report, vt: VerdictTable, *, charts: bool = True)
         return
     from backtest.report.charts import forest_chart
 
+    def forest(side: str) -> Callable[[], Figure]:
+        return lambda: forest_chart(answer, side)
+
     for side, word in SIDE_WORDS.items():
         if (answer["side"] == side).any():
             report.add_chart(
-                forest_chart(answer, side), f"forest-{word}",
+                forest(side), f"forest-{word}",
                 alt=f"forest plot of the effects after {word} extremes",
                 caption="Each strategy and horizon: the effect (point) and its 95% bootstrap "
                         "interval (line), coloured by its verdict; diamonds mark the primary "
@@ -207,7 +212,7 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
                     *, horizons: Sequence[int] = (1, 5, 10, 21, 63), n_boot: int = 1000,
                     seed: int = 0,
                     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
-                    charts: bool = True
+                    charts: bool = True, jobs: int = 1
                     ) -> tuple[Report, VerdictTable, list[StrategyEvaluation]]:
     """Build the combined report of ``strategies`` on ``table``.
 
@@ -227,6 +232,10 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     charts : bool, default True
         Draw each strategy's charts; ``False`` when the report will not be
         written (the summary and the verdict table are the same).
+    jobs : int, default 1
+        Processes drawing the charts, this one included (see
+        :class:`~backtest.report.writer.Report`); the PNGs are the same for
+        every value.
 
     Returns
     -------
@@ -237,22 +246,31 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     frame = table.frame
     vt = verdict_table(frame, list(strategies), tuple(horizons), execution.fill,
                        n_boot=n_boot, seed=seed)
-    loop: Iterable[Strategy] = progress(strategies) if progress else strategies
-    skipped = dict(vt.skipped)
-    evaluations = []
-    for s in loop:
-        if s.name in skipped:
-            evaluations.append(StrategyEvaluation(s, skipped=skipped[s.name]))
-            continue
-        evaluations.append(evaluate(s, frame, execution, study=vt.studies.get(s.name)))
-
     samples = strategy_samples(list(strategies), frame)
     rep = Report(
         title="When the VIX hits an extreme, does the S&P 500 reverse?",
         name="report",
+        jobs=jobs,
         subtitle=f"Every registered VIX signal with its default parameters; each strategy is "
                  f"judged on its own sample, {sample_text(samples)}. Signals use only each "
                  f"day's close; trades fill at the {execution.fill.replace('_', ' ')}.")
+    loop: Iterable[Strategy] = progress(strategies) if progress else strategies
+    skipped = dict(vt.skipped)
+    evaluations: list[StrategyEvaluation] = []
+    sections, fragments = [], []
+    for s in loop:
+        if s.name in skipped:
+            ev = StrategyEvaluation(s, skipped=skipped[s.name])
+        else:
+            ev = evaluate(s, frame, execution, study=vt.studies.get(s.name))
+        evaluations.append(ev)
+        # each strategy's section (and its charts) now: the charts are drawn in other
+        # processes (jobs > 1) while the next strategy is evaluated; the section goes
+        # into the page after the overview below
+        with rep.fragment() as part:
+            sections.append(add_strategy_section(rep, ev, frame, charts=charts))
+        fragments.append(part)
+
     page = rep.page
     if is_embedded(table):
         page.callout(EMBEDDED_WARNING)
@@ -308,7 +326,8 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     page.table(_overview_display(overview),
                caption="Backtests with default parameters; each strategy's buy-and-hold row "
                        "covers the same days and costs")
-    sections = [add_strategy_section(rep, ev, frame, charts=charts) for ev in evaluations]
+    for part in fragments:
+        page.extend(part)
 
     from backtest.report.data_section import add_data_section
 

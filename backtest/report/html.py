@@ -111,6 +111,18 @@ def _slug(text: str) -> str:
     return s or "section"
 
 
+def _img(png: bytes, *, alt: str, caption: str, scale: int) -> str:
+    """A PNG as a ``<figure>`` with a base64 data URI, shown at 1/``scale`` of its
+    pixel width (at most the column)."""
+    if not png.startswith(b"\x89PNG"):
+        raise ValueError("image expects PNG bytes")
+    data = base64.b64encode(png).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    width = int.from_bytes(png[16:20], "big") // max(1, scale)
+    return (f'<figure><img src="data:image/png;base64,{data}" '
+            f'style="width:{width}px" alt="{html.escape(alt)}">{cap}</figure>')
+
+
 @dataclass
 class HtmlPage:
     """Accumulates escaped page parts and renders one self-contained HTML page.
@@ -122,7 +134,8 @@ class HtmlPage:
     """
 
     title: str
-    _parts: list[str | tuple[str, Callable[[], str] | None]] = field(default_factory=list)
+    _parts: list[str | tuple[str | Callable[[], str], Callable[[], str] | None]] = field(
+        default_factory=list)
     _toc: list[tuple[str, str]] = field(default_factory=list)
     _ids: set[str] = field(default_factory=set)
 
@@ -133,6 +146,17 @@ class HtmlPage:
             anchor, i = f"{base}-{i}", i + 1
         self._ids.add(anchor)
         return anchor
+
+    def fragment(self) -> HtmlPage:
+        """An empty page whose parts go into this one later (:meth:`extend`): built
+        out of order, e.g. while other parts are still being computed.  It shares
+        this page's heading ids, so every anchor stays unique."""
+        return HtmlPage(self.title, _ids=self._ids)
+
+    def extend(self, other: HtmlPage) -> None:
+        """Append the parts and contents entries of ``other`` (a :meth:`fragment`)."""
+        self._parts.extend(other._parts)
+        self._toc.extend(other._toc)
 
     def heading(self, text: str, level: int = 2, *, toc: bool | None = None) -> str:
         """Add a heading; level-2 headings go into the contents bar. Returns its id."""
@@ -213,25 +237,28 @@ class HtmlPage:
         self._parts.append(f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead>'
                            f'<tbody>{"".join(body)}</tbody></table></div>')
 
-    def image(self, png: bytes, *, alt: str, caption: str = "", scale: int = 2,
-              interactive: Callable[[], str] | None = None) -> None:
+    def image(self, png: bytes | Callable[[], bytes], *, alt: str, caption: str = "",
+              scale: int = 2, interactive: Callable[[], str] | None = None) -> None:
         """Embed a PNG as a base64 data URI with alt text and a caption.
 
-        ``scale``: the PNG's pixels per CSS pixel (charts are rendered at 2x and
-        sized back, so they stay sharp on high-density screens).  ``interactive``:
-        a function returning the Plotly markup of the same chart, used instead of
+        ``png``: the bytes, or a function returning them when the page is
+        rendered (a chart still being drawn in another process).  ``scale``:
+        the PNG's pixels per CSS pixel (charts are rendered at 2x and sized
+        back, so they stay sharp on high-density screens).  ``interactive``: a
+        function returning the Plotly markup of the same chart, used instead of
         the image by ``render(interactive=True)``."""
-        if not png.startswith(b"\x89PNG"):
-            raise ValueError("image expects PNG bytes")
-        data = base64.b64encode(png).decode("ascii")
-        cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-        # rendered at `scale` x: shown at 1/scale of its pixel width (max: the column)
-        width = int.from_bytes(png[16:20], "big") // max(1, scale)
-        static = (f'<figure><img src="data:image/png;base64,{data}" '
-                  f'style="width:{width}px" alt="{html.escape(alt)}">{cap}</figure>')
+        if isinstance(png, bytes):
+            static: str | Callable[[], str] = _img(png, alt=alt, caption=caption, scale=scale)
+        else:
+            get = png
+
+            def static() -> str:
+                return _img(get(), alt=alt, caption=caption, scale=scale)
+
         if interactive is None:
-            self._parts.append(static)
+            self._parts.append((static, None))
             return
+        cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
 
         def live() -> str:
             return f'<figure class="plotly">{interactive()}{cap}</figure>'
@@ -258,7 +285,10 @@ class HtmlPage:
         for part in self._parts:
             if isinstance(part, tuple):
                 static, live = part
-                parts.append(live() if interactive and live is not None else static)
+                if interactive and live is not None:
+                    parts.append(live())
+                else:
+                    parts.append(static if isinstance(static, str) else static())
             else:
                 parts.append(part)
         if interactive:

@@ -24,6 +24,8 @@ import pandas as pd
 from backtest.errors import MissingDataError
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from backtest.evidence.strategy_study import StrategyStudy
     from backtest.execution.config import Execution
     from backtest.execution.result import RunResult
@@ -358,9 +360,11 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
     le, lx = _trade_dates(res, "long", "entry"), _trade_dates(res, "long", "exit")
     se, sx = _trade_dates(res, "short", "entry"), _trade_dates(res, "short", "exit")
     trade_title = f"S&P 500 with {s.name} trades (fill days)"
+    # figures are passed as functions building them: with several processes drawing,
+    # they are built where they are drawn
     report.add_chart(
-        price_trades_chart(close, long_entries=le, long_exits=lx, short_entries=se,
-                           short_exits=sx, title=trade_title),
+        lambda: price_trades_chart(close, long_entries=le, long_exits=lx, short_entries=se,
+                                   short_exits=sx, title=trade_title),
         f"{key}-spx-trades", alt=f"SPX with {s.name} entries and exits",
         caption="Markers sit on the fill day (the trading day after the signal), at that "
                 "day's SPX close.",
@@ -370,29 +374,35 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
     panes = signal_panes(s, frame.loc[res.index[0]:res.index[-1]], sig)
     page.heading(f"{s.name}: the signal", sub, toc=False)
     sig_title = f"{s.title or s.name}: signal days"
-    if panes.ratio_band is not None:
-        fig = ratio_chart(panes.main.series, name=panes.main.label, band=panes.ratio_band,
-                          marks=panes.main.marks, title=panes.main.title)
-    else:
-        fig = signal_chart(panes.main, panes.lower, title=sig_title)
-    report.add_chart(fig, f"{key}-signal", alt=f"{s.name} signal chart",
+
+    def signal_fig() -> Figure:
+        if panes.ratio_band is not None:
+            return ratio_chart(panes.main.series, name=panes.main.label,
+                               band=panes.ratio_band, marks=panes.main.marks,
+                               title=panes.main.title)
+        return signal_chart(panes.main, panes.lower, title=sig_title)
+
+    report.add_chart(signal_fig, f"{key}-signal", alt=f"{s.name} signal chart",
                      caption="Signal days are marked on the close that triggered them; the "
                              "trade fills on the next trading day.",
                      interactive=lambda: interactive.signal_figure(panes.main, panes.lower,
                                                                    title=sig_title))
     if len(res.index) > _ZOOM_DAYS * 2:
         zp = _zoom_panes(panes, res.index[-_ZOOM_DAYS:])
-        if zp.ratio_band is not None:
-            zfig = ratio_chart(zp.main.series, name=zp.main.label, band=zp.ratio_band,
-                               marks=zp.main.marks, title=zp.main.title + " (last 3 years)")
-        else:
-            zfig = signal_chart(zp.main, zp.lower,
+
+        def zoom_fig() -> Figure:
+            if zp.ratio_band is not None:
+                return ratio_chart(zp.main.series, name=zp.main.label, band=zp.ratio_band,
+                                   marks=zp.main.marks,
+                                   title=zp.main.title + " (last 3 years)")
+            return signal_chart(zp.main, zp.lower,
                                 title=f"{s.title or s.name}: the last 3 years")
-        report.add_chart(zfig, f"{key}-signal-recent", alt=f"{s.name} signal chart, recent",
+
+        report.add_chart(zoom_fig, f"{key}-signal-recent", alt=f"{s.name} signal chart, recent",
                          caption="The same chart over the last three years of the run.")
     page.heading(f"{s.name}: equity and drawdown", sub, toc=False)
     eq_title = f"{s.name}: growth of $1 and drawdown vs buy-and-hold"
-    report.add_chart(equity_chart(res.equity, res.benchmark_equity, title=eq_title),
+    report.add_chart(lambda: equity_chart(res.equity, res.benchmark_equity, title=eq_title),
                      f"{key}-equity", alt=f"{s.name} equity and drawdown",
                      interactive=lambda: interactive.equity_figure(
                          res.equity, res.benchmark_equity, title=eq_title))
@@ -400,7 +410,7 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
         fwd = forward_table(ev.study)
         page.heading(f"{s.name}: SPX forward returns after signals", sub, toc=False)
         report.add_chart(
-            forward_returns_chart(
+            lambda: forward_returns_chart(
                 fwd, title=f"{s.name}: SPX after signal days minus the other days"),
             f"{key}-forward-returns", alt=f"{s.name} forward returns by horizon",
             caption="Points: mean forward return from the next day's fill over h trading "
@@ -415,11 +425,16 @@ def _add_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, key
         page.heading(f"{s.name}: SPX around the fill", sub, toc=False)
         for side in ev.study.sides:
             entries = sig.long_entries if side == "long" else sig.short_entries
-            paths = event_paths(entries, frame, sample=sample, fill=res.execution.fill)
             word = "fear" if side == "long" else "complacency"
+
+            def path_fig(entries: pd.Series = entries, side: str = side,
+                         word: str = word) -> Figure:
+                paths = event_paths(entries, frame, sample=sample, fill=res.execution.fill)
+                return event_path_chart(paths, title=f"{s.name}, {word} side ({side}): SPX "
+                                                     "around the fill")
+
             report.add_chart(
-                event_path_chart(paths, title=f"{s.name}, {word} side ({side}): SPX around "
-                                              "the fill"),
+                path_fig,
                 f"{key}-path-{side}", alt=f"{s.name} {side} event path",
                 caption="Mean cumulative SPX return from the fill price, 10 trading days "
                         "before to 63 after: solid, one path per episode start (signals "

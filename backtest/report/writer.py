@@ -26,7 +26,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ from backtest.data.manifest import current_umask
 from backtest.report.folder import new_run_folder, safe_name
 from backtest.report.html import HtmlPage
 from backtest.report.metadata import dumps
+from backtest.report.render import ChartPool, can_fork
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -85,6 +86,12 @@ class Report:
     basis : str, default ""
         The basis line (return basis, cash rate, costs, fill rule and fallback
         share; :func:`backtest.execution.basis.describe_basis`), shown first.
+    jobs : int, default 1
+        Processes drawing the charts, this one included
+        (:class:`~backtest.report.render.ChartPool`): with ``jobs > 1`` charts
+        are drawn in forked processes while the report goes on, and
+        :attr:`charts` is complete after :meth:`finish_charts` (called by
+        :meth:`html` and :meth:`write`).  The PNGs are the same bytes either way.
     """
 
     title: str
@@ -95,13 +102,22 @@ class Report:
     charts: dict[str, bytes] = field(default_factory=dict)
     stats: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict[str, Any] = field(default_factory=dict)
+    jobs: int = 1
+    _pool: ChartPool | None = field(default=None, init=False, repr=False)
+    _pending: dict[int, str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.page = HtmlPage(self.title)
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {self.jobs}")
 
-    def add_chart(self, fig: Figure, filename: str, *, alt: str, caption: str = "",
+    def add_chart(self, fig: Figure | Callable[[], Figure], filename: str, *, alt: str,
+                  caption: str = "",
                   interactive: Callable[[], PlotlyFigure] | None = None) -> str:
         """Render ``fig`` to PNG, keep it as ``filename`` and embed it in the page.
+
+        ``fig``: the figure, or a function building it (with ``jobs > 1`` it is
+        then built in the process that draws it, not here).
 
         ``interactive``: a function building the Plotly version of the chart,
         called only when the interactive page is rendered.  Returns the
@@ -113,8 +129,18 @@ class Report:
         name, i = f"{stem}.png", 2
         while name in self.charts:
             name, i = f"{stem}-{i}.png", i + 1
-        png = to_png(fig)
-        self.charts[name] = png
+        png: bytes | Callable[[], bytes]
+        if self.jobs > 1 and can_fork():
+            if self._pool is None:
+                self._pool = ChartPool(self.jobs)
+            self._pending[self._pool.submit(fig)] = name
+            self.charts[name] = b""  # filled by finish_charts, in this order
+
+            def png() -> bytes:
+                self.finish_charts()
+                return self.charts[name]
+        else:
+            png = self.charts[name] = to_png(fig() if callable(fig) else fig)
         live = None
         if interactive is not None:
             build = interactive
@@ -128,10 +154,34 @@ class Report:
         self.page.image(png, alt=alt, caption=caption, interactive=live)
         return name
 
+    @contextlib.contextmanager
+    def fragment(self) -> Iterator[HtmlPage]:
+        """Build part of the page out of order: inside the block :attr:`page` is a
+        :meth:`~backtest.report.html.HtmlPage.fragment`, which the caller later
+        appends with ``report.page.extend(fragment)``; charts added in the block
+        are kept (and start drawing) at once."""
+        main = self.page
+        self.page = frag = main.fragment()
+        try:
+            yield frag
+        finally:
+            self.page = main
+
+    def finish_charts(self) -> None:
+        """Wait for the charts being drawn in other processes and keep their PNGs."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        pngs = pool.results()
+        for i, name in self._pending.items():
+            self.charts[name] = pngs[i]
+        self._pending = {}
+
     def html(self, *, interactive: bool = False,
              provenance: Mapping[str, str] | None = None) -> str:
         """The rendered page (``interactive``: with Plotly charts and sortable tables;
         ``provenance``: the lines of :func:`provenance` at the page's foot)."""
+        self.finish_charts()
         return self.page.render(subtitle=" ".join(t for t in (self.basis, self.subtitle) if t),
                                 provenance=provenance, interactive=interactive)
 
@@ -150,6 +200,7 @@ class Report:
             pan, hover), plotly.js inline once (one self-contained file that
             works offline) and sortable tables; the PNGs are written as well.
         """
+        self.finish_charts()
         folder = new_run_folder(self.name, root)
         # everything goes into a hidden sibling first; the complete folder then replaces
         # the (empty) reserved one in one rename, so an interruption leaves no half report

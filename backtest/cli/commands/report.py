@@ -38,13 +38,15 @@ def run(args: argparse.Namespace) -> int:
     table = load_table(args)
 
     from backtest.report.combined import headline_report
+    from backtest.report.render import available_cores
 
     status(args, f"event studies of {len(strategies)} strategies on {len(table.frame):,} days "
                  f"({args.n_boot} bootstrap replications each) ...")
     rep, vt, evaluations = headline_report(
         table, strategies, execution, horizons=horizons, n_boot=args.n_boot, seed=args.seed,
         progress=lambda it: progress(it, args, desc="backtests", total=len(strategies)),
-        charts=not args.no_report)
+        charts=not args.no_report,
+        jobs=args.jobs if args.jobs is not None else available_cores())
     basis = basis_line(table.frame, returns=execution.returns, fill=execution.fill,
                        fees=execution.fees, slippage=execution.slippage,
                        runs=[e.result for e in evaluations if e.result is not None])
