@@ -84,10 +84,10 @@ def _stale(shared: Path, *, vix6m: bool) -> tuple[int, str]:
 
 
 def _run(vixbt: Any, root: Path, *extra: str) -> Any:
-    """A sweep: it loads every file of the directory (2015-01-05 on: real SPX opens)."""
-    return vixbt("sweep", "bollinger_break", "--grid", "window=21,63", "--data-dir", str(root),
-                 "--start", "2015-01-05", "--end", "2016-12-31", "--n-boot", "20", "--no-report",
-                 "--format", "json", *extra)
+    """The headline study: it loads every file of the directory (a sweep or a single run
+    reads only the files of its strategy's columns), 2015-01-05 on: real SPX opens."""
+    return vixbt("study", "--data-dir", str(root), "--start", "2015-01-05", "--end",
+                 "2016-12-31", "--no-report", "--format", "json", *extra)
 
 
 def _summary_lines(err: str) -> list[str]:
@@ -106,7 +106,7 @@ def test_default_is_one_summary_line_with_the_counts(vixbt: Vixbt, shared_data: 
         f"{stale:,} of them stale or synthetic prices, {years} "
         "(details: vixbt data info, or --verbose)"]
     assert "vixbt: warning:" not in res.err
-    assert res.json()["schema"] == "vixbt.sweep/2"  # stdout is the JSON document alone
+    assert res.json()["schema"] == "vixbt.verdict_table/2"  # stdout is the JSON document alone
 
 
 def test_one_file(vixbt: Vixbt, shared_data: Path, tmp_path: Path, counts: Counts) -> None:
