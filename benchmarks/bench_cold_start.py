@@ -145,11 +145,13 @@ NOTES = [
     "vectorbt), so vectorbt is not imported (1.9-3.3 s); the strategy registry imports a "
     "strategy's module when it is first looked up; the comparisons of `strategies.compare` "
     "load one cached numba function instead of four ufuncs (about 0.6 s).",
-    "- What remains of a cold `vixbt run` (CPU): pandas/numpy 0.4 s, numba 0.2 s, the data "
-    "package 0.15 s, the evidence package 0.25 s (scipy.special), statsmodels' "
-    "`multipletests` module 0.6-0.8 s (it imports scipy.stats; the family's p-value "
-    "adjustment), loading the data 0.4 s, the backtest 0.25 s, and the family study of "
-    "every strategy with the event study's bootstrap, placebos and Romano-Wolf 1.2 s.",
+    "- The family's p-values are adjusted in NumPy (Holm, Benjamini-Yekutieli; statsmodels' "
+    "`multipletests` the reference in the tests) and the event study's bootstrap and "
+    "placebos run in compiled loops, so the run path imports neither statsmodels nor "
+    "scipy.stats (a fresh-interpreter test holds it).",
+    "- What remains of a cold `vixbt run`: pandas/numpy, numba's initialisation, the data "
+    "and evidence packages, loading the strategy's files, the backtest and the family "
+    "study of every strategy (about 2 s of CPU in all).",
     "- `vixbt report` still reads every data file (the report shows every column's "
     "provenance) and draws every chart: its time is dominated by the event studies and "
     "charts of all strategies, not by start-up.",
