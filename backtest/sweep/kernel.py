@@ -489,6 +489,26 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     out[20] = std_x
 
 
+@njit(cache=True)
+def _combination(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
+                 price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                 risk_free: np.ndarray, side: int, exit_on_signal: bool, holding: int,
+                 fees: float, slippage: float, init_cash: float, buf: np.ndarray,
+                 out: np.ndarray, skip_flat: bool, earns: bool, cum1: np.ndarray,
+                 cum2: np.ndarray, next_neg: np.ndarray) -> None:
+    """One (signal column, execution variant) pair, for both builds of the kernel."""
+    _simulate_one(le, lx, se, sx, price, close, cash_index, risk_free, side, exit_on_signal,
+                  holding, fees, slippage, init_cash, buf, out, skip_flat, earns, cum1, cum2,
+                  next_neg)
+    if skip_flat and earns and out[_IN_MARKET] == 0.0:
+        # never in the market: its excess returns are rounding noise only, and
+        # its Sharpe / Sortino a ratio of that noise; walked, so they are the
+        # walk's (and the full run's) to the last bit
+        _simulate_one(le, lx, se, sx, price, close, cash_index, risk_free, side,
+                      exit_on_signal, holding, fees, slippage, init_cash, buf, out, False,
+                      earns, cum1, cum2, next_neg)
+
+
 @njit(cache=True, parallel=True)
 def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                  price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
@@ -545,17 +565,9 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
     for j in prange(k):
         c = sig_col[j]
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
-        _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
-                      risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                      init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
-        if skip_flat and earns and out[j, _IN_MARKET] == 0.0:
-            # never in the market: its excess returns are rounding noise only, and
-            # its Sharpe / Sortino a ratio of that noise; walked, so they are the
-            # walk's (and the full run's) to the last bit
-            _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
-                          risk_free, side[j], exit_on_signal[j], holding[j], fees[j],
-                          slippage[j], init_cash, buf, out[j], False, earns, cum1, cum2,
-                          next_neg)
+        _combination(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
+                     risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
+                     init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
     return out
 
 
@@ -582,15 +594,7 @@ def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.n
     for j in range(k):
         c = sig_col[j]
         buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
-        _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
-                      risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                      init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
-        if skip_flat and earns and out[j, _IN_MARKET] == 0.0:
-            # never in the market: its excess returns are rounding noise only, and
-            # its Sharpe / Sortino a ratio of that noise; walked, so they are the
-            # walk's (and the full run's) to the last bit
-            _simulate_one(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
-                          risk_free, side[j], exit_on_signal[j], holding[j], fees[j],
-                          slippage[j], init_cash, buf, out[j], False, earns, cum1, cum2,
-                          next_neg)
+        _combination(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
+                     risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
+                     init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
     return out
