@@ -24,7 +24,9 @@ p-value in the expected direction), the same four for ``*_controlled``,
 ``partial_r2`` (share of the controls-only regression's residual variance that
 ``x`` explains: ``1 - SSR_full / SSR_controls``), ``r2_controls`` (R^2 of the
 controls alone), ``n_controls`` (controls used: a control constant in the
-sample is dropped) and ``hac_lags``.  For a dummy, ``coef_alone`` is the mean
+sample, or a linear combination of the constant and the controls before it, is
+dropped; if the signal itself is such a combination the ``*_controlled`` fields
+and ``partial_r2`` are NaN) and ``hac_lags``.  For a dummy, ``coef_alone`` is the mean
 forward return on signal days minus that on the other days -- the event
 study's effect on the same sample.
 
@@ -119,6 +121,70 @@ class HacOls:
         return self.cov
 
 
+RANK_RTOL = 1e-10
+"""An eigenvalue of the Gram matrix of unit-norm columns below ``RANK_RTOL`` times
+the largest counts as zero (singular values 1e-5 apart: a condition number no
+regression here could be read at)."""
+
+
+def gram_rank(G: FloatArray) -> int:
+    """Numerical rank of a Gram matrix ``X'X`` of unit-norm columns.
+
+    Parameters
+    ----------
+    G : numpy.ndarray of float, shape (k, k)
+
+    Returns
+    -------
+    int
+        Eigenvalues above :data:`RANK_RTOL` times the largest.
+    """
+    if G.shape[0] == 0:
+        return 0
+    ev = np.linalg.eigvalsh(G)
+    top = float(ev[-1])
+    return int((ev > RANK_RTOL * top).sum()) if top > 0 else 0
+
+
+def _unit(a: FloatArray) -> FloatArray:
+    n = np.sqrt(np.einsum("ij,ij->j", a, a))
+    return np.asarray(a / np.where(n == 0, 1.0, n), dtype=np.float64)
+
+
+def independent_controls(base: FloatArray, Z: FloatArray) -> list[int]:
+    """Columns of ``Z`` kept, in order, each one raising the rank of ``[base, kept]``.
+
+    A control that is constant in the sample, or a linear combination of ``base``
+    and the controls kept before it, adds nothing a regression can identify and is
+    left out (:func:`gram_rank`).
+
+    Parameters
+    ----------
+    base : numpy.ndarray of float, shape (n, b)
+        Columns always in the regression (the constant).
+    Z : numpy.ndarray of float, shape (n, m)
+        Candidate controls.
+
+    Returns
+    -------
+    list of int
+        Indices of the kept columns of ``Z``.
+    """
+    A = _unit(np.column_stack([base, Z]))
+    G = A.T @ A.copy()
+    b = base.shape[1]
+    cols = list(range(b))
+    rank = gram_rank(G[np.ix_(cols, cols)])
+    keep: list[int] = []
+    for j in range(Z.shape[1]):
+        trial = [*cols, b + j]
+        r = gram_rank(G[np.ix_(trial, trial)])
+        if r > rank:
+            keep.append(j)
+            cols, rank = trial, r
+    return keep
+
+
 def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> HacOls:
     """OLS of ``y`` on ``X`` with Newey-West standard errors, ``maxlags = lags``.
 
@@ -149,7 +215,13 @@ def hac_ols(y: npt.ArrayLike, X: npt.ArrayLike, lags: int) -> HacOls:
     norm = np.sqrt(np.einsum("ij,ij->j", XX, XX))
     norm[norm == 0] = 1.0
     Xs = XX / norm
-    inv = np.linalg.inv(Xs.T @ Xs.copy())
+    gram = Xs.T @ Xs.copy()
+    rank = gram_rank(gram)
+    if rank < XX.shape[1]:
+        raise ValueError(f"hac_ols: the regressors are not of full column rank ({rank} of "
+                         f"{XX.shape[1]} columns independent over {XX.shape[0]} rows); "
+                         "drop the collinear columns first")
+    inv = np.linalg.inv(gram)
     beta = inv @ (Xs.T @ yy)
     beta += inv @ (Xs.T @ (yy - Xs @ beta))  # one step of refinement: least-squares accuracy
     params = beta / norm
@@ -197,14 +269,45 @@ def _horizon_row(y: FloatArray, x: FloatArray, Z: FloatArray, ok: npt.NDArray[np
         row["episodes"] = count_episodes(xx > 0)  # the event study's rule, sample rows
     if n < 3 or np.ptp(xx) == 0 or (dummy and min((xx > 0).sum(), (xx == 0).sum()) < 2):
         return row
-    keep = [j for j in range(ZZ.shape[1]) if np.ptp(ZZ[:, j]) > 0]
-    ZZ = ZZ[:, keep]
     one = np.ones((n, 1))
+    keep = independent_controls(one, ZZ)
+    ZZ = ZZ[:, keep]
+    row["n_controls"] = len(keep)
     alone = hac_ols(yy, np.column_stack([one, xx]), lags)
-    full = hac_ols(yy, np.column_stack([one, xx, ZZ]), lags)
+    X_full = np.column_stack([one, xx, ZZ])
+    # the signal is identified beyond the controls only if it is not a linear
+    # combination of them and a residual degree of freedom is left; otherwise the
+    # controlled fields stay NaN (not "no information": nothing could be measured)
+    unit_full = _unit(X_full)
+    identified = (n > X_full.shape[1]
+                  and gram_rank(unit_full.T @ unit_full.copy()) == X_full.shape[1])
+    full = hac_ols(yy, X_full, lags) if identified else None
     ctrl = hac_ols(yy, np.column_stack([one, ZZ]), lags) if ZZ.shape[1] else None
     ssr_c = float(ctrl.ssr) if ctrl is not None else float(((yy - yy.mean()) ** 2).sum())
+    row["r2_controls"] = float(ctrl.rsquared) if ctrl is not None else 0.0
     for tag, res in (("alone", alone), ("controlled", full)):
+        if res is None:
+            continue
+        t = float(res.tvalues[1])
+        row[f"coef_{tag}"] = float(res.params[1])
+        row[f"se_{tag}"] = float(res.bse[1])
+        row[f"t_{tag}"] = t
+        row[f"p_{tag}_raw"] = _one_sided(t, float(res.pvalues[1]), expect)
+    if full is not None and ssr_c > 0:
+        row["partial_r2"] = 1.0 - float(full.ssr) / ssr_c
+    return row
+    alone = hac_ols(yy, np.column_stack([one, xx]), lags)
+    X_full = np.column_stack([one, xx, ZZ])
+    # the signal is identified beyond the controls only if it is not one of their
+    # linear combinations; otherwise the controlled fields stay NaN
+    identified = gram_rank(_unit(X_full).T @ _unit(X_full).copy()) == X_full.shape[1]
+    full = hac_ols(yy, X_full, lags) if identified else None
+    ctrl = hac_ols(yy, np.column_stack([one, ZZ]), lags) if ZZ.shape[1] else None
+    ssr_c = float(ctrl.ssr) if ctrl is not None else float(((yy - yy.mean()) ** 2).sum())
+    row["r2_controls"] = float(ctrl.rsquared) if ctrl is not None else 0.0
+    for tag, res in (("alone", alone), ("controlled", full)):
+        if res is None:
+            continue
         t = float(res.tvalues[1])
         row[f"coef_{tag}"] = float(res.params[1])
         row[f"se_{tag}"] = float(res.bse[1])

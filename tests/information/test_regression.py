@@ -11,6 +11,8 @@ from backtest.errors import MissingDataError
 from backtest.information.controls import DEFAULT_CONTROLS, control_frame, parse_controls
 from backtest.information.regression import (
     hac_ols,
+    incremental_table,
+    independent_controls,
     predictor_information,
     signal_information,
     strategy_information,
@@ -258,3 +260,60 @@ def test_controlled_test_size_under_the_null() -> None:
                                 control_frame(f), dummy=True)
         rejections += bool(tab.loc[1, "p_controlled_raw"] < 0.05)
     assert rejections <= 6  # nominal 2 of 40
+
+
+def _collinear_case(seed: int = 11, n: int = 600) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    idx = pd.bdate_range("2000-01-03", periods=n)
+    x = pd.Series((rng.uniform(size=n) < 0.1).astype(float), index=idx)
+    z1, z2 = rng.normal(size=n), rng.normal(size=n)
+    y = 0.003 * x.to_numpy() + 0.001 * z1 + rng.normal(0, 0.01, n)
+    fwd = pd.DataFrame({1: y}, index=idx)
+    Z = pd.DataFrame({"z1": z1, "z2": z2}, index=idx)
+    return fwd, x, Z
+
+
+def test_collinear_controls_are_dropped_not_a_crash() -> None:
+    """A control that repeats (a multiple of) another, or is constant, is left out: the
+    table equals the one without it, and statsmodels on the independent columns."""
+    fwd, x, Z = _collinear_case()
+    base = incremental_table(fwd, x, Z)
+    dup = incremental_table(fwd, x, Z.assign(z3=2.5 * Z["z1"] - Z["z2"], z4=7.0))
+    assert int(dup.loc[1, "n_controls"]) == 2
+    pd.testing.assert_frame_equal(dup, base, rtol=1e-12, atol=1e-15)
+    X = sm.add_constant(np.column_stack([x, Z]))
+    ref = sm.OLS(fwd[1], X).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+    assert base.loc[1, "coef_controlled"] == pytest.approx(ref.params.iloc[1], rel=1e-10)
+    assert independent_controls(np.ones((4, 1)), np.array(
+        [[1.0, 2.0, 5.0], [2.0, 4.0, 5.0], [3.0, 6.0, 5.0], [5.0, 10.0, 5.0]])) == [0]
+
+
+def test_signal_spanned_by_the_controls_is_not_identified() -> None:
+    """If the signal is a control (or their combination), its effect beyond the controls
+    cannot be measured: the controlled fields are NaN, the signal-alone fields are not."""
+    fwd, x, Z = _collinear_case(12)
+    tab = incremental_table(fwd, x, Z.assign(same=3.0 * x.to_numpy() + Z["z2"]))
+    row = tab.loc[1]
+    assert np.isfinite(row.coef_alone) and np.isfinite(row.p_alone_raw)
+    for c in ("coef_controlled", "se_controlled", "t_controlled", "p_controlled_raw",
+              "partial_r2"):
+        assert np.isnan(row[c]), c
+    assert int(row.n_controls) == 3 and np.isfinite(row.r2_controls)
+
+
+def test_too_few_days_for_the_controls() -> None:
+    """With no residual degree of freedom left the controlled fields are NaN, not an
+    exactly fitting regression."""
+    fwd, x, Z = _collinear_case(13, n=5)
+    x.iloc[:] = [1.0, 0.0, 1.0, 0.0, 0.0]
+    more = Z.assign(z3=np.arange(5.0) ** 2, z4=np.arange(5.0) ** 3)
+    row = incremental_table(fwd, x, more).loc[1]
+    assert np.isnan(row.coef_controlled) and np.isfinite(row.coef_alone)
+
+
+def test_hac_ols_rank_deficient_is_a_clear_error() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=50)
+    X = np.column_stack([np.ones(50), a, 2 * a])
+    with pytest.raises(ValueError, match=r"not of full column rank \(2 of 3 columns"):
+        hac_ols(rng.normal(size=50), X, 3)
