@@ -9,7 +9,6 @@ legend where more than one thing is drawn, and dates on the x axis.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -64,6 +63,38 @@ _DPI = 96
 SCALE = 2
 
 
+def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
+    """Encode an RGBA image (``(height, width, 4)`` uint8) as PNG bytes.
+
+    Every row unfiltered (filter type 0) and compressed by zlib at
+    ``compress_level``; an image without transparency is written as RGB.
+    Pillow's PNG writer tries every row filter on every row, which takes about
+    three times as long on a chart (mostly flat white) for files about 5 %
+    smaller; the pixels are the same (tested against Pillow's decoder).
+    """
+    import struct
+    import zlib
+
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise ValueError(f"expects a (height, width, 4) uint8 array, got {rgba.shape} "
+                         f"{rgba.dtype}")
+    h, w = rgba.shape[:2]
+    opaque = bool((rgba[:, :, 3] == 255).all())
+    pixels = rgba[:, :, :3] if opaque else rgba
+    rows = np.empty((h, 1 + w * pixels.shape[2]), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type None
+    rows[:, 1:] = pixels.reshape(h, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level))
+            + chunk(b"IEND", b""))
+
+
 def to_png(fig: Figure, dpi: int = _DPI * SCALE, *, compress_level: int = 1) -> bytes:
     """Render a figure to PNG bytes at ``dpi`` (default twice the page's 96 dpi).
 
@@ -71,24 +102,21 @@ def to_png(fig: Figure, dpi: int = _DPI * SCALE, *, compress_level: int = 1) -> 
     a figure with a layout engine (constrained layout) is laid out inside that
     draw, where ``Figure.savefig`` first draws every artist without output to lay
     the figure out and then draws it again for the pixels; the image is the same
-    (tested).
-    PNG compression is zlib's fastest level by default (files about 4 % larger
-    than at level 3, encoded in about four fifths of the time).  Together about
-    12 % less time per chart than ``savefig`` at level 3.
+    (tested).  Encoded by :func:`png_bytes` (zlib's fastest level by default).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = FigureCanvasAgg(fig)
-    buf = io.BytesIO()
     old, patch = fig.dpi, fig.patch.get_facecolor()
     fig.dpi = dpi
     fig.patch.set_facecolor("white")
     try:
-        canvas.print_png(buf, pil_kwargs={"compress_level": compress_level})  # type: ignore[no-untyped-call]
+        canvas.draw()  # type: ignore[no-untyped-call]
+        rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+        return png_bytes(rgba, compress_level=compress_level)
     finally:
         fig.dpi = old
         fig.patch.set_facecolor(patch)
-    return buf.getvalue()
 
 
 #: Tick steps of :class:`DateTicks`, finest first: (unit, step).
