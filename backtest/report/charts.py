@@ -24,6 +24,7 @@ from matplotlib.ticker import (
     FuncFormatter,
     Locator,
     LogLocator,
+    MaxNLocator,
     NullFormatter,
     PercentFormatter,
 )
@@ -936,6 +937,8 @@ def forest_chart(answer: pd.DataFrame, side: str, *, title: str = "") -> Figure:
                 ax.plot([e], [y], marker="D" if prim else "o", ms=8 if prim else 5,
                         color=c, markeredgecolor="black" if prim else c, mew=0.8)
         _title(ax, f"{h} day{'s' if h != 1 else ''}", fontsize=9)
+        # at most five labels such as "-12.5%" side by side in a panel about 1.8 in wide
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=1))
         ax.tick_params(axis="x", labelsize=7)
         ax.grid(True, axis="x", alpha=0.3)
