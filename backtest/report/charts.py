@@ -81,10 +81,10 @@ def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
                          f"{rgba.dtype}")
     h, w = rgba.shape[:2]
     opaque = bool((rgba[:, :, 3] == 255).all())
-    pixels = rgba[:, :, :3] if opaque else rgba
-    rows = np.empty((h, 1 + w * pixels.shape[2]), dtype=np.uint8)
+    c = 3 if opaque else 4
+    rows = np.empty((h, 1 + w * c), dtype=np.uint8)
     rows[:, 0] = 0  # filter type None
-    rows[:, 1:] = pixels.reshape(h, -1)
+    rows[:, 1:].reshape(h, w, c)[...] = rgba[:, :, :c]  # one copy, into the rows
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
@@ -92,7 +92,7 @@ def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
 
     header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level))
+            + chunk(b"IDAT", zlib.compress(rows, compress_level))
             + chunk(b"IEND", b""))
 
 
