@@ -92,7 +92,7 @@ def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
 
     header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows, compress_level))
+            + chunk(b"IDAT", zlib.compress(rows.data, compress_level))
             + chunk(b"IEND", b""))
 
 
