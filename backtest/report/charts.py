@@ -230,6 +230,25 @@ class DateLabels(Formatter):
         return [f"{t:%Y-%m-%d}" for t in stamps]
 
 
+class FewestDecimalsPercent(Formatter):
+    """Fractions as percentages with the fewest decimals (0 to 3) that label every tick
+    differently: ``-40%`` over decades of drawdowns, ``-0.5%`` over a few days (whole
+    percents would label -0.5 % and -1 % both ``-1%``)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.format_ticks([x])[0]
+
+    def format_ticks(self, values: Any) -> list[str]:
+        labels: list[str] = []
+        for decimals in range(4):
+            # a value that rounds to zero is "0", never "-0"
+            pct = [0.0 if abs(v * 100) < 0.5 * 10.0 ** -decimals else v * 100 for v in values]
+            labels = [f"{p:.{decimals}f}%".replace("-", "\N{MINUS SIGN}") for p in pct]
+            if len(set(labels)) == len(labels):
+                break
+        return labels
+
+
 def _date_axis(ax: Axes) -> None:
     ax.xaxis.set_major_locator(DateTicks())
     ax.xaxis.set_major_formatter(DateLabels())
@@ -654,7 +673,7 @@ def equity_chart(equity: pd.Series, benchmark: pd.Series, *, title: str = "",
     _title(ax, title or "Equity and drawdown against buy-and-hold")
     _legend_outside(ax)
     ax2.set_ylabel("drawdown (%)")
-    ax2.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax2.yaxis.set_major_formatter(FewestDecimalsPercent())
     ax2.set_xlabel("date")
     _date_axis(ax)
     _date_axis(ax2)
@@ -937,8 +956,9 @@ def forest_chart(answer: pd.DataFrame, side: str, *, title: str = "") -> Figure:
                 ax.plot([e], [y], marker="D" if prim else "o", ms=8 if prim else 5,
                         color=c, markeredgecolor="black" if prim else c, mew=0.8)
         _title(ax, f"{h} day{'s' if h != 1 else ''}", fontsize=9)
-        # at most five labels such as "-12.5%" side by side in a panel about 1.8 in wide
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        # at most five labels such as "-1.5%" side by side in a panel about 1.8 in wide,
+        # at steps of 1, 2 or 5 units of one decimal (never 0.15: it would read "0.2%")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
         ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=1))
         ax.tick_params(axis="x", labelsize=7)
         ax.grid(True, axis="x", alpha=0.3)

@@ -22,6 +22,7 @@ from backtest.report import Report
 from backtest.report.charts import (
     SCALE,
     DateLabels,
+    FewestDecimalsPercent,
     Pane,
     date_ticks,
     equity_chart,
@@ -75,6 +76,13 @@ def test_date_labels_name_the_year_once_per_year() -> None:
     assert labels("2024-03-04", "2024-03-05") == ["2024-03-04", "2024-03-05"]
 
 
+def test_drawdown_percentages_take_the_decimals_they_need() -> None:
+    f = FewestDecimalsPercent()
+    assert f.format_ticks([-0.4, -0.2, 0.0]) == ["\N{MINUS SIGN}40%", "\N{MINUS SIGN}20%", "0%"]
+    assert f.format_ticks([-0.015, -0.01, -0.005, -1e-18]) == [
+        "\N{MINUS SIGN}1.5%", "\N{MINUS SIGN}1.0%", "\N{MINUS SIGN}0.5%", "0.0%"]
+
+
 def test_png_bytes_decode_to_the_pixels_given() -> None:
     rng = np.random.default_rng(0)
     opaque = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
@@ -117,10 +125,14 @@ def check_layout(fig: Figure) -> None:
             if t.get_visible() and t.get_text():
                 frame.append((t.get_text(), t.get_window_extent(r)))
         for axis in (ax.xaxis, ax.yaxis):  # the labels drawn: the ticks inside the view
-            frame += [(t.get_text(), t.get_window_extent(r))
-                      for tick in getattr(axis, "_update_ticks")()  # noqa: B009
-                      for t in (tick.label1, tick.label2)
-                      if t.get_visible() and t.get_text()]
+            ticks = [(t.get_text(), t.get_window_extent(r))
+                     for tick in getattr(axis, "_update_ticks")()  # noqa: B009
+                     for t in (tick.label1, tick.label2)
+                     if t.get_visible() and t.get_text()]
+            labels = [text for text, _ in ticks]  # numbers rounded alike mislead ("Jul" may
+            if not isinstance(axis.get_major_formatter(), DateLabels):  # recur, each year)
+                assert len(set(labels)) == len(labels), f"ticks labelled alike: {labels}"
+            frame += ticks
     legends = [*fig.legends, *(leg for ax in fig.axes if (leg := ax.get_legend()))]
     other = [t for t in (*fig.texts, *(t for ax in fig.axes for t in ax.texts),
                          *(t for leg in legends for t in leg.get_texts()))
