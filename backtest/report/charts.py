@@ -241,9 +241,10 @@ class FewestDecimalsPercent(Formatter):
     def format_ticks(self, values: Any) -> list[str]:
         labels: list[str] = []
         for decimals in range(4):
+            pct = [round(float(v) * 100, decimals) for v in values]
             # a value that rounds to zero is "0", never "-0"
-            pct = [0.0 if abs(v * 100) < 0.5 * 10.0 ** -decimals else v * 100 for v in values]
-            labels = [f"{p:.{decimals}f}%".replace("-", "\N{MINUS SIGN}") for p in pct]
+            labels = [f"{p if p != 0 else 0.0:.{decimals}f}%".replace("-", "\N{MINUS SIGN}")
+                      for p in pct]
             if len(set(labels)) == len(labels):
                 break
         return labels
