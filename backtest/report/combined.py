@@ -257,9 +257,10 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
                  f"day's close; trades fill at the {execution.fill.replace('_', ' ')}.")
     # the backtests first, and the charts that need no event study start drawing in other
     # processes (jobs > 1) while the event studies are computed here
-    backtests = {s.name: backtest(s, frame, execution) for s in strategies}
-    if charts and rep.parallel:
-        for s in strategies:
+    backtests: dict[str, StrategyEvaluation] = {}
+    for s in strategies:
+        backtests[s.name] = backtest(s, frame, execution)
+        if charts and rep.parallel:  # the first child starts after the first backtest
             start_charts(rep, backtests[s.name], frame)
     vt = verdict_table(frame, list(strategies), tuple(horizons), execution.fill,
                        n_boot=n_boot, seed=seed)
