@@ -36,7 +36,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "VERDICT_COLORS",
+    "DateLabels",
+    "DateTicks",
+    "FewestDecimalsPercent",
     "Pane",
+    "date_ticks",
     "equity_chart",
     "event_path_chart",
     "forest_chart",
@@ -44,6 +48,7 @@ __all__ = [
     "heatmap_chart",
     "metric_bars_chart",
     "payoff_chart",
+    "png_bytes",
     "price_trades_chart",
     "ratio_chart",
     "signal_chart",
