@@ -98,6 +98,8 @@ def phases(data_dir: str | None) -> dict[str, dict[str, float]]:
     clock("imports", start)
     wrap(report_cmd, "load_table", "load data")
     wrap(verdict, "verdict_table", "event studies (verdict table)")
+    if hasattr(combined, "backtest"):  # the backtests run before the event studies
+        wrap(combined, "backtest", "backtests (backtest)")
     wrap(combined, "evaluate", "backtests (evaluate)")
     wrap(strategy_report, "_add_charts", "strategy charts: build + draw")
     wrap(combined, "add_answer_section", "answer section: build + draw")

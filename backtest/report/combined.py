@@ -8,6 +8,7 @@ what ``vixbt report`` calls, and what a notebook calls to get the same page.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,9 @@ from backtest.report.answer import (
 from backtest.report.strategy_report import (
     StrategyEvaluation,
     add_strategy_section,
+    backtest,
     evaluate,
+    start_charts,
 )
 from backtest.report.writer import Report
 
@@ -244,8 +247,6 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
     from backtest.evidence.verdict import verdict_table
 
     frame = table.frame
-    vt = verdict_table(frame, list(strategies), tuple(horizons), execution.fill,
-                       n_boot=n_boot, seed=seed)
     samples = strategy_samples(list(strategies), frame)
     rep = Report(
         title="When the VIX hits an extreme, does the S&P 500 reverse?",
@@ -254,15 +255,27 @@ def headline_report(table: MarketTable, strategies: Sequence[Strategy], executio
         subtitle=f"Every registered VIX signal with its default parameters; each strategy is "
                  f"judged on its own sample, {sample_text(samples)}. Signals use only each "
                  f"day's close; trades fill at the {execution.fill.replace('_', ' ')}.")
+    # the backtests first, and the charts that need no event study start drawing in other
+    # processes (jobs > 1) while the event studies are computed here
+    backtests: dict[str, StrategyEvaluation] = {}
+    for s in strategies:
+        backtests[s.name] = backtest(s, frame, execution)
+        if charts and rep.parallel:  # the first child starts after the first backtest
+            start_charts(rep, backtests[s.name], frame)
+    vt = verdict_table(frame, list(strategies), tuple(horizons), execution.fill,
+                       n_boot=n_boot, seed=seed)
     loop: Iterable[Strategy] = progress(strategies) if progress else strategies
     skipped = dict(vt.skipped)
     evaluations: list[StrategyEvaluation] = []
     sections, fragments = [], []
     for s in loop:
+        bt, study = backtests[s.name], vt.studies.get(s.name)
         if s.name in skipped:
             ev = StrategyEvaluation(s, skipped=skipped[s.name])
+        elif bt.result is not None and study is not None:
+            ev = dataclasses.replace(bt, study=study)  # = evaluate(..., study=study)
         else:
-            ev = evaluate(s, frame, execution, study=vt.studies.get(s.name))
+            ev = evaluate(s, frame, execution, study=study)
         evaluations.append(ev)
         # each strategy's section (and its charts) now: the charts are drawn in other
         # processes (jobs > 1) while the next strategy is evaluated; the section goes

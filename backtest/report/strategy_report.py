@@ -15,6 +15,7 @@ puts the result into a :class:`~backtest.report.writer.Report`:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
     from backtest.report.writer import Report
     from strategies.base import Signals, Strategy
 
-__all__ = ["StrategyEvaluation", "add_strategy_section", "evaluate", "forward_table",
-           "sentence", "split_display", "stats_table", "strategy_summary", "study_display"]
+__all__ = ["StrategyEvaluation", "add_strategy_section", "backtest", "evaluate", "forward_table",
+           "sentence", "split_display", "start_charts", "stats_table", "strategy_summary",
+           "study_display"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,28 @@ class StrategyEvaluation:
     skipped: str | None = None
 
 
+def backtest(strategy: Strategy, frame: pd.DataFrame,
+             execution: Execution) -> StrategyEvaluation:
+    """Signals and backtest of one parameter set, without its event study.
+
+    What :func:`evaluate` computes first; ``evaluate(..., study=st)`` equals
+    ``dataclasses.replace(backtest(...), study=st)`` for a strategy that runs.
+    A strategy whose columns the data lacks is returned with ``skipped`` set.
+    """
+    from backtest.execution.portfolio import run
+
+    if execution.side in ("long", "short") and execution.side not in strategy.sides:
+        return StrategyEvaluation(strategy, skipped=f"{strategy.name} has no {execution.side} "
+                                                    f"side (its sides: "
+                                                    f"{', '.join(strategy.sides)})")
+    try:
+        signals = strategy.signals(frame)
+        result = run(strategy, frame, execution)
+    except MissingDataError as exc:
+        return StrategyEvaluation(strategy, skipped=str(exc))
+    return StrategyEvaluation(strategy, signals, result)
+
+
 def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
              study: StrategyStudy | None = None, n_boot: int = 1000, seed: int = 0,
              horizons: tuple[int, ...] = (1, 5, 10, 21, 63)) -> StrategyEvaluation:
@@ -86,21 +110,18 @@ def evaluate(strategy: Strategy, frame: pd.DataFrame, execution: Execution, *,
         Event-study settings when the study is computed here.
     """
     from backtest.evidence.verdict import family_study
-    from backtest.execution.portfolio import run
 
-    if execution.side in ("long", "short") and execution.side not in strategy.sides:
-        return StrategyEvaluation(strategy, skipped=f"{strategy.name} has no {execution.side} "
-                                                    f"side (its sides: "
-                                                    f"{', '.join(strategy.sides)})")
+    ev = backtest(strategy, frame, execution)
+    if ev.skipped is not None:
+        return ev
+    if study is not None:
+        return dataclasses.replace(ev, study=study)
     try:
-        signals = strategy.signals(frame)
-        result = run(strategy, frame, execution)
-        if study is None:
-            study = family_study(strategy, frame, horizons, execution.fill, n_boot=n_boot,
-                                 seed=seed, returns=execution.returns)[0]
+        study = family_study(strategy, frame, horizons, execution.fill, n_boot=n_boot,
+                             seed=seed, returns=execution.returns)[0]
     except MissingDataError as exc:
         return StrategyEvaluation(strategy, skipped=str(exc))
-    return StrategyEvaluation(strategy, signals, result, study)
+    return dataclasses.replace(ev, study=study)
 
 
 #: Statistics shown in the per-strategy table, with display names.
@@ -298,6 +319,17 @@ def add_strategy_section(report: Report, ev: StrategyEvaluation, frame: pd.DataF
                            "verdict comes from the family-adjusted tests",
                    verdict_column="verdict")
     return out
+
+
+def start_charts(report: Report, ev: StrategyEvaluation, frame: pd.DataFrame, *,
+                 key: str | None = None) -> None:
+    """Start drawing the charts of ``ev`` that :func:`add_strategy_section` will add
+    (:meth:`~backtest.report.writer.Report.prefetch`): with a backtest and no event
+    study yet, the trades, signal and equity charts.  Nothing is added to the page."""
+    if ev.result is None or ev.signals is None:
+        return
+    with report.prefetch():
+        _add_charts(report, ev, frame, key or ev.strategy.name, 3)
 
 
 def sentence(text: str) -> str:

@@ -105,6 +105,8 @@ class Report:
     jobs: int = 1
     _pool: ChartPool | None = field(default=None, init=False, repr=False)
     _pending: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _prefetching: bool = field(default=False, init=False, repr=False)
+    _prefetched: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.page = HtmlPage(self.title)
@@ -127,13 +129,16 @@ class Report:
 
         stem = safe_name(filename.removesuffix(".png"), max_len=80)
         name, i = f"{stem}.png", 2
+        if self._prefetching:
+            if self.parallel and name not in self.charts and name not in self._prefetched:
+                self._prefetched[name] = self._submit(fig)
+            return name
         while name in self.charts:
             name, i = f"{stem}-{i}.png", i + 1
         png: bytes | Callable[[], bytes]
-        if self.jobs > 1 and can_fork():
-            if self._pool is None:
-                self._pool = ChartPool(self.jobs)
-            self._pending[self._pool.submit(fig)] = name
+        if self.parallel:
+            prefetched = self._prefetched.pop(name, None)
+            self._pending[self._submit(fig) if prefetched is None else prefetched] = name
             self.charts[name] = b""  # filled by finish_charts, in this order
 
             def png() -> bytes:
@@ -153,6 +158,36 @@ class Report:
 
         self.page.image(png, alt=alt, caption=caption, interactive=live)
         return name
+
+    @property
+    def parallel(self) -> bool:
+        """Whether charts are drawn in other processes (``jobs > 1`` and fork available)."""
+        return self.jobs > 1 and can_fork()
+
+    def _submit(self, fig: Figure | Callable[[], Figure]) -> int:
+        if self._pool is None:
+            self._pool = ChartPool(self.jobs)
+        return self._pool.submit(fig)
+
+    @contextlib.contextmanager
+    def prefetch(self) -> Iterator[None]:
+        """Start drawing charts before their place in the page is known.
+
+        Inside the block, :meth:`add_chart` only hands the figure to the
+        processes drawing charts (when :attr:`parallel`; otherwise it does
+        nothing), and page changes go to a fragment that is dropped.  A later
+        :meth:`add_chart` of the same file name takes that drawing instead of
+        a new one, so the figure must be the same (built from the same data);
+        a prefetched chart never added is drawn and dropped.  The page, the
+        files and their order are those of adding the charts without a
+        prefetch.
+        """
+        main, self._prefetching = self.page, True
+        self.page = HtmlPage(main.title)  # its own heading ids: nothing of it is kept
+        try:
+            yield
+        finally:
+            self.page, self._prefetching = main, False
 
     @contextlib.contextmanager
     def fragment(self) -> Iterator[HtmlPage]:
@@ -175,7 +210,7 @@ class Report:
         pngs = pool.results()
         for i, name in self._pending.items():
             self.charts[name] = pngs[i]
-        self._pending = {}
+        self._pending, self._prefetched = {}, {}
 
     def html(self, *, interactive: bool = False,
              provenance: Mapping[str, str] | None = None) -> str:
