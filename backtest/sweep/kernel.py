@@ -79,6 +79,7 @@ RAW_FIELDS: tuple[str, ...] = (
 )
 _NF = len(RAW_FIELDS)
 _IN_MARKET = RAW_FIELDS.index("bars_in_market")
+_NAN_ORDERS = RAW_FIELDS.index("nan_price_orders")
 
 #: A combination's state at the start of a day (:func:`_simulate_one`), saved
 #: where a variant with a shorter holding period leaves its path and resumed
@@ -424,14 +425,14 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         pnl = diff - e_fees * t_b - fee * b
                         ret = pnl / (size * t_price * t_b + e_fees * t_b)
                         closed += 1
-                        if pnl > 0.0:
-                            wins += 1
-                            gross_profit += pnl
-                            sum_win_ret += ret
-                        elif pnl < 0.0:
-                            losses += 1
-                            gross_loss += pnl
-                            sum_loss_ret += ret
+                        won = pnl > 0.0
+                        lost = pnl < 0.0
+                        wins += won
+                        losses += lost
+                        gross_profit += pnl if won else 0.0
+                        sum_win_ret += ret if won else 0.0
+                        gross_loss += pnl if lost else 0.0
+                        sum_loss_ret += ret if lost else 0.0
                         t_fees -= e_fees
                         t_size -= size
                 elif pos < 0.0 and is_sx:
@@ -469,14 +470,14 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         pnl = diff - e_fees * t_b - fee * b
                         ret = pnl / (size * t_price * t_b + e_fees * t_b)
                         closed += 1
-                        if pnl > 0.0:
-                            wins += 1
-                            gross_profit += pnl
-                            sum_win_ret += ret
-                        elif pnl < 0.0:
-                            losses += 1
-                            gross_loss += pnl
-                            sum_loss_ret += ret
+                        won = pnl > 0.0
+                        lost = pnl < 0.0
+                        wins += won
+                        losses += lost
+                        gross_profit += pnl if won else 0.0
+                        sum_win_ret += ret if won else 0.0
+                        gross_loss += pnl if lost else 0.0
+                        sum_loss_ret += ret if lost else 0.0
                         t_fees -= e_fees
                         t_size -= size
                 if pos == 0.0:
@@ -537,16 +538,12 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         xd = min(x, 0.0)
         dd2 += xd * xd
         eq = eq * (1.0 + r)
-        if eq >= peak:
-            peak = eq
-            run = 0
-        else:
-            run += 1
-            if run > longest:
-                longest = run
-            dd = 1.0 - eq / peak
-            if dd > mdd:
-                mdd = dd
+        up = eq >= peak
+        dd = 1.0 - eq / peak
+        mdd = dd if (not up and dd > mdd) else mdd
+        peak = eq if up else peak
+        run = 0 if up else run + 1
+        longest = run if run > longest else longest
 
     mean = s / n
     # sum of squares about the mean; daily returns have |mean| << std, so the
@@ -586,19 +583,42 @@ def _combination(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                  fees: float, slippage: float, init_cash: float, buf: np.ndarray,
                  out: np.ndarray, skip_flat: bool, earns: bool, cum1: np.ndarray,
                  cum2: np.ndarray, next_neg: np.ndarray, state: np.ndarray, slot: np.ndarray,
-                 snaps: np.ndarray) -> None:
-    """One (signal column, execution variant) pair, for both builds of the kernel."""
+                 snaps: np.ndarray, flat: np.ndarray) -> None:
+    """One (signal column, execution variant) pair, for both builds of the kernel.
+
+    ``flat`` is the walked row of an account that never trades
+    (:func:`_never_in_market`; length 0 when not needed)."""
     _simulate_one(le, lx, se, sx, price, close, cash_index, risk_free, side, exit_on_signal,
                   holding, fees, slippage, init_cash, buf, out, skip_flat, earns, cum1, cum2,
                   next_neg, state, slot, snaps)
     if skip_flat and earns and out[_IN_MARKET] == 0.0:
         # never in the market: its excess returns are rounding noise only, and
-        # its Sharpe / Sortino a ratio of that noise; walked, so they are the
-        # walk's (and the full run's) to the last bit
-        _simulate_one(le, lx, se, sx, price, close, cash_index, risk_free, side,
-                      exit_on_signal, holding, fees, slippage, init_cash, buf, out, False,
-                      earns, cum1, cum2, next_neg, np.empty(0, dtype=np.float64),
-                      np.empty(0, dtype=np.int64), np.empty((0, _NS), dtype=np.float64))
+        # its Sharpe / Sortino a ratio of that noise; the walk's row (every day
+        # valued at its initial cash times B, as the jumps wrote its daily
+        # returns), with its own count of orders on a day without a price
+        nan_orders = out[_NAN_ORDERS]
+        out[:] = flat
+        out[_NAN_ORDERS] = nan_orders
+
+
+@njit(cache=True)
+def _never_in_market(price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                     risk_free: np.ndarray, init_cash: float, earns: bool, cum1: np.ndarray,
+                     cum2: np.ndarray, next_neg: np.ndarray) -> np.ndarray:
+    """The row of a combination that never holds a position, walked day by day.
+
+    Such an account holds its initial cash every day whatever its signals and
+    costs (an order on a day without a price is not executed), so its walk
+    is the same for every such combination but for the count of those orders.
+    """
+    n = price.shape[0]
+    none = np.zeros(-(-n // 8) * 8, dtype=np.bool_)
+    row = np.empty(_NF, dtype=np.float64)
+    _simulate_one(none, none, none, none, price, close, cash_index, risk_free, SIDE_BOTH,
+                  False, 0, 0.0, 0.0, init_cash, np.empty(0, dtype=np.float64), row, False,
+                  earns, cum1, cum2, next_neg, np.empty(0, dtype=np.float64),
+                  np.empty(0, dtype=np.int64), np.empty((0, _NS), dtype=np.float64))
+    return row
 
 
 @njit(cache=True)
@@ -664,7 +684,8 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
            exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
            slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
            keep_returns: bool, out: np.ndarray, skip_flat: bool, earns: bool,
-           cum1: np.ndarray, cum2: np.ndarray, next_neg: np.ndarray) -> None:
+           cum1: np.ndarray, cum2: np.ndarray, next_neg: np.ndarray, flat: np.ndarray
+           ) -> None:
     """The combinations of one signal column that differ only in their holding
     period (:func:`_holding_groups`), for both builds of the kernel.
 
@@ -683,13 +704,13 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
     top = members[0]
     c = sig_col[top]
     le, lx, se, sx = le_t[c], lx_t[c], se_t[c], sx_t[c]
-    if not skip_flat:
+    if not skip_flat or members.shape[0] == 1:
         for j in members:
             buf = returns_out[j] if keep_returns else none
             _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[j],
                          exit_on_signal[j], holding[j], fees[j], slippage[j], init_cash, buf,
                          out[j], skip_flat, earns, cum1, cum2, next_neg, none, no_slot,
-                         no_snaps)
+                         no_snaps, flat)
         return
     ht = holding[top]
     longest = 0
@@ -709,7 +730,7 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
     buf = returns_out[top] if keep_returns else none
     _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[top],
                  exit_on_signal[top], ht, fees[top], slippage[top], init_cash, buf, out[top],
-                 skip_flat, earns, cum1, cum2, next_neg, none, slot, snaps)
+                 skip_flat, earns, cum1, cum2, next_neg, none, slot, snaps, flat)
     for j in members[1:]:
         h = holding[j]
         if _longer(ht, h) and snaps[where[h], _DAY] >= 0.0:
@@ -720,7 +741,7 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
                 buf[:d] = returns_out[top, :d]
             _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[j],
                          exit_on_signal[j], h, fees[j], slippage[j], init_cash, buf, out[j],
-                         skip_flat, earns, cum1, cum2, next_neg, state, no_slot, no_snaps)
+                         skip_flat, earns, cum1, cum2, next_neg, state, no_slot, no_snaps, flat)
         else:
             out[j] = out[top]
             if keep_returns:
@@ -780,12 +801,14 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
     earns, cum1, cum2, next_neg = flat_tables(cash_index, risk_free)
     # (m, T_pad) C-order views of the Fortran-order columns: row c is column c
     le_t, lx_t, se_t, sx_t = le.T, lx.T, se.T, sx.T
+    flat = (_never_in_market(price, close, cash_index, risk_free, init_cash, earns, cum1, cum2,
+                             next_neg) if skip_flat and earns else np.empty(0, dtype=np.float64))
     order, starts = _holding_groups(sig_col, side, exit_on_signal, holding, fees, slippage)
     for g in prange(starts.shape[0] - 1):
         _group(order[starts[g]:starts[g + 1]], le_t, lx_t, se_t, sx_t, price, close,
                cash_index, risk_free, sig_col, side, exit_on_signal, holding, fees, slippage,
                init_cash, returns_out, keep_returns, out, skip_flat, earns, cum1, cum2,
-               next_neg)
+               next_neg, flat)
     return out
 
 
@@ -809,10 +832,12 @@ def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.n
     earns, cum1, cum2, next_neg = flat_tables(cash_index, risk_free)
     # (m, T_pad) C-order views of the Fortran-order columns: row c is column c
     le_t, lx_t, se_t, sx_t = le.T, lx.T, se.T, sx.T
+    flat = (_never_in_market(price, close, cash_index, risk_free, init_cash, earns, cum1, cum2,
+                             next_neg) if skip_flat and earns else np.empty(0, dtype=np.float64))
     order, starts = _holding_groups(sig_col, side, exit_on_signal, holding, fees, slippage)
     for g in range(starts.shape[0] - 1):
         _group(order[starts[g]:starts[g + 1]], le_t, lx_t, se_t, sx_t, price, close,
                cash_index, risk_free, sig_col, side, exit_on_signal, holding, fees, slippage,
                init_cash, returns_out, keep_returns, out, skip_flat, earns, cum1, cum2,
-               next_neg)
+               next_neg, flat)
     return out
