@@ -179,18 +179,20 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                   holding: int, fees: float, slippage: float, init_cash: float,
                   rets: np.ndarray, out: np.ndarray, skip_flat: bool, earns: bool,
                   cum1: np.ndarray, cum2: np.ndarray, next_neg: np.ndarray,
-                  state: np.ndarray, slot: np.ndarray, snaps: np.ndarray) -> None:
+                  state: np.ndarray | None, slot: np.ndarray | None,
+                  snaps: np.ndarray | None) -> None:
     """Simulate one combination; aggregates to ``out``, daily returns to ``rets``
     when it is ``T`` long (length 0: returns not kept).
 
-    ``state`` of length ``_NS`` resumes a run saved on a day ``d``
-    (``state[_DAY]``): the simulation continues from the start of day ``d``,
-    and writes ``rets`` from ``d`` on (length 0: start on day 0).  While in a
+    ``state`` (length ``_NS``) resumes a run saved on a day ``d``
+    (``state[_DAY]``): the simulation continues from the start of day ``d``
+    and writes ``rets`` from ``d`` on (``None``: start on day 0).  While in a
     position opened on ``entry_bar``, on the first day ``i`` with
     ``slot[i - entry_bar] >= 0`` the state at the start of day ``i`` is saved
     to row ``slot[i - entry_bar]`` of ``snaps`` and that slot is cleared (a
     variant whose holding period is ``i - entry_bar`` leaves this path there;
-    ``slot`` of length 0: nothing saved).
+    ``slot`` ``None``: nothing saved).  ``None`` arguments are compiled out
+    (numba prunes ``is None`` branches), so a fresh run pays for neither.
 
     With ``skip_flat`` a flat account jumps to the next day with an entry
     signal of a traded side (found by scanning the signal columns forward),
@@ -245,7 +247,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     run = 0
     longest = 0
     i = -1
-    if state.shape[0] > 0:
+    if state is not None:
         cash = state[0]
         free_cash = state[1]
         debt = state[2]
@@ -277,7 +279,6 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         run = int(state[28])
         longest = int(state[29])
         i = int(state[_DAY]) - 1
-    n_slot = slot.shape[0]
     while i + 1 < n:
         i += 1
         if skip_flat and pos == 0.0 and prev_value > 0.0:
@@ -327,9 +328,10 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                 if j >= n:
                     break
                 i = j  # the entry day (or a day the cash index falls) is walked
-        if pos != 0.0 and i - entry_bar < n_slot and slot[i - entry_bar] >= 0:
+        if (slot is not None and pos != 0.0 and i - entry_bar < slot.shape[0]
+                and slot[i - entry_bar] >= 0):
             # a shorter holding period exits here: its variant resumes from this state
-            snap = snaps[slot[i - entry_bar]]
+            snap = snaps[slot[i - entry_bar]]  # type: ignore[index]  # given with slot
             slot[i - entry_bar] = -1
             snap[0] = cash
             snap[1] = free_cash
@@ -582,8 +584,8 @@ def _combination(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                  risk_free: np.ndarray, side: int, exit_on_signal: bool, holding: int,
                  fees: float, slippage: float, init_cash: float, buf: np.ndarray,
                  out: np.ndarray, skip_flat: bool, earns: bool, cum1: np.ndarray,
-                 cum2: np.ndarray, next_neg: np.ndarray, state: np.ndarray, slot: np.ndarray,
-                 snaps: np.ndarray, flat: np.ndarray) -> None:
+                 cum2: np.ndarray, next_neg: np.ndarray, state: np.ndarray | None,
+                 slot: np.ndarray | None, snaps: np.ndarray | None, flat: np.ndarray) -> None:
     """One (signal column, execution variant) pair, for both builds of the kernel.
 
     ``flat`` is the walked row of an account that never trades
@@ -616,8 +618,7 @@ def _never_in_market(price: np.ndarray, close: np.ndarray, cash_index: np.ndarra
     row = np.empty(_NF, dtype=np.float64)
     _simulate_one(none, none, none, none, price, close, cash_index, risk_free, SIDE_BOTH,
                   False, 0, 0.0, 0.0, init_cash, np.empty(0, dtype=np.float64), row, False,
-                  earns, cum1, cum2, next_neg, np.empty(0, dtype=np.float64),
-                  np.empty(0, dtype=np.int64), np.empty((0, _NS), dtype=np.float64))
+                  earns, cum1, cum2, next_neg, None, None, None)
     return row
 
 
@@ -699,8 +700,6 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
     every member walks every day on its own.
     """
     none = np.empty(0, dtype=np.float64)
-    no_slot = np.empty(0, dtype=np.int64)
-    no_snaps = np.empty((0, _NS), dtype=np.float64)
     top = members[0]
     c = sig_col[top]
     le, lx, se, sx = le_t[c], lx_t[c], se_t[c], sx_t[c]
@@ -709,8 +708,8 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
             buf = returns_out[j] if keep_returns else none
             _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[j],
                          exit_on_signal[j], holding[j], fees[j], slippage[j], init_cash, buf,
-                         out[j], skip_flat, earns, cum1, cum2, next_neg, none, no_slot,
-                         no_snaps, flat)
+                         out[j], skip_flat, earns, cum1, cum2, next_neg, None, None, None,
+                         flat)
         return
     ht = holding[top]
     longest = 0
@@ -730,7 +729,7 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
     buf = returns_out[top] if keep_returns else none
     _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[top],
                  exit_on_signal[top], ht, fees[top], slippage[top], init_cash, buf, out[top],
-                 skip_flat, earns, cum1, cum2, next_neg, none, slot, snaps, flat)
+                 skip_flat, earns, cum1, cum2, next_neg, None, slot, snaps, flat)
     for j in members[1:]:
         h = holding[j]
         if _longer(ht, h) and snaps[where[h], _DAY] >= 0.0:
@@ -741,7 +740,7 @@ def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.nda
                 buf[:d] = returns_out[top, :d]
             _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[j],
                          exit_on_signal[j], h, fees[j], slippage[j], init_cash, buf, out[j],
-                         skip_flat, earns, cum1, cum2, next_neg, state, no_slot, no_snaps, flat)
+                         skip_flat, earns, cum1, cum2, next_neg, state, None, None, flat)
         else:
             out[j] = out[top]
             if keep_returns:
