@@ -94,6 +94,7 @@ _NS = len(_STATE_FIELDS)
 _DAY = _NS - 1
 
 _ALL_DAYS = np.uint64(0xFFFFFFFFFFFFFFFF)
+_NO_DAYS = np.uint64(0)
 
 
 @njit(cache=True)
@@ -214,6 +215,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     timed = holding > 0
     wl = le.view(np.uint64)
     ws = se.view(np.uint64)
+    nw = wl.shape[0]
     cash = init_cash
     free_cash = init_cash
     debt = 0.0
@@ -282,7 +284,17 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     while i + 1 < n:
         i += 1
         if skip_flat and pos == 0.0 and prev_value > 0.0:
-            j = _next_entry(wl, ws, i, n, use_long, use_short)
+            # j = _next_entry(wl, ws, i, n, use_long, use_short), written out:
+            # a call binding the word arrays costs reference counts and a spill
+            # of every register on each jump
+            q = i >> 3
+            w = ((wl[q] if use_long else _NO_DAYS) | (ws[q] if use_short else _NO_DAYS)) \
+                & (_ALL_DAYS << np.uint64(8 * (i & 7)))
+            while w == 0 and q + 1 < nw:
+                q += 1
+                w = (wl[q] if use_long else _NO_DAYS) | (ws[q] if use_short else _NO_DAYS)
+            j = n if w == 0 else min((q << 3) + (int(trailing_zeros(w)) >> 3),  # type: ignore[call-arg]
+                                     n)
             if earns and next_neg[i] < j:
                 j = next_neg[i]
             if j > i:
@@ -316,7 +328,17 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         # first day of the stretch whose wealth reaches the peak
                         # (B does not fall inside a jump: a binary search finds it)
                         level = peak / eq * b0
-                        k = i + int(np.searchsorted(cash_index[i:j], level))
+                        # (i + np.searchsorted(cash_index[i:j], level), written
+                        # out: no slice, no call)
+                        k = i
+                        hi = j
+                        while k < hi:
+                            mid = (k + hi) >> 1
+                            x = cash_index[mid]
+                            if x < level or (level != level and x == x):  # NaN last
+                                k = mid + 1
+                            else:
+                                hi = mid
                         run += k - i
                         if run > longest:
                             longest = run
