@@ -24,7 +24,11 @@ multiple of 8 rows (all ``False`` past ``T``), so each column can be read as
 
 Flat stretches: a flat account jumps from one entry signal to the next (see
 :func:`_simulate_one`), in price mode exactly, in total mode with the cash
-returns' prefix sums (:func:`flat_tables`).
+returns' prefix sums (:func:`flat_tables`).  Combinations of one signal
+column that differ only in their holding period share their common start
+(:func:`_group`): the longest runs from day 0 and saves its state on the day a
+shorter one first exits by time; that one resumes from there.  Every row and
+daily return is the one the combination would get alone, bit for bit.
 
 Returns mode: like the vectorbt run, the kernel trades the instrument
 ``P * F / B`` of :mod:`backtest.execution.basis` (the caller passes the
