@@ -109,7 +109,10 @@ def _next_entry(wl: np.ndarray, ws: np.ndarray, i: int, n: int, use_long: bool,
     ``wl`` / ``ws`` are the long / short entry columns read as 64-bit words,
     eight days each (day ``8 q + k`` is byte ``k`` of word ``q``, little
     endian): a word without a signal is passed in one test, and the first
-    signal of a word is its lowest set bit.
+    signal of a word is its lowest set bit.  :func:`_simulate_one` does the
+    same scan written out in its day loop (a call binding the word arrays
+    costs two atomic reference counts and a spill of every register per jump);
+    this function states the rule and is what the tests check it against.
     """
     if i >= n:
         return n
