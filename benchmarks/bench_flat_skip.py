@@ -4,7 +4,8 @@ For each grid (1990-2026), builds the signals once, then times
 
 * the kernel alone: ``benchmarks/baseline_kernel.py`` (the kernel before the
   flat skip: walks every day) against ``backtest.sweep.kernel`` jumping over
-  flat stretches and walking every day, single-threaded builds, on the same
+  flat stretches (holding-period variants of a signal set sharing their common
+  start) and walking every day, single-threaded builds, on the same
   lagged signal columns; price mode, and total mode when ``--total-data-dir``
   names a data directory with ``spxtr`` and ``dtb3``;
 * the signals: the strategy on every row of the data against the rows the
@@ -19,6 +20,7 @@ outputs are checked equal (price mode: identical; total mode: to 1e-12).
 Usage::
 
     python benchmarks/bench_flat_skip.py [--total-data-dir DIR] [--json out.json]
+        [--grid NAME ...] [--no-path] [--path-only]
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ from backtest.sweep.sweep import _kernel_layout
 from strategies.registry import get_strategy
 
 GRIDS: dict[str, dict[str, list[Any]]] = {
+    # the project's 10k benchmark grid (bench_sweep.py): 500 signal sets x 20 holding periods
+    "bollinger_break 10k (issue grid)": {"window": list(range(5, 101, 5)),
+                                         "num_std": [round(1.0 + 0.1 * i, 1) for i in range(25)],
+                                         "holding_period": list(range(1, 21))},
+    # 10,000 signal sets, one variant each (no holding-period variants to share a start)
     "bollinger_break 10k": {"window": list(range(10, 110)),
                             "num_std": [round(0.05 * i, 2) for i in range(1, 101)]},
     "spike_reversal": {"holding_period": list(range(1, 41)), "fees": [0.0, 0.0005, 0.001]},
@@ -174,20 +181,26 @@ def main() -> None:
                    help="data directory with spxtr and dtb3 (total-mode rows)")
     p.add_argument("--json", type=Path)
     p.add_argument("--path-only", action="store_true", help="only the data -> statistics row")
+    p.add_argument("--grid", action="append", choices=list(GRIDS),
+                   help="kernel rows of this grid only (repeatable; default: every grid)")
+    p.add_argument("--no-path", action="store_true", help="without the data -> statistics row")
     args = p.parse_args()
+    grids = {g: GRIDS[g] for g in args.grid} if args.grid else GRIDS
     warnings.simplefilter("ignore")
     frames = {"price": load_market_data().frame}
     if args.total_data_dir is not None:
         frames["total"] = load_market_data(args.total_data_dir).frame
     rows = []
     for mode, frame in frames.items():
-        for name, grid in GRIDS.items() if not args.path_only else ():
+        for name, grid in grids.items() if not args.path_only else ():
             row = kernel_row(name, grid, frame, mode)
             print(json.dumps(row), flush=True)
             rows.append(row)
-    row = path_row("bollinger_break 10k", GRIDS["bollinger_break 10k"], frames["price"], "price")
-    print(json.dumps(row), flush=True)
-    rows.append(row)
+    if not args.no_path:
+        row = path_row("bollinger_break 10k", GRIDS["bollinger_break 10k"], frames["price"],
+                       "price")
+        print(json.dumps(row), flush=True)
+        rows.append(row)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
 

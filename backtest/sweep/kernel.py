@@ -24,7 +24,11 @@ multiple of 8 rows (all ``False`` past ``T``), so each column can be read as
 
 Flat stretches: a flat account jumps from one entry signal to the next (see
 :func:`_simulate_one`), in price mode exactly, in total mode with the cash
-returns' prefix sums (:func:`flat_tables`).
+returns' prefix sums (:func:`flat_tables`).  Combinations of one signal
+column that differ only in their holding period share their common start
+(:func:`_group`): the longest runs from day 0 and saves its state on the day a
+shorter one first exits by time; that one resumes from there.  Every row and
+daily return is the one the combination would get alone, bit for bit.
 
 Returns mode: like the vectorbt run, the kernel trades the instrument
 ``P * F / B`` of :mod:`backtest.execution.basis` (the caller passes the
@@ -79,8 +83,22 @@ RAW_FIELDS: tuple[str, ...] = (
 )
 _NF = len(RAW_FIELDS)
 _IN_MARKET = RAW_FIELDS.index("bars_in_market")
+_NAN_ORDERS = RAW_FIELDS.index("nan_price_orders")
+
+#: A combination's state at the start of a day (:func:`_simulate_one`), saved
+#: where a variant with a shorter holding period leaves its path and resumed
+#: from there by that variant: account, open trade, trade records, running sums,
+#: and the day (``_DAY``).
+_STATE_FIELDS: tuple[str, ...] = (
+    "cash", "free_cash", "debt", "pos", "entry_bar", "t_size", "t_price", "t_fees", "t_b",
+    "closed", "wins", "losses", "gross_profit", "gross_loss", "sum_win_ret", "sum_loss_ret",
+    "in_market", "nan_orders", "ruined", "prev_value", "s", "ss", "sx", "ssx", "dd2", "eq",
+    "peak", "mdd", "run", "longest", "day")
+_NS = len(_STATE_FIELDS)
+_DAY = _NS - 1
 
 _ALL_DAYS = np.uint64(0xFFFFFFFFFFFFFFFF)
+_NO_DAYS = np.uint64(0)
 
 
 @njit(cache=True)
@@ -91,7 +109,10 @@ def _next_entry(wl: np.ndarray, ws: np.ndarray, i: int, n: int, use_long: bool,
     ``wl`` / ``ws`` are the long / short entry columns read as 64-bit words,
     eight days each (day ``8 q + k`` is byte ``k`` of word ``q``, little
     endian): a word without a signal is passed in one test, and the first
-    signal of a word is its lowest set bit.
+    signal of a word is its lowest set bit.  :func:`_simulate_one` does the
+    same scan written out in its day loop (a call binding the word arrays
+    costs two atomic reference counts and a spill of every register per jump);
+    this function states the rule and is what the tests check it against.
     """
     if i >= n:
         return n
@@ -165,9 +186,21 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                   risk_free: np.ndarray, side: int, exit_on_signal: bool,
                   holding: int, fees: float, slippage: float, init_cash: float,
                   rets: np.ndarray, out: np.ndarray, skip_flat: bool, earns: bool,
-                  cum1: np.ndarray, cum2: np.ndarray, next_neg: np.ndarray) -> None:
+                  cum1: np.ndarray, cum2: np.ndarray, next_neg: np.ndarray,
+                  state: np.ndarray | None, slot: np.ndarray | None,
+                  snaps: np.ndarray | None) -> None:
     """Simulate one combination; aggregates to ``out``, daily returns to ``rets``
     when it is ``T`` long (length 0: returns not kept).
+
+    ``state`` (length ``_NS``) resumes a run saved on a day ``d``
+    (``state[_DAY]``): the simulation continues from the start of day ``d``
+    and writes ``rets`` from ``d`` on (``None``: start on day 0).  While in a
+    position opened on ``entry_bar``, on the first day ``i`` with
+    ``slot[i - entry_bar] >= 0`` the state at the start of day ``i`` is saved
+    to row ``slot[i - entry_bar]`` of ``snaps`` and that slot is cleared (a
+    variant whose holding period is ``i - entry_bar`` leaves this path there;
+    ``slot`` ``None``: nothing saved).  ``None`` arguments are compiled out
+    (numba prunes ``is None`` branches), so a fresh run pays for neither.
 
     With ``skip_flat`` a flat account jumps to the next day with an entry
     signal of a traded side (found by scanning the signal columns forward),
@@ -189,6 +222,7 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     timed = holding > 0
     wl = le.view(np.uint64)
     ws = se.view(np.uint64)
+    nw = wl.shape[0]
     cash = init_cash
     free_cash = init_cash
     debt = 0.0
@@ -222,10 +256,52 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
     run = 0
     longest = 0
     i = -1
+    if state is not None:
+        cash = state[0]
+        free_cash = state[1]
+        debt = state[2]
+        pos = state[3]
+        entry_bar = int(state[4])
+        t_size = state[5]
+        t_price = state[6]
+        t_fees = state[7]
+        t_b = state[8]
+        closed = int(state[9])
+        wins = int(state[10])
+        losses = int(state[11])
+        gross_profit = state[12]
+        gross_loss = state[13]
+        sum_win_ret = state[14]
+        sum_loss_ret = state[15]
+        in_market = int(state[16])
+        nan_orders = int(state[17])
+        ruined = int(state[18])
+        prev_value = state[19]
+        s = state[20]
+        ss = state[21]
+        sx_ = state[22]
+        ssx = state[23]
+        dd2 = state[24]
+        eq = state[25]
+        peak = state[26]
+        mdd = state[27]
+        run = int(state[28])
+        longest = int(state[29])
+        i = int(state[_DAY]) - 1
     while i + 1 < n:
         i += 1
         if skip_flat and pos == 0.0 and prev_value > 0.0:
-            j = _next_entry(wl, ws, i, n, use_long, use_short)
+            # j = _next_entry(wl, ws, i, n, use_long, use_short), written out:
+            # a call binding the word arrays costs reference counts and a spill
+            # of every register on each jump
+            q = i >> 3
+            w = ((wl[q] if use_long else _NO_DAYS) | (ws[q] if use_short else _NO_DAYS)) \
+                & (_ALL_DAYS << np.uint64(8 * (i & 7)))
+            while w == 0 and q + 1 < nw:
+                q += 1
+                w = (wl[q] if use_long else _NO_DAYS) | (ws[q] if use_short else _NO_DAYS)
+            j = n if w == 0 else min((q << 3) + (int(trailing_zeros(w)) >> 3),  # type: ignore[call-arg]
+                                     n)
             if earns and next_neg[i] < j:
                 j = next_neg[i]
             if j > i:
@@ -259,7 +335,17 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         # first day of the stretch whose wealth reaches the peak
                         # (B does not fall inside a jump: a binary search finds it)
                         level = peak / eq * b0
-                        k = i + int(np.searchsorted(cash_index[i:j], level))
+                        # (i + np.searchsorted(cash_index[i:j], level), written
+                        # out: no slice, no call)
+                        k = i
+                        hi = j
+                        while k < hi:
+                            mid = (k + hi) >> 1
+                            x = cash_index[mid]
+                            if x < level or (level != level and x == x):  # NaN last
+                                k = mid + 1
+                            else:
+                                hi = mid
                         run += k - i
                         if run > longest:
                             longest = run
@@ -271,6 +357,42 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                 if j >= n:
                     break
                 i = j  # the entry day (or a day the cash index falls) is walked
+        if (slot is not None and pos != 0.0 and i - entry_bar < slot.shape[0]
+                and slot[i - entry_bar] >= 0):
+            # a shorter holding period exits here: its variant resumes from this state
+            snap = snaps[slot[i - entry_bar]]  # type: ignore[index]  # given with slot
+            slot[i - entry_bar] = -1
+            snap[0] = cash
+            snap[1] = free_cash
+            snap[2] = debt
+            snap[3] = pos
+            snap[4] = entry_bar
+            snap[5] = t_size
+            snap[6] = t_price
+            snap[7] = t_fees
+            snap[8] = t_b
+            snap[9] = closed
+            snap[10] = wins
+            snap[11] = losses
+            snap[12] = gross_profit
+            snap[13] = gross_loss
+            snap[14] = sum_win_ret
+            snap[15] = sum_loss_ret
+            snap[16] = in_market
+            snap[17] = nan_orders
+            snap[18] = ruined
+            snap[19] = prev_value
+            snap[20] = s
+            snap[21] = ss
+            snap[22] = sx_
+            snap[23] = ssx
+            snap[24] = dd2
+            snap[25] = eq
+            snap[26] = peak
+            snap[27] = mdd
+            snap[28] = run
+            snap[29] = longest
+            snap[_DAY] = i
         b = cash_index[i]
         # a day without an order only values the account: in a long (short)
         # position, no time exit due and no exit signal left standing by rule 3
@@ -334,14 +456,14 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         pnl = diff - e_fees * t_b - fee * b
                         ret = pnl / (size * t_price * t_b + e_fees * t_b)
                         closed += 1
-                        if pnl > 0.0:
-                            wins += 1
-                            gross_profit += pnl
-                            sum_win_ret += ret
-                        elif pnl < 0.0:
-                            losses += 1
-                            gross_loss += pnl
-                            sum_loss_ret += ret
+                        won = pnl > 0.0
+                        lost = pnl < 0.0
+                        wins += won
+                        losses += lost
+                        gross_profit += pnl if won else 0.0
+                        sum_win_ret += ret if won else 0.0
+                        gross_loss += pnl if lost else 0.0
+                        sum_loss_ret += ret if lost else 0.0
                         t_fees -= e_fees
                         t_size -= size
                 elif pos < 0.0 and is_sx:
@@ -379,14 +501,14 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
                         pnl = diff - e_fees * t_b - fee * b
                         ret = pnl / (size * t_price * t_b + e_fees * t_b)
                         closed += 1
-                        if pnl > 0.0:
-                            wins += 1
-                            gross_profit += pnl
-                            sum_win_ret += ret
-                        elif pnl < 0.0:
-                            losses += 1
-                            gross_loss += pnl
-                            sum_loss_ret += ret
+                        won = pnl > 0.0
+                        lost = pnl < 0.0
+                        wins += won
+                        losses += lost
+                        gross_profit += pnl if won else 0.0
+                        sum_win_ret += ret if won else 0.0
+                        gross_loss += pnl if lost else 0.0
+                        sum_loss_ret += ret if lost else 0.0
                         t_fees -= e_fees
                         t_size -= size
                 if pos == 0.0:
@@ -447,16 +569,12 @@ def _simulate_one(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray
         xd = min(x, 0.0)
         dd2 += xd * xd
         eq = eq * (1.0 + r)
-        if eq >= peak:
-            peak = eq
-            run = 0
-        else:
-            run += 1
-            if run > longest:
-                longest = run
-            dd = 1.0 - eq / peak
-            if dd > mdd:
-                mdd = dd
+        up = eq >= peak
+        dd = 1.0 - eq / peak
+        mdd = dd if (not up and dd > mdd) else mdd
+        peak = eq if up else peak
+        run = 0 if up else run + 1
+        longest = run if run > longest else longest
 
     mean = s / n
     # sum of squares about the mean; daily returns have |mean| << std, so the
@@ -495,18 +613,167 @@ def _combination(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
                  risk_free: np.ndarray, side: int, exit_on_signal: bool, holding: int,
                  fees: float, slippage: float, init_cash: float, buf: np.ndarray,
                  out: np.ndarray, skip_flat: bool, earns: bool, cum1: np.ndarray,
-                 cum2: np.ndarray, next_neg: np.ndarray) -> None:
-    """One (signal column, execution variant) pair, for both builds of the kernel."""
+                 cum2: np.ndarray, next_neg: np.ndarray, state: np.ndarray | None,
+                 slot: np.ndarray | None, snaps: np.ndarray | None, flat: np.ndarray) -> None:
+    """One (signal column, execution variant) pair, for both builds of the kernel.
+
+    ``flat`` is the walked row of an account that never trades
+    (:func:`_never_in_market`; length 0 when not needed)."""
     _simulate_one(le, lx, se, sx, price, close, cash_index, risk_free, side, exit_on_signal,
                   holding, fees, slippage, init_cash, buf, out, skip_flat, earns, cum1, cum2,
-                  next_neg)
+                  next_neg, state, slot, snaps)
     if skip_flat and earns and out[_IN_MARKET] == 0.0:
         # never in the market: its excess returns are rounding noise only, and
-        # its Sharpe / Sortino a ratio of that noise; walked, so they are the
-        # walk's (and the full run's) to the last bit
-        _simulate_one(le, lx, se, sx, price, close, cash_index, risk_free, side,
-                      exit_on_signal, holding, fees, slippage, init_cash, buf, out, False,
-                      earns, cum1, cum2, next_neg)
+        # its Sharpe / Sortino a ratio of that noise; the walk's row (every day
+        # valued at its initial cash times B, as the jumps wrote its daily
+        # returns), with its own count of orders on a day without a price
+        nan_orders = out[_NAN_ORDERS]
+        out[:] = flat
+        out[_NAN_ORDERS] = nan_orders
+
+
+@njit(cache=True)
+def _never_in_market(price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+                     risk_free: np.ndarray, init_cash: float, earns: bool, cum1: np.ndarray,
+                     cum2: np.ndarray, next_neg: np.ndarray) -> np.ndarray:
+    """The row of a combination that never holds a position, walked day by day.
+
+    Such an account holds its initial cash every day whatever its signals and
+    costs (an order on a day without a price is not executed), so its walk
+    is the same for every such combination but for the count of those orders.
+    """
+    n = price.shape[0]
+    none = np.zeros(-(-n // 8) * 8, dtype=np.bool_)
+    row = np.empty(_NF, dtype=np.float64)
+    _simulate_one(none, none, none, none, price, close, cash_index, risk_free, SIDE_BOTH,
+                  False, 0, 0.0, 0.0, init_cash, np.empty(0, dtype=np.float64), row, False,
+                  earns, cum1, cum2, next_neg, None, None, None)
+    return row
+
+
+@njit(cache=True)
+def _longer(h: int, than: int) -> bool:
+    """Holding period ``h`` keeps a position longer than ``than`` (0: no limit)."""
+    return than != 0 and (h == 0 or h > than)
+
+
+@njit(cache=True)
+def _holding_groups(sig_col: np.ndarray, side: np.ndarray, exit_on_signal: np.ndarray,
+                    holding: np.ndarray, fees: np.ndarray, slippage: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Combinations that differ only in their holding period, gathered.
+
+    Returns
+    -------
+    order : ndarray of int64, shape (k,)
+        Every combination once, each group's members together, its longest
+        holding period (0, no limit, before any number) first.
+    starts : ndarray of int64, shape (groups + 1,)
+        Group ``g`` is ``order[starts[g]:starts[g + 1]]``.
+    """
+    k = sig_col.shape[0]
+    by = np.argsort(sig_col, kind="mergesort")
+    order = np.empty(k, dtype=np.int64)
+    starts = np.empty(k + 1, dtype=np.int64)
+    used = np.zeros(k, dtype=np.bool_)
+    ng = 0
+    at = 0
+    a = 0
+    while a < k:
+        b = a
+        while b < k and sig_col[by[b]] == sig_col[by[a]]:
+            b += 1
+        for u in range(a, b):
+            cu = by[u]
+            if used[cu]:
+                continue
+            starts[ng] = at
+            ng += 1
+            first = at
+            top = at
+            for v in range(u, b):
+                cv = by[v]
+                if (not used[cv] and side[cv] == side[cu]
+                        and exit_on_signal[cv] == exit_on_signal[cu]
+                        and fees[cv] == fees[cu] and slippage[cv] == slippage[cu]):
+                    used[cv] = True
+                    order[at] = cv
+                    if _longer(holding[cv], holding[order[top]]):
+                        top = at
+                    at += 1
+            order[first], order[top] = order[top], order[first]
+        a = b
+    starts[ng] = k
+    return order, starts[:ng + 1]
+
+
+@njit(cache=True)
+def _group(members: np.ndarray, le_t: np.ndarray, lx_t: np.ndarray, se_t: np.ndarray,
+           sx_t: np.ndarray, price: np.ndarray, close: np.ndarray, cash_index: np.ndarray,
+           risk_free: np.ndarray, sig_col: np.ndarray, side: np.ndarray,
+           exit_on_signal: np.ndarray, holding: np.ndarray, fees: np.ndarray,
+           slippage: np.ndarray, init_cash: float, returns_out: np.ndarray,
+           keep_returns: bool, out: np.ndarray, skip_flat: bool, earns: bool,
+           cum1: np.ndarray, cum2: np.ndarray, next_neg: np.ndarray, flat: np.ndarray
+           ) -> None:
+    """The combinations of one signal column that differ only in their holding
+    period (:func:`_holding_groups`), for both builds of the kernel.
+
+    With ``skip_flat`` they share their common start: the first member (the
+    longest holding period) runs from day 0 and saves its state on the first
+    day one of its positions reaches a shorter member's holding period (the
+    shorter one's first time exit; until then both took the same orders on
+    the same days); that member resumes from the saved state (its daily
+    returns before that day copied), and a member never saved there took the
+    first member's path throughout (its row copied).  Without ``skip_flat``
+    every member walks every day on its own.
+    """
+    none = np.empty(0, dtype=np.float64)
+    top = members[0]
+    c = sig_col[top]
+    le, lx, se, sx = le_t[c], lx_t[c], se_t[c], sx_t[c]
+    if not skip_flat or members.shape[0] == 1:
+        for j in members:
+            buf = returns_out[j] if keep_returns else none
+            _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[j],
+                         exit_on_signal[j], holding[j], fees[j], slippage[j], init_cash, buf,
+                         out[j], skip_flat, earns, cum1, cum2, next_neg, None, None, None,
+                         flat)
+        return
+    ht = holding[top]
+    longest = 0
+    for j in members[1:]:
+        if _longer(ht, holding[j]) and holding[j] > longest:
+            longest = holding[j]
+    slot = np.full(longest + 1 if longest > 0 else 0, -1, dtype=np.int64)
+    n_snap = 0
+    for j in members[1:]:
+        h = holding[j]
+        if _longer(ht, h) and slot[h] < 0:
+            slot[h] = n_snap
+            n_snap += 1
+    where = slot.copy()
+    snaps = np.empty((n_snap, _NS), dtype=np.float64)
+    snaps[:, _DAY] = -1.0
+    buf = returns_out[top] if keep_returns else none
+    _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[top],
+                 exit_on_signal[top], ht, fees[top], slippage[top], init_cash, buf, out[top],
+                 skip_flat, earns, cum1, cum2, next_neg, None, slot, snaps, flat)
+    for j in members[1:]:
+        h = holding[j]
+        if _longer(ht, h) and snaps[where[h], _DAY] >= 0.0:
+            state = snaps[where[h]]
+            d = int(state[_DAY])
+            buf = returns_out[j] if keep_returns else none
+            if keep_returns:
+                buf[:d] = returns_out[top, :d]
+            _combination(le, lx, se, sx, price, close, cash_index, risk_free, side[j],
+                         exit_on_signal[j], h, fees[j], slippage[j], init_cash, buf, out[j],
+                         skip_flat, earns, cum1, cum2, next_neg, state, None, None, flat)
+        else:
+            out[j] = out[top]
+            if keep_returns:
+                returns_out[j] = returns_out[top]
 
 
 @njit(cache=True, parallel=True)
@@ -562,12 +829,14 @@ def sweep_kernel(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.ndarray,
     earns, cum1, cum2, next_neg = flat_tables(cash_index, risk_free)
     # (m, T_pad) C-order views of the Fortran-order columns: row c is column c
     le_t, lx_t, se_t, sx_t = le.T, lx.T, se.T, sx.T
-    for j in prange(k):
-        c = sig_col[j]
-        buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
-        _combination(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
-                     risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                     init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
+    flat = (_never_in_market(price, close, cash_index, risk_free, init_cash, earns, cum1, cum2,
+                             next_neg) if skip_flat and earns else np.empty(0, dtype=np.float64))
+    order, starts = _holding_groups(sig_col, side, exit_on_signal, holding, fees, slippage)
+    for g in prange(starts.shape[0] - 1):
+        _group(order[starts[g]:starts[g + 1]], le_t, lx_t, se_t, sx_t, price, close,
+               cash_index, risk_free, sig_col, side, exit_on_signal, holding, fees, slippage,
+               init_cash, returns_out, keep_returns, out, skip_flat, earns, cum1, cum2,
+               next_neg, flat)
     return out
 
 
@@ -591,10 +860,12 @@ def sweep_kernel_serial(le: np.ndarray, lx: np.ndarray, se: np.ndarray, sx: np.n
     earns, cum1, cum2, next_neg = flat_tables(cash_index, risk_free)
     # (m, T_pad) C-order views of the Fortran-order columns: row c is column c
     le_t, lx_t, se_t, sx_t = le.T, lx.T, se.T, sx.T
-    for j in range(k):
-        c = sig_col[j]
-        buf = returns_out[j] if keep_returns else np.empty(0, dtype=np.float64)
-        _combination(le_t[c], lx_t[c], se_t[c], sx_t[c], price, close, cash_index,
-                     risk_free, side[j], exit_on_signal[j], holding[j], fees[j], slippage[j],
-                     init_cash, buf, out[j], skip_flat, earns, cum1, cum2, next_neg)
+    flat = (_never_in_market(price, close, cash_index, risk_free, init_cash, earns, cum1, cum2,
+                             next_neg) if skip_flat and earns else np.empty(0, dtype=np.float64))
+    order, starts = _holding_groups(sig_col, side, exit_on_signal, holding, fees, slippage)
+    for g in range(starts.shape[0] - 1):
+        _group(order[starts[g]:starts[g + 1]], le_t, lx_t, se_t, sx_t, price, close,
+               cash_index, risk_free, sig_col, side, exit_on_signal, holding, fees, slippage,
+               init_cash, returns_out, keep_returns, out, skip_flat, earns, cum1, cum2,
+               next_neg, flat)
     return out
