@@ -237,7 +237,8 @@ class Sweep:
         if not levels:
             return pd.MultiIndex.from_arrays([np.zeros(len(pos), dtype=np.int64)],
                                              names=["set"])
-        return pd.MultiIndex(levels=levels, codes=codes, names=names, verify_integrity=False)
+        parts: dict[str, Any] = {"levels": levels, "codes": codes}
+        return pd.MultiIndex(**parts, names=names, verify_integrity=False)
 
     def labels(self, start: int, stop: int) -> list[str]:
         """Labels of combinations ``start:stop`` (their index values joined by ", ")."""

@@ -72,12 +72,11 @@ class StatsStore:
             return
         assert self._fd is not None
         for j in range(self.width):
-            col = np.ascontiguousarray(v[:, j])
+            data = np.ascontiguousarray(v[:, j]).tobytes()
             pos = self._offset + 8 * (j * self.n + start)
-            view = memoryview(col).cast("B")
-            while view:
-                done = os.pwrite(self._fd, view, pos)
-                view, pos = view[done:], pos + done
+            while data:
+                done = os.pwrite(self._fd, data, pos)
+                data, pos = data[done:], pos + done
 
     def columns(self) -> FloatArray:
         """All columns, ``(width, n)``: the array itself, or a read-only memory map
@@ -93,14 +92,15 @@ class StatsStore:
         the file with plain reads when spilled)."""
         if self._mem is not None:
             return np.ascontiguousarray(self._mem[:, start:stop].T)
-        out = np.empty((self.width, stop - start), dtype=np.float64)
+        out = np.empty((stop - start, self.width), dtype=np.float64)
         with open(self.path, "rb") as f:
             for j in range(self.width):
                 f.seek(self._offset + 8 * (j * self.n + start))
-                got = f.readinto(memoryview(out[j]).cast("B"))
-                if got != 8 * (stop - start):
+                col = np.fromfile(f, dtype=np.float64, count=stop - start)
+                if len(col) != stop - start:
                     raise OSError(f"{self.path}: short read of statistics column {j}")
-        return np.ascontiguousarray(out.T)
+                out[:, j] = col
+        return out
 
     def close_writer(self) -> None:
         """Close the file written by :meth:`write` (a no-op in memory)."""
