@@ -33,12 +33,12 @@ def check_spill_dir(root: str | os.PathLike[str], need: int) -> Path:
         or its disk has less than ``need`` bytes free.
     """
     base = Path(root)
+    if base.exists() and not base.is_dir():
+        raise ValueError(f"spill folder {base}: is not a folder")
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ValueError(f"spill folder {base}: cannot be made ({exc.strerror or exc})") from None
-    if not base.is_dir():
-        raise ValueError(f"spill folder {base}: is not a folder")
     if not os.access(base, os.W_OK | os.X_OK):
         raise ValueError(f"spill folder {base}: is not writable")
     free = shutil.disk_usage(base).free
