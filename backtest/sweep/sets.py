@@ -60,6 +60,8 @@ class ParameterSets:
     _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _values: tuple[tuple[Any, ...], ...] = field(init=False, repr=False, compare=False)
     _strides: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _levels: tuple[tuple[pd.Index, npt.NDArray[np.int64]], ...] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = tuple(self.grid)
@@ -79,6 +81,7 @@ class ParameterSets:
         object.__setattr__(self, "_names", names)
         object.__setattr__(self, "_values", tuple(values))
         object.__setattr__(self, "_strides", tuple(strides))
+        object.__setattr__(self, "_levels", tuple(_level(v) for v in values))
         if self.cross_checked:
             for _ in self.iter_chunks():  # every combination once, none kept
                 pass
@@ -149,11 +152,9 @@ class ParameterSets:
                      ) -> list[tuple[pd.Index, npt.NDArray[np.int64]]]:
         """Per parameter, its level (sorted distinct values, dtype as pandas infers it
         for a column of them) and each set's code in that level."""
-        out = []
-        for vals, codes in zip(self._values, self.codes(start, stop), strict=True):
-            level, remap = _level(vals)
-            out.append((level, remap[codes]))
-        return out
+        return [(level, remap[codes])
+                for (level, remap), codes in zip(self._levels, self.codes(start, stop),
+                                                 strict=True)]
 
 
 def _level(values: Sequence[Any]) -> tuple[pd.Index, npt.NDArray[np.int64]]:
