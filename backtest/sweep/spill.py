@@ -43,10 +43,15 @@ def check_spill_dir(root: str | os.PathLike[str], need: int) -> Path:
         raise ValueError(f"spill folder {base}: is not writable")
     free = shutil.disk_usage(base).free
     if need > free:
-        raise ValueError(f"spill folder {base}: the sweep needs {need / 2**20:,.0f} MiB of "
-                         f"disk there, but only {free / 2**20:,.0f} MiB are free; narrow the "
-                         "grid or give --spill-dir on a larger disk")
+        raise ValueError(f"spill folder {base}: the sweep needs {_size(need)} of disk there, "
+                         f"but only {_size(free)} are free; narrow the grid or give "
+                         "--spill-dir on a larger disk")
     return base
+
+
+def _size(n: int) -> str:
+    """Bytes in KiB below one MiB, else in MiB."""
+    return f"{n / 2**10:,.0f} KiB" if n < 2**20 else f"{n / 2**20:,.0f} MiB"
 
 
 class SpillFolder:

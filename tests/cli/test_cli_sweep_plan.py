@@ -109,3 +109,12 @@ def test_spill_dir_errors_are_one_line(vixbt, one_line_error, tmp_path) -> None:
     one_line_error(res, 2, "--spill-dir", "afile: is not a folder")
     res = vixbt(*_SMALL, "--spill-dir", str(afile / "sub"))
     one_line_error(res, 2, "--spill-dir", "cannot be made")
+
+
+def test_spill_dir_without_room_is_one_line(vixbt, one_line_error, tmp_path,  # type: ignore[no-untyped-def]
+                                            monkeypatch) -> None:
+    import shutil
+
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10, 10, 0))
+    res = vixbt(*_SMALL, "--spill-dir", str(tmp_path / "spill"))
+    one_line_error(res, 2, "--spill-dir", "KiB of disk there, but only 0 KiB are free")
