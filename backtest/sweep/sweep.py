@@ -10,6 +10,14 @@ execution variant) pair and keeps only its statistics.  Execution variants
 reuse the same signal column, so sweeping costs or holding periods costs no
 signal work at all.
 
+The parameter sets are addressed by position (:class:`~backtest.sweep.sets.ParameterSets`):
+a chunk's strategy instances, the result's row index and the labels of the
+rows a consumer needs are made from the grid's value lists, so a grid of
+millions of sets holds no million-element list of instances or labels.  Each
+chunk's statistics go straight into a column store
+(:class:`~backtest.sweep.table.StatsStore`), in memory or, with ``spill``, in
+a file.
+
 The data, the run span, the sides and the fill prices are exactly those of
 :func:`backtest.execution.portfolio.run`, so a sweep row equals the full
 vectorbt run of that parameter set.
