@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_dry_run_prints_only_the_plan(vixbt) -> None:  # type: ignore[no-untyped-def]
     res = vixbt("sweep", "bollinger_break", "--grid", "window=2:2520:1", "--grid",
@@ -118,3 +120,34 @@ def test_spill_dir_without_room_is_one_line(vixbt, one_line_error, tmp_path,  # 
     monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10, 10, 0))
     res = vixbt(*_SMALL, "--spill-dir", str(tmp_path / "spill"))
     one_line_error(res, 2, "--spill-dir", "KiB of disk there, but only 0 KiB are free")
+
+
+@pytest.mark.slow
+def test_sigterm_deletes_the_spill_folders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A terminated sweep exits 143 and leaves nothing in the spill folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    spill = tmp_path / "spill"
+    env = {k: v for k, v in os.environ.items() if k != "VIXBT_DATA_DIR"}  # the sample
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backtest.cli.main", "sweep", "bollinger_break", "--grid",
+         "window=5:204:1", "--grid", "num_std=0.05:5:0.05", "--n-boot", "20", "--no-report",
+         "--quiet", "--spill-dir", str(spill)],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (spill.is_dir() and len(list(spill.iterdir())) == 2):
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # pragma: no cover - only on a failure above
+            proc.kill()
+    assert proc.returncode == 143, err
+    assert list(spill.iterdir()) == []

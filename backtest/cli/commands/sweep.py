@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
 from collections.abc import Iterator
@@ -100,7 +101,7 @@ def _available_memory() -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep, test it, report."""
-    from backtest.sweep import Sweep, load_experiment, parse_grid
+    from backtest.sweep import load_experiment, parse_grid
 
     if args.experiment:
         if args.grid:
@@ -147,6 +148,36 @@ def run(args: argparse.Namespace) -> int:
             print(f"vixbt sweep: the statistics table and the per-set evidence go to a "
                   f"temporary folder in {spill} (--spill-dir to choose)",
                   file=sys.stderr, flush=True)
+    with _exit_on_sigterm():
+        return _sweep(args, cls, grid, execution, table, spill)
+
+
+@contextlib.contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """A SIGTERM ends the run through ``SystemExit`` (exit status 143), so the
+    temporary spill folders are deleted as on any other exit."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _sweep(args: argparse.Namespace, cls: Any, grid: dict[str, list[Any]], execution: Any,
+           table: Any, spill: str | None) -> int:
+    """Run the planned sweep and its evidence, write the report, print the result."""
+    from backtest.sweep import Sweep
+
     sweep = Sweep(cls, grid, execution)
     firsts = list(sweep.sets.distinct_columns().values())
     needs = [first.columns_needed() for first in firsts]
