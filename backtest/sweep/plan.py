@@ -5,8 +5,11 @@ execution variants x days x bootstrap replicates) from the grid alone -- no
 strategy instance, no signal, so a grid of millions of sets is planned in
 milliseconds -- and estimates its wall time and peak memory from per-unit
 costs measured on the reference machine (``benchmarks/README.md``; two cores,
-calibrated on the end-to-end runs of 1k, 10k and 100k Bollinger sets).  The
-estimate is a guide, not a promise: it scales with the machine and its load.
+time calibrated on the end-to-end runs of 1k, 10k and 100k Bollinger sets,
+memory on the peak resident memory of runs of 10k to 250k sets at 20 and
+1,000 replicates).  The memory estimate counts what stays in memory and what
+goes to the spill folder (:attr:`SweepPlan.spill_bytes`) when the run spills.
+The estimate is a guide, not a promise: it scales with the machine and its load.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ PBO_SECONDS_PER_SPLIT: float = 7e-8
 #: Bytes kept in memory per combination for the whole run whether or not the
 #: run spills: the row index's codes, the execution variant of each row, the
 #: label (text) of each set and the evidence's per-set series indexed by it.
-BYTES_RESIDENT_PER_COMBINATION: int = 400
+#: Measured: 250,000 Bollinger sets spilled peak about 30 MiB above 10,000 sets.
+BYTES_RESIDENT_PER_COMBINATION: int = 160
 #: Bytes per combination that go to files in the spill folder when the run
 #: spills, and stay in memory otherwise: the statistics table
 #: (:data:`~backtest.sweep.table.BYTES_PER_STATS_ROW`) and the per-set evidence
@@ -51,7 +55,13 @@ BYTES_SPILLABLE_PER_COMBINATION: int = BYTES_PER_STATS_ROW + 350
 #: exceeds it (or the memory available) spills.
 MEMORY_TARGET: int = 2**30
 #: Bytes of the interpreter, NumPy, pandas, numba and the market data.
-BASE_BYTES: int = 400 * 2**20
+#: Measured: 10,000 Bollinger sets at 20 replicates peak at about 313 MiB, of
+#: which the model puts about 190 MiB in the chunk's arrays.
+BASE_BYTES: int = 120 * 2**20
+#: Bytes per (view x replicate x kept set) of the bootstrap's per-replicate
+#: maxima and StepM lists (calibrated: 10,000 sets at 1,000 replicates peak
+#: about 138 MiB above 20 replicates).
+BYTES_PER_REPLICATE_SET: int = 48
 #: Seconds of the command's start: imports, data loading, the bootstrap index plans.
 STARTUP_SECONDS: float = 4.0
 
@@ -170,7 +180,8 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
            + k * splits * PBO_SECONDS_PER_SPLIT)
     chunk_bytes = width * (rows * BYTES_PER_SIGNAL_CELL
                            + T * n_var * (BYTES_PER_RETURN_CELL + BYTES_PER_EVIDENCE_CELL))
-    boot_bytes = views * 2 * reps * min(k, 1024) * 16 + reps * width * n_var * 8 * 2
+    boot_bytes = (views * reps * min(k, 1024) * BYTES_PER_REPLICATE_SET
+                  + reps * width * n_var * 8 * 2)
     spill_bytes = k * BYTES_SPILLABLE_PER_COMBINATION
     resident = BASE_BYTES + chunk_bytes + boot_bytes + k * BYTES_RESIDENT_PER_COMBINATION
     spills = resident + spill_bytes > memory_target if spill is None else bool(spill)
