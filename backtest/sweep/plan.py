@@ -52,8 +52,9 @@ BYTES_RESIDENT_PER_COMBINATION: int = 160
 #: (means, variances, Sharpe ratios, scores, PBO block sums).
 BYTES_SPILLABLE_PER_COMBINATION: int = BYTES_PER_STATS_ROW + 350
 #: Resident memory a sweep aims to stay under: a run whose in-memory estimate
-#: exceeds it (or the memory available) spills.
-MEMORY_TARGET: int = 2**30
+#: exceeds it (or the memory available) spills.  Three quarters of 1 GiB: the
+#: rest is the margin for the estimate's error (about 10 % on the runs measured).
+MEMORY_TARGET: int = 768 * 2**20
 #: Bytes of the interpreter, NumPy, pandas, numba and the market data.
 #: Measured: 10,000 Bollinger sets at 20 replicates peak at about 313 MiB, of
 #: which the model puts about 190 MiB in the chunk's arrays.
