@@ -24,8 +24,8 @@ from strategies.base import Strategy
 
 __all__ = ["ParameterSets"]
 
-#: Grids up to this many sets have every combination built once up front (a
-#: strategy with cross-field checks or parameter-dependent columns needs it).
+#: Instances built at a time when every combination must be visited (a strategy
+#: with cross-field checks, or whose columns depend on its parameters).
 _CHUNK = 65_536
 
 
