@@ -103,8 +103,10 @@ class ParameterSets:
 
     @property
     def cross_checked(self) -> bool:
-        """Whether the strategy checks combinations (overrides ``validate``)."""
-        return self.strategy.validate is not Strategy.validate
+        """Whether the strategy may check combinations (overrides ``validate`` or
+        ``__post_init__``): then every combination is built once to check it."""
+        return (self.strategy.validate is not Strategy.validate
+                or self.strategy.__post_init__ is not Strategy.__post_init__)
 
     @property
     def varying_columns(self) -> bool:

@@ -95,3 +95,19 @@ def test_every_combination_is_checked_without_keeping_it() -> None:
     assert got == expected
     with pytest.raises(IndexError, match="outside the 2,519,000 sets"):
         big.params_at(2_519_000)
+
+
+def test_a_strategy_checking_in_post_init_has_every_combination_checked() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class Picky(BollingerBreak):
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            if self.window > 30 and self.num_std > 2.0:
+                raise ValueError(f"Picky: window={self.window} needs num_std <= 2")
+
+    # each value alone is fine (63 with 1.5, 2.5 with 21): only (63, 2.5) is refused
+    with pytest.raises(ValueError, match="Picky: window=63 needs num_std <= 2"):
+        ParameterSets(Picky, {"window": [21, 63], "num_std": [1.5, 2.5]})
+    assert len(ParameterSets(Picky, {"window": [21, 63], "num_std": [1.5, 2.0]})) == 4
