@@ -22,6 +22,10 @@ from backtest.cli.common import (
 )
 from backtest.cli.schema import schema_id
 
+#: Rows converted and written at a time by ``--format json|csv`` (a JSON record
+#: is about 3 KB of Python objects while it is built).
+_ROWS_PER_WRITE = 8192
+
 
 def _selection_metric(metric: str) -> Literal["sharpe", "total"]:
     """The split's and walk-forward's selection metric for a ``--metric`` statistic.
@@ -244,9 +248,9 @@ def _sweep(args: argparse.Namespace, cls: Any, grid: dict[str, list[Any]], execu
     if fmt in ("json", "csv"):
         # the rows a chunk at a time: a spilled table is never held whole
         if fmt == "json":
-            _write_json(sys.stdout, doc, result.iter_frames())
+            _write_json(sys.stdout, doc, result.iter_frames(_ROWS_PER_WRITE))
         else:
-            _write_csv(sys.stdout, result.iter_frames())
+            _write_csv(sys.stdout, result.iter_frames(_ROWS_PER_WRITE))
         if folder is not None:
             print(f"Report: {folder / 'index.html'}", file=sys.stderr)
         return 0
