@@ -34,7 +34,7 @@ def test_dry_run_says_what_spills(vixbt) -> None:  # type: ignore[no-untyped-def
     assert "MiB of per-set arrays spilled to disk (in " in big.out
     small = vixbt("sweep", "bollinger_break", "--grid", "window=21,42", "--dry-run", "--quiet")
     assert small.code == 0, small.err
-    assert "MiB of per-set arrays in memory" in small.out and "(in " not in small.out
+    assert "with the per-set arrays in memory" in small.out and "(in " not in small.out
 
 
 _SMALL = ["sweep", "bollinger_break", "--grid", "window=10,21,42", "--grid",

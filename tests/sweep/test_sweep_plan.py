@@ -6,7 +6,11 @@ import time
 
 import pytest
 
-from backtest.sweep.plan import BYTES_SPILLABLE_PER_COMBINATION, plan_sweep
+from backtest.sweep.plan import (
+    BYTES_SPILLABLE_PER_COMBINATION,
+    BYTES_UNSPILLED_PER_COMBINATION,
+    plan_sweep,
+)
 from strategies.bollinger_break import BollingerBreak
 
 
@@ -30,14 +34,14 @@ def test_plan_counts_the_grid_without_building_it() -> None:
                                        "num_std": [round(0.01 * i, 2) for i in range(1, 1001)],
                                        "fees": [0.0, 0.001]}, 9206, n_rows=24000, reps=1000,
                       spill=False)
-    assert kept.peak_bytes == plan.peak_bytes + plan.spill_bytes
+    assert kept.peak_bytes == plan.peak_bytes + 5_038_000 * BYTES_UNSPILLED_PER_COMBINATION
     assert "spilled to disk" in plan.summary() and "in memory" in kept.summary()
     # the spill starts where the estimate with everything in memory passes the target
     at = plan_sweep(BollingerBreak, {"window": [21, 63]}, 9206, memory_target=small.peak_bytes)
     assert not at.spills
     over = plan_sweep(BollingerBreak, {"window": [21, 63]}, 9206,
                       memory_target=small.peak_bytes - 1)
-    assert over.spills and over.peak_bytes == small.peak_bytes - small.spill_bytes
+    assert over.spills and over.peak_bytes == small.peak_bytes - 2 * BYTES_UNSPILLED_PER_COMBINATION
 
 
 def test_plan_rejects_unknown_parameters() -> None:
