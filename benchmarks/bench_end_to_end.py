@@ -13,6 +13,12 @@ Usage::
 
     python benchmarks/bench_end_to_end.py [--sizes 1000,10000,100000] [--json out.json]
 
+Peak memory against the grid size (the rows streamed to ``/dev/null``, nothing
+parsed, so a grid of millions of sets costs the parent nothing)::
+
+    python benchmarks/bench_end_to_end.py --memory --sizes 10000,100000,1000000 \
+        --reps 20 --threads 1 --format json
+
 The machine's load average is recorded with the figures: on a shared machine
 wall times vary with it; CPU times much less.
 """
@@ -36,7 +42,41 @@ GRIDS: dict[int, list[str]] = {
     1_000: ["window=10:109:1", "num_std=0.5:5:0.5"],
     10_000: ["window=10:109:1", "num_std=0.05:5:0.05"],
     100_000: ["window=10:259:1", "num_std=0.0125:5:0.0125"],
+    250_000: ["window=10:259:1", "num_std=0.005:5:0.005"],
+    500_000: ["window=10:509:1", "num_std=0.005:5:0.005"],
+    1_000_000: ["window=10:1009:1", "num_std=0.005:5:0.005"],
+    2_519_000: ["window=2:2520:1", "num_std=0.01:10:0.01"],
 }
+
+
+def peak_memory(n_sets: int, reps: int, threads: int | None, fmt: str) -> dict[str, Any]:
+    """One `vixbt sweep` child with its output thrown away: wall, CPU, peak RSS.
+
+    ``threads`` caps numba's (and the BLAS) threads of the child: on a shared
+    machine one core keeps the figures comparable.
+    """
+    args = [VIXBT, "sweep", "bollinger_break", "--n-boot", str(reps), "--no-report",
+            "--quiet", "--format", fmt]
+    for g in GRIDS[n_sets]:
+        args += ["--grid", g]
+    env = dict(os.environ)
+    if threads is not None:
+        for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                    "MKL_NUM_THREADS"):
+            env[var] = str(threads)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = _load()
+    t0 = time.perf_counter()
+    proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          check=False, env=env)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"vixbt sweep failed: {proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"n_sets": n_sets, "reps": reps, "threads": threads, "format": fmt,
+            "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+            "peak_mib": round(after.ru_maxrss / 1024, 1), "load_before": round(load, 2)}
 
 
 def _load() -> float:
@@ -155,9 +195,31 @@ def main() -> None:
     p.add_argument("--cluster-size", type=int, default=10_000,
                    help="grid of the Dask comparison (local run, then --cluster local:2)")
     p.add_argument("--json", type=Path, help="write the figures here")
+    p.add_argument("--memory", action="store_true",
+                   help="only the peak memory of each size (one child process per size: "
+                        "ru_maxrss only grows)")
+    p.add_argument("--threads", type=int, help="threads of the child (--memory)")
+    p.add_argument("--format", default="json", choices=("json", "csv", "table"),
+                   help="output of the child (--memory; thrown away)")
     args = p.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     doc: dict[str, Any] = {"cores": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M")}
+    if args.memory:
+        # a fresh interpreter per size: RUSAGE_CHILDREN's maximum covers every child
+        # so far, so each size is measured by its own python process
+        if len(args.sizes.split(",")) > 1:
+            for n in args.sizes.split(","):
+                cmd = [sys.executable, __file__, "--memory", "--sizes", n, "--reps",
+                       str(args.reps), "--format", args.format]
+                if args.threads is not None:
+                    cmd += ["--threads", str(args.threads)]
+                subprocess.run(cmd, check=True)
+            return
+        row = peak_memory(int(args.sizes), args.reps, args.threads, args.format)
+        print(json.dumps(row), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(row, indent=1) + "\n")
+        return
     if "e2e" not in skip:
         doc["end_to_end"] = []
         for n in map(int, args.sizes.split(",")):

@@ -119,7 +119,7 @@ def sweep_text(result: SweepResult, metric: str, top: int = 5) -> str:
     grid = ", ".join(f"{k}: {len(v)}" for k, v in result.grid.items()) or "defaults only"
     params = list(result.parameters)
     heads = ["total", "ann. ret.", "Sharpe", "max DD", "trades", "win rate"]
-    ranked = result.ranked(metric).head(top).reset_index()
+    ranked = result.top(metric, top).reset_index()
     pw = {p: max(len(p), *(len(f"{v}") for v in ranked[p])) for p in params}
     lines = [f"Sweep of {name}: {len(result):,} combinations ({grid})",
              f"Period {result.period[0]:%Y-%m-%d} .. {result.period[1]:%Y-%m-%d} "

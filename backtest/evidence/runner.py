@@ -55,9 +55,11 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
     spill : path or None, default None
         Keep the per-set evidence (each set's means, variances, Sharpe ratios,
         exposure, in/out-of-sample scores and PBO block sums, about 350 bytes
-        a set) in memory-mapped files in a temporary folder made inside this
-        folder (deleted at the end) instead of in memory; PBO then reads them
-        in chunks.  The result is identical.
+        a set) in files of a temporary folder made inside this folder (deleted
+        at the end) instead of in memory, PBO then reading them in chunks; and
+        the statistics table in a file of another such folder, deleted with
+        the result (:meth:`~backtest.sweep.sweep.Sweep.run`).  The result is
+        identical.
     **evidence
         :class:`EvidenceStream` arguments (``reps``, ``seed``, ``size``,
         ``metric``, ``split``, ``train``, ``test``, ``n_partitions``, ``cash``
@@ -93,7 +95,8 @@ def stream_sweep(sweep: Sweep, data: Any, *, chunk_size: int | None = None,
 
             try:
                 result = sweep.run(data, chunk_size=chunk_size, memory_budget=budget,
-                                   progress=progress, parallel=parallel, on_returns=sink)
+                                   progress=progress, parallel=parallel, on_returns=sink,
+                                   spill=spill)
                 ev = stream.result()
             finally:
                 stream.close()

@@ -113,17 +113,51 @@ def _some(a: FloatArray | None) -> FloatArray:
     return a
 
 
+class _FileRows:
+    """Rows of a spilled ``(n, *shape)`` array, read from its file on slicing (plain
+    reads: the pages read do not stay mapped in the process)."""
+
+    def __init__(self, path: Path, offset: int, shape: tuple[int, ...], dtype: Any) -> None:
+        self.path, self.offset, self.shape, self.dtype = path, offset, shape, np.dtype(dtype)
+        self.row = int(np.prod(shape[1:], dtype=np.int64)) * self.dtype.itemsize
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key: slice) -> npt.NDArray[Any]:
+        if not isinstance(key, slice):
+            raise TypeError("spilled per-set arrays are read by row slices")
+        lo, hi, step = key.indices(self.shape[0])
+        if step != 1:
+            raise ValueError("spilled per-set arrays are read by contiguous row slices")
+        count = max(0, hi - lo) * (self.row // self.dtype.itemsize)
+        with open(self.path, "rb") as f:
+            f.seek(self.offset + lo * self.row)
+            out = np.fromfile(f, dtype=self.dtype, count=count)
+        if len(out) != count:
+            raise OSError(f"{self.path}: short read of the spilled per-set evidence")
+        return out.reshape((max(0, hi - lo), *self.shape[1:]))
+
+    def read(self) -> npt.NDArray[Any]:
+        """The whole array (in memory)."""
+        return self[:]
+
+
 class _SpillStore:
-    """Per-set arrays in ``.npy`` files (memory-mapped) in a temporary folder.
+    """Per-set arrays in ``.npy`` files in a temporary folder.
 
     The folder is made inside ``root`` and deleted by :meth:`close`, when the
     store is garbage collected, or at exit.  The disk space is checked first.
+    Chunks are written and read with plain file writes and reads, not through a
+    memory map, so the pages of a grid of millions of sets do not stay in the
+    process's memory.
     """
 
     def __init__(self, root: str | os.PathLike[str], n: int,
                  fields: dict[str, tuple[tuple[int, ...], type]]) -> None:
-        base = Path(root)
-        base.mkdir(parents=True, exist_ok=True)
+        from backtest.sweep.spill import check_spill_dir
+
+        base = check_spill_dir(root, 0)  # made, a folder, writable
         need = sum(n * int(np.prod(shape)) * np.dtype(dt).itemsize
                    for shape, dt in fields.values())
         free = shutil.disk_usage(base).free
@@ -135,18 +169,30 @@ class _SpillStore:
         self.dir = Path(tempfile.mkdtemp(prefix="vixbt-evidence-", dir=base))
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
         self.nbytes = need
-        self.arrays: dict[str, np.memmap[Any, np.dtype[Any]]] = {
-            name: np.lib.format.open_memmap(self.dir / f"{name}.npy", mode="w+", dtype=dt,
-                                            shape=(n, *shape))
-            for name, (shape, dt) in fields.items()}
+        self.arrays: dict[str, _FileRows] = {}
+        for name, (shape, dt) in fields.items():
+            path = self.dir / f"{name}.npy"
+            # the header and a sparse file of the full size; the data go by pwrite
+            made = np.lib.format.open_memmap(path, mode="w+", dtype=dt, shape=(n, *shape))
+            self.arrays[name] = _FileRows(path, int(made.offset), (n, *shape), dt)
+            del made
+        self._fds = {name: os.open(a.path, os.O_RDWR) for name, a in self.arrays.items()}
 
     def write(self, name: str, start: int, values: npt.ArrayLike) -> None:
-        v = np.asarray(values)
-        self.arrays[name][start:start + len(v)] = v
+        a = self.arrays[name]
+        v = np.ascontiguousarray(values, dtype=a.dtype)
+        if start < 0 or start + len(v) > len(a) or v.shape[1:] != a.shape[1:]:
+            raise ValueError(f"rows {start}:{start + len(v)} of shape {v.shape} do not fit "
+                             f"the spilled {name} {a.shape}")
+        data, pos = v.tobytes(), a.offset + start * a.row
+        while data:
+            done = os.pwrite(self._fds[name], data, pos)
+            data, pos = data[done:], pos + done
 
     def close(self) -> None:
-        for a in self.arrays.values():
-            a.flush()
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds = {}
         self.arrays = {}
         self._cleanup()
 
@@ -507,7 +553,7 @@ class EvidenceStream:
                 get: Callable[[StreamChunk], npt.NDArray[Any]]) -> npt.NDArray[Any]:
         """A per-set array of the whole sweep (from the disk store when spilled)."""
         if self._store is not None:
-            return np.asarray(self._store.arrays[name])
+            return self._store.arrays[name].read()
         return np.concatenate([get(p) for p in parts])
 
     def _fold_top(self, view: str) -> None:
@@ -644,9 +690,9 @@ class EvidenceStream:
         rows = self.n_obs // self.S
         metric: Metric = "sharpe" if self.metric == "sharpe" else "mean"
         if self._store is not None:  # read set by set from the disk, in chunks
-            return pbo_from_set_sums(self._store.arrays["pbo_sums"],
-                                     self._store.arrays["pbo_squares"], rows, metric,
-                                     parallel=self.parallel)
+            sums: Any = self._store.arrays["pbo_sums"]
+            squares: Any = self._store.arrays["pbo_squares"]
+            return pbo_from_set_sums(sums, squares, rows, metric, parallel=self.parallel)
         sums = [p.pbo_sums for p in parts]
         s = np.concatenate([t[0] for t in sums if t is not None], axis=1)
         q = np.concatenate([t[1] for t in sums if t is not None], axis=1)

@@ -5,8 +5,11 @@ execution variants x days x bootstrap replicates) from the grid alone -- no
 strategy instance, no signal, so a grid of millions of sets is planned in
 milliseconds -- and estimates its wall time and peak memory from per-unit
 costs measured on the reference machine (``benchmarks/README.md``; two cores,
-calibrated on the end-to-end runs of 1k, 10k and 100k Bollinger sets).  The
-estimate is a guide, not a promise: it scales with the machine and its load.
+time calibrated on the end-to-end runs of 1k, 10k and 100k Bollinger sets,
+memory on the peak resident memory of runs of 10k to 250k sets at 20 and
+1,000 replicates).  The memory estimate counts what stays in memory and what
+goes to the spill folder (:attr:`SweepPlan.spill_bytes`) when the run spills.
+The estimate is a guide, not a promise: it scales with the machine and its load.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from backtest.sweep.chunks import (
     chunk_columns,
 )
 from backtest.sweep.spec import split_grid
+from backtest.sweep.table import BYTES_PER_STATS_ROW
 from strategies.base import Strategy
 
 __all__ = ["SweepPlan", "plan_sweep"]
@@ -37,11 +41,33 @@ BOOTSTRAP_SECONDS_PER_SEGMENT: float = 3e-9
 EVIDENCE_SECONDS_PER_CELL: float = 6e-8
 #: Seconds of one core per (combination x CSCV split) of PBO.
 PBO_SECONDS_PER_SPLIT: float = 7e-8
-#: Bytes kept per combination for the whole run (statistics table, index,
-#: labels, strategy instance, per-set evidence summaries).
-BYTES_PER_COMBINATION: int = 6000
+#: Bytes kept in memory per combination for the whole run whether or not the
+#: run spills: the row index's codes, the execution variant of each row, the
+#: label (text) of each set and the evidence's per-set series indexed by it.
+#: Measured: 250,000 Bollinger sets spilled peak about 30 MiB above 10,000 sets.
+BYTES_RESIDENT_PER_COMBINATION: int = 160
+#: Bytes per combination that go to files in the spill folder when the run
+#: spills, and stay in memory otherwise: the statistics table
+#: (:data:`~backtest.sweep.table.BYTES_PER_STATS_ROW`) and the per-set evidence
+#: (means, variances, Sharpe ratios, scores, PBO block sums).
+BYTES_SPILLABLE_PER_COMBINATION: int = BYTES_PER_STATS_ROW + 350
+#: Bytes of memory per combination those arrays take when they stay in memory:
+#: more than their size on disk (per-chunk pieces, their Python objects and the
+#: allocator's slack).  Measured: 500,000 Bollinger sets unspilled peaked at
+#: 874 MiB, 100,000 at 366 MiB (20 replicates, one thread).
+BYTES_UNSPILLED_PER_COMBINATION: int = 1030
+#: Resident memory a sweep aims to stay under: a run whose in-memory estimate
+#: exceeds it (or the memory available) spills.  Three quarters of 1 GiB: the
+#: rest is the margin for the estimate's error (about 10 % on the runs measured).
+MEMORY_TARGET: int = 768 * 2**20
 #: Bytes of the interpreter, NumPy, pandas, numba and the market data.
-BASE_BYTES: int = 400 * 2**20
+#: Measured: 10,000 Bollinger sets at 20 replicates peak at about 313 MiB, of
+#: which the model puts about 190 MiB in the chunk's arrays.
+BASE_BYTES: int = 120 * 2**20
+#: Bytes per (view x replicate x kept set) of the bootstrap's per-replicate
+#: maxima and StepM lists (calibrated: 10,000 sets at 1,000 replicates peak
+#: about 138 MiB above 20 replicates).
+BYTES_PER_REPLICATE_SET: int = 48
 #: Seconds of the command's start: imports, data loading, the bootstrap index plans.
 STARTUP_SECONDS: float = 4.0
 
@@ -63,8 +89,15 @@ class SweepPlan:
     seconds : float
         Estimated wall time on ``cores`` cores.
     peak_bytes : int
-        Estimated peak memory.
+        Estimated peak memory (resident), with the per-combination arrays in
+        memory or, when ``spills``, in the spill folder.
     cores : int
+    spills : bool
+        Whether the per-combination arrays (statistics table, per-set evidence)
+        go to memory-mapped files: the in-memory estimate exceeds the target.
+    spill_bytes : int
+        Bytes of those arrays on disk (when ``spills``); in memory they take
+        about :data:`BYTES_UNSPILLED_PER_COMBINATION` a combination.
     """
 
     n_sets: int
@@ -77,6 +110,8 @@ class SweepPlan:
     seconds: float
     peak_bytes: int
     cores: int
+    spills: bool = False
+    spill_bytes: int = 0
 
     def summary(self) -> str:
         """One line: the work and its estimate."""
@@ -84,7 +119,9 @@ class SweepPlan:
                 f"variant(s) = {self.n_combinations:,} combinations x {self.n_days:,} days x "
                 f"{self.reps:,} bootstrap replicates, in {self.n_chunks:,} chunk(s) of "
                 f"{self.chunk_sets:,} set(s); estimated {_duration(self.seconds)} on "
-                f"{self.cores} core(s), peak memory about {self.peak_bytes / 2**20:,.0f} MiB")
+                f"{self.cores} core(s), peak memory about {self.peak_bytes / 2**20:,.0f} MiB"
+                + (f" with {self.spill_bytes / 2**20:,.0f} MiB of per-set arrays spilled "
+                   "to disk" if self.spills else " with the per-set arrays in memory"))
 
 
 def _duration(s: float) -> str:
@@ -98,7 +135,8 @@ def _duration(s: float) -> str:
 def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_days: int, *,
                n_rows: int | None = None, reps: int = 1000, block_size: int | None = None,
                n_partitions: int = 16, memory_budget: int = DEFAULT_MEMORY_BUDGET,
-               cores: int = 2, views: int = 3) -> SweepPlan:
+               cores: int = 2, views: int = 3, memory_target: int = MEMORY_TARGET,
+               spill: bool | None = None) -> SweepPlan:
     """Count a sweep's work and estimate its time and memory, from the grid alone.
 
     Parameters
@@ -122,6 +160,11 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
         Loss measures tested (exposure-matched, CAPM alpha, buy-and-hold); they
         share one bootstrap pass over the returns, and each keeps its StepM
         lists.
+    memory_target : int, default MEMORY_TARGET
+        Resident bytes to stay under: the per-combination arrays spill when
+        the estimate with them in memory exceeds it.
+    spill : bool or None, default None
+        Force (``True``) or forbid (``False``) the spill instead.
 
     Returns
     -------
@@ -143,10 +186,15 @@ def plan_sweep(strategy: type[Strategy], grid: Mapping[str, Sequence[Any]], n_da
            + k * splits * PBO_SECONDS_PER_SPLIT)
     chunk_bytes = width * (rows * BYTES_PER_SIGNAL_CELL
                            + T * n_var * (BYTES_PER_RETURN_CELL + BYTES_PER_EVIDENCE_CELL))
-    boot_bytes = views * 2 * reps * min(k, 1024) * 16 + reps * width * n_var * 8 * 2
-    peak = BASE_BYTES + chunk_bytes + boot_bytes + k * BYTES_PER_COMBINATION
+    boot_bytes = (views * reps * min(k, 1024) * BYTES_PER_REPLICATE_SET
+                  + reps * width * n_var * 8 * 2)
+    spill_bytes = k * BYTES_SPILLABLE_PER_COMBINATION
+    resident = BASE_BYTES + chunk_bytes + boot_bytes + k * BYTES_RESIDENT_PER_COMBINATION
+    held = k * BYTES_UNSPILLED_PER_COMBINATION
+    spills = resident + held > memory_target if spill is None else bool(spill)
+    peak = resident if spills else resident + held
     return SweepPlan(n_sets=n_sets, n_variants=n_var, n_combinations=k, n_days=T,
                      reps=int(reps), chunk_sets=width, n_chunks=n_chunks,
                      seconds=STARTUP_SECONDS + cpu / max(1, int(cores)),
                      peak_bytes=int(peak),
-                     cores=int(cores))
+                     cores=int(cores), spills=spills, spill_bytes=int(spill_bytes))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ import pandas as pd
 
 from backtest.execution.config import Execution
 from backtest.sweep.stats import LOWER_IS_BETTER, STAT_NAMES
+from backtest.sweep.table import StatsStore
 from strategies.base import Strategy
 
 __all__ = ["SweepResult"]
@@ -50,6 +51,9 @@ class SweepResult:
         Parameter sets per chunk used by the run.
     daily_returns : pandas.DataFrame or None
         ``(T, n)`` daily returns when the sweep ran with ``keep_returns=True``.
+    store : StatsStore or None, default None
+        Where ``table``'s values live (in memory, or a spilled file the table
+        maps read-only); :meth:`iter_frames` reads row chunks from it.
     """
 
     strategy: type[Strategy]
@@ -63,6 +67,7 @@ class SweepResult:
     n_bars: int
     chunk_size: int
     daily_returns: pd.DataFrame | None = field(default=None, repr=False)
+    store: StatsStore | None = field(default=None, repr=False, compare=False)
 
     # -- access --------------------------------------------------------------------
 
@@ -81,8 +86,34 @@ class SweepResult:
         return metric
 
     def to_frame(self) -> pd.DataFrame:
-        """The statistics table (a copy): parameters as index, statistics as columns."""
+        """The statistics table (a copy): parameters as index, statistics as columns.
+
+        Holds every row in memory; :meth:`iter_frames` gives the same rows a
+        chunk at a time.
+        """
         return self.table.copy()
+
+    @property
+    def spilled(self) -> bool:
+        """Whether the table's values live in a file (a read-only memory map)."""
+        return self.store is not None and self.store.spilled
+
+    def iter_frames(self, rows: int = 65_536) -> Iterator[pd.DataFrame]:
+        """The table in consecutive chunks of at most ``rows`` rows (in order).
+
+        A spilled table is read from its file with plain reads, so writing
+        every row out does not keep the table's pages in memory.
+        """
+        if isinstance(rows, bool) or int(rows) != rows or rows < 1:
+            raise ValueError(f"rows={rows!r} must be a positive integer")
+        n = len(self.table)
+        for lo in range(0, n, int(rows)):
+            hi = min(n, lo + int(rows))
+            if self.store is not None and self.store.spilled:
+                yield pd.DataFrame(self.store.rows(lo, hi), index=self.table.index[lo:hi],
+                                   columns=self.table.columns, copy=False)
+            else:
+                yield self.table.iloc[lo:hi]
 
     def returns(self) -> pd.DataFrame:
         """Daily returns of every combination, ``(T, n)``, columns like the table's index.
@@ -109,6 +140,19 @@ class SweepResult:
         self._metric(metric)
         asc = metric in LOWER_IS_BETTER if ascending is None else ascending
         return self.table.sort_values(metric, ascending=asc, na_position="last", kind="stable")
+
+    def top(self, metric: str = "sharpe", k: int = 5, ascending: bool | None = None
+            ) -> pd.DataFrame:
+        """The first ``k`` rows of :meth:`ranked`, found without sorting the table.
+
+        Same rows, same order (ties in grid order, ``nan`` last); reads only the
+        ``metric`` column and the ``k`` rows.
+        """
+        self._metric(metric)
+        if isinstance(k, bool) or int(k) != k or k < 0:
+            raise ValueError(f"k={k!r} must be a non-negative integer")
+        asc = metric in LOWER_IS_BETTER if ascending is None else ascending
+        return self.table.iloc[_top_positions(self.table[metric].to_numpy(), int(k), asc)]
 
     def best(self, metric: str = "sharpe", ascending: bool | None = None) -> pd.Series:
         """The row with the best value of ``metric``.
@@ -137,7 +181,7 @@ class SweepResult:
         col = self.table[metric]
         if col.isna().all():
             raise ValueError(f"every combination has {metric} = nan")
-        row = self.ranked(metric, ascending).iloc[0].copy()
+        row = self.top(metric, 1, ascending).iloc[0].copy()
         key = row.name if isinstance(row.name, tuple) else (row.name,)
         row.attrs["params"] = dict(zip(self.parameters, key, strict=True))
         return row
@@ -226,7 +270,7 @@ class SweepResult:
             f"Period {self.period[0].date()} .. {self.period[1].date()} ({self.n_bars:,} bars), "
             f"fill {self.execution.fill}",
             f"Top {min(top, len(self))} by {metric}:",
-            self.ranked(metric).head(top)[list(_SHOWN)].to_string(float_format=_fmt),
+            self.top(metric, top)[list(_SHOWN)].to_string(float_format=_fmt),
             "Buy-and-hold SPX (same period and costs):",
             self.benchmark[["fees", "slippage", *_SHOWN]].drop_duplicates()
                 .to_string(index=False, float_format=_fmt),
@@ -240,6 +284,28 @@ class SweepResult:
 _SHOWN: Sequence[str] = ("total_return", "annualized_return", "sharpe", "max_drawdown",
                          "trades", "win_rate")
 assert set(_SHOWN) <= set(STAT_NAMES)
+
+
+def _top_positions(values: npt.NDArray[np.float64], k: int, ascending: bool
+                   ) -> npt.NDArray[np.int64]:
+    """Positions of the ``k`` best values in the order of a stable sort (ties by
+    position, ``nan`` last), as ``sort_values(kind="stable", na_position="last")``."""
+    v = np.asarray(values, dtype=np.float64)
+    n = len(v)
+    k = min(k, n)
+    if k == 0:
+        return np.zeros(0, dtype=np.int64)
+    nan = np.isnan(v)
+    key = np.where(nan, np.inf, v if ascending else -v)
+    if k < n:
+        # every row as good as the k-th best, ties included, then a stable order
+        kth = np.partition(key, k - 1)[k - 1]
+        cand = np.flatnonzero(key <= kth)
+    else:
+        cand = np.arange(n)
+    # finite and infinite values before nan, each by key then by position
+    order = np.lexsort((cand, key[cand], nan[cand]))
+    return cand[order[:k]].astype(np.int64)
 
 
 def _fmt(v: float) -> str:

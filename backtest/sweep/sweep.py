@@ -10,6 +10,14 @@ execution variant) pair and keeps only its statistics.  Execution variants
 reuse the same signal column, so sweeping costs or holding periods costs no
 signal work at all.
 
+The parameter sets are addressed by position (:class:`~backtest.sweep.sets.ParameterSets`):
+a chunk's strategy instances, the result's row index and the labels of the
+rows a consumer needs are made from the grid's value lists, so a grid of
+millions of sets holds no million-element list of instances or labels.  Each
+chunk's statistics go straight into a column store
+(:class:`~backtest.sweep.table.StatsStore`), in memory or, with ``spill``, in
+a file.
+
 The data, the run span, the sides and the fill prices are exactly those of
 :func:`backtest.execution.portfolio.run`, so a sweep row equals the full
 vectorbt run of that parameter set.
@@ -18,6 +26,7 @@ vectorbt run of that parameter set.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,8 +50,11 @@ from backtest.sweep.kernel import (
     sweep_kernel_serial,
 )
 from backtest.sweep.result import SweepResult
+from backtest.sweep.sets import ParameterSets
 from backtest.sweep.spec import EXEC_PARAMS, execution_variants, split_grid
-from backtest.sweep.stats import derive_stats
+from backtest.sweep.spill import SpillFolder
+from backtest.sweep.stats import STAT_NAMES, derive_stats
+from backtest.sweep.table import BYTES_PER_STATS_ROW, StatsStore
 from strategies.base import Strategy
 
 __all__ = ["ReturnsSink", "Sweep"]
@@ -144,7 +156,7 @@ class Sweep:
     skip_flat: bool = True
     _own: dict[str, list[Any]] = field(init=False, repr=False, compare=False)
     _exec: dict[str, list[Any]] = field(init=False, repr=False, compare=False)
-    _sets: list[Strategy] = field(init=False, repr=False, compare=False)
+    _sets: ParameterSets = field(init=False, repr=False, compare=False)
     _variants: list[Execution] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -164,7 +176,7 @@ class Sweep:
         order = list(self.strategy.param_specs())
         own = {k: own[k] for k in order if k in own}
         ex = {k: ex[k] for k in EXEC_PARAMS if k in ex}
-        sets = self.strategy.product(**own)  # validates every combination
+        sets = ParameterSets(self.strategy, own)  # validates every combination
         variants = execution_variants(self.execution, ex)
         for v in variants:
             active_sides(self.strategy.sides, v.side)
@@ -177,8 +189,14 @@ class Sweep:
 
     @property
     def parameter_sets(self) -> list[Strategy]:
-        """Strategy instances, one per combination of the strategy's grid values."""
-        return list(self._sets)
+        """Strategy instances, one per combination of the strategy's grid values
+        (built on each call; a run builds one chunk's at a time)."""
+        return self._sets.sets()
+
+    @property
+    def sets(self) -> ParameterSets:
+        """The parameter sets by position (:class:`~backtest.sweep.sets.ParameterSets`)."""
+        return self._sets
 
     @property
     def variants(self) -> list[Execution]:
@@ -201,26 +219,38 @@ class Sweep:
         execution settings."""
         return [*self._own, *self._exec]
 
-    def index(self) -> pd.MultiIndex:
-        """The result's row index (set-major, execution variant minor)."""
-        own, ex = self._own, self._exec
+    def index(self, start: int = 0, stop: int | None = None) -> pd.MultiIndex:
+        """The result's row index (set-major, execution variant minor), or its rows
+        ``start:stop`` (combinations), built from small integer codes."""
         n_var = len(self._variants)
-        arrays: list[Any] = []
+        stop = self.n_combinations if stop is None else min(stop, self.n_combinations)
+        pos = np.arange(start, stop, dtype=np.int64)
+        levels: list[pd.Index] = []
+        codes: list[npt.NDArray[np.int64]] = []
         names: list[str] = []
-        for k in own:
-            vals = [getattr(s, k) for s in self._sets]
-            arrays.append(np.repeat(np.asarray(vals, dtype=object), n_var))
+        lo, hi = start // n_var, -(-stop // n_var)
+        for k, (level, code) in zip(self._own, self._sets.index_arrays(lo, hi), strict=True):
+            levels.append(level)
+            codes.append(code[pos // n_var - lo])
             names.append(k)
-        for k in ex:
+        for k in self._exec:
             vals = [getattr(v, k) for v in self._variants]
             if k == "holding_period":
                 vals = [0 if x is None else x for x in vals]
-            arrays.append(np.tile(np.asarray(vals, dtype=object), self.n_sets))
+            col = pd.Series(np.asarray(vals, dtype=object)).infer_objects()
+            small = pd.MultiIndex.from_arrays([col])
+            levels.append(small.levels[0])
+            codes.append(np.asarray(small.codes[0], dtype=np.int64)[pos % n_var])
             names.append(k)
-        if not arrays:
-            return pd.MultiIndex.from_arrays([np.zeros(1, dtype=np.int64)], names=["set"])
-        frame = pd.DataFrame(dict(zip(names, arrays, strict=True))).infer_objects()
-        return pd.MultiIndex.from_frame(frame)
+        if not levels:
+            return pd.MultiIndex.from_arrays([np.zeros(len(pos), dtype=np.int64)],
+                                             names=["set"])
+        parts: dict[str, Any] = {"levels": levels, "codes": codes}
+        return pd.MultiIndex(**parts, names=names, verify_integrity=False)
+
+    def labels(self, start: int, stop: int) -> list[str]:
+        """Labels of combinations ``start:stop`` (their index values joined by ", ")."""
+        return [_label(c) for c in self.index(start, stop)]
 
     # -- running -------------------------------------------------------------------
 
@@ -230,8 +260,8 @@ class Sweep:
             raise TypeError(f"data must be a MarketTable or a pandas DataFrame, "
                             f"got {type(data).__name__}")
         needed: list[str] = []
-        for s in self._sets:
-            needed.extend(c for c in s.columns_needed() if c not in needed)
+        for cols in self._sets.distinct_columns():
+            needed.extend(c for c in cols if c not in needed)
         fill = self.execution.fill
         fill_col = FILL_COLUMNS[fill]
         for col in ("spx_close", fill_col):
@@ -280,7 +310,7 @@ class Sweep:
         lo = max(rows.start - 1, 0)
         if not self.strategy.signals_on_complete_rows:
             return frame.iloc[:rows.stop], rows
-        for cols in {s.columns_needed() for s in self._sets}:
+        for cols in self._sets.distinct_columns():
             complete = frame[list(cols)].notna().all(axis=1).to_numpy()
             if complete.any():
                 lo = min(lo, int(np.argmax(complete)))
@@ -346,14 +376,13 @@ class Sweep:
                           grid.short_exits)]
 
     def _chunks(self, width: int) -> Iterator[tuple[int, list[Strategy]]]:
-        sets = self._sets
-        for start in range(0, len(sets), width):
-            yield start, sets[start:start + width]
+        return self._sets.iter_chunks(width)
 
     def run(self, data: Any, *, chunk_size: int | None = None,
             memory_budget: int = DEFAULT_MEMORY_BUDGET, keep_returns: bool = False,
             progress: bool = True, parallel: bool = True,
-            on_returns: ReturnsSink | None = None) -> SweepResult:
+            on_returns: ReturnsSink | None = None,
+            spill: str | os.PathLike[str] | None = None) -> SweepResult:
         """Run every combination and collect its statistics.
 
         Parameters
@@ -383,6 +412,12 @@ class Sweep:
             the combinations' labels.  This streams the returns to a consumer
             (the data-snooping evidence) without keeping them; the arrays are
             reused afterwards, so copy what must outlive the call.
+        spill : path or None, default None
+            Keep the statistics table (``8 * len(STAT_NAMES)`` bytes a
+            combination) in a file of a temporary folder made inside this
+            folder instead of in memory; the result's table is then a
+            read-only memory map of it (:class:`~backtest.sweep.table.StatsStore`),
+            and the folder is deleted with the result.  Same values.
 
         Returns
         -------
@@ -408,8 +443,9 @@ class Sweep:
         bench, bench_returns = self._benchmark(prep, parallel)
         bench_rows = np.ascontiguousarray(bench_returns.to_numpy(dtype=np.float64).T)
         index = self.index()
-        labels = [_label(c) for c in index] if stream else []
-        raw_all = np.empty((self.n_combinations, len(RAW_FIELDS)), dtype=np.float64)
+        n = self.n_combinations
+        store = StatsStore(n, None if spill is None
+                           else SpillFolder(spill, n * BYTES_PER_STATS_ROW))
         rets_all = (np.empty((len(prep.index), self.n_combinations), dtype=np.float64)
                     if keep_returns else None)
         from tqdm.auto import tqdm
@@ -419,16 +455,16 @@ class Sweep:
             for start, sets in self._chunks(width):
                 raw, rets = self._run_chunk(prep, sets, keep_returns or stream, parallel)
                 lo, hi = start * n_var, (start + len(sets)) * n_var
-                raw_all[lo:hi] = raw
+                store.write(lo, derive_stats(raw).to_numpy(dtype=np.float64))
                 if rets_all is not None:
                     rets_all[:, lo:hi] = rets.T
                 if on_returns is not None:
                     np.nan_to_num(rets, copy=False, nan=0.0)
                     on_returns(lo, rets, bench_rows[np.tile(np.arange(n_var), len(sets))],
-                               labels[lo:hi])
+                               self.labels(lo, hi))
                 bar.update(hi - lo)
-        table = derive_stats(raw_all)
-        table.index = index
+        table = pd.DataFrame(store.columns().T, index=index, columns=list(STAT_NAMES),
+                             copy=False)
         returns = (pd.DataFrame(rets_all, index=prep.index, columns=index)
                    if rets_all is not None else None)
         return SweepResult(strategy=self.strategy, execution=self.execution,
@@ -436,7 +472,8 @@ class Sweep:
                            table=table, benchmark=bench, benchmark_returns=bench_returns,
                            variant_of=np.tile(np.arange(n_var), self.n_sets),
                            period=(prep.index[0], prep.index[-1]),
-                           n_bars=len(prep.index), chunk_size=width, daily_returns=returns)
+                           n_bars=len(prep.index), chunk_size=width, daily_returns=returns,
+                           store=store)
 
     def run_chunk(self, data: Any, start: int, stop: int, *, parallel: bool = True,
                   ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
@@ -464,11 +501,11 @@ class Sweep:
         prep = self._prepare(data)
         n_var = len(prep.side)
         _, bench_returns = self._benchmark(prep, parallel)
-        raw, rets = self._run_chunk(prep, self._sets[start:stop], True, parallel)
+        raw, rets = self._run_chunk(prep, self._sets.sets(start, stop), True, parallel)
         np.nan_to_num(rets, copy=False, nan=0.0)
         bench = np.ascontiguousarray(bench_returns.to_numpy(dtype=np.float64).T)
         bench = bench[np.tile(np.arange(n_var), stop - start)]
-        labels = [_label(c) for c in self.index()[start * n_var:stop * n_var]]
+        labels = self.labels(start * n_var, stop * n_var)
         return raw, rets, bench, labels
 
     def result_from_raw(self, data: Any, raw: npt.NDArray[np.float64], chunk_size: int,

@@ -6,7 +6,11 @@ import time
 
 import pytest
 
-from backtest.sweep.plan import plan_sweep
+from backtest.sweep.plan import (
+    BYTES_SPILLABLE_PER_COMBINATION,
+    BYTES_UNSPILLED_PER_COMBINATION,
+    plan_sweep,
+)
 from strategies.bollinger_break import BollingerBreak
 
 
@@ -23,6 +27,21 @@ def test_plan_counts_the_grid_without_building_it() -> None:
     small = plan_sweep(BollingerBreak, {"window": [21, 63]}, 9206, reps=1000)
     assert small.n_combinations == 2 and small.n_chunks == 1
     assert small.seconds < plan.seconds / 100 and small.peak_bytes < plan.peak_bytes
+    # the per-combination arrays of 5 million combinations go to disk, not to memory
+    assert plan.spills and not small.spills
+    assert plan.spill_bytes == 5_038_000 * BYTES_SPILLABLE_PER_COMBINATION
+    kept = plan_sweep(BollingerBreak, {"window": list(range(2, 2521)),
+                                       "num_std": [round(0.01 * i, 2) for i in range(1, 1001)],
+                                       "fees": [0.0, 0.001]}, 9206, n_rows=24000, reps=1000,
+                      spill=False)
+    assert kept.peak_bytes == plan.peak_bytes + 5_038_000 * BYTES_UNSPILLED_PER_COMBINATION
+    assert "spilled to disk" in plan.summary() and "in memory" in kept.summary()
+    # the spill starts where the estimate with everything in memory passes the target
+    at = plan_sweep(BollingerBreak, {"window": [21, 63]}, 9206, memory_target=small.peak_bytes)
+    assert not at.spills
+    over = plan_sweep(BollingerBreak, {"window": [21, 63]}, 9206,
+                      memory_target=small.peak_bytes - 1)
+    assert over.spills and over.peak_bytes == small.peak_bytes - 2 * BYTES_UNSPILLED_PER_COMBINATION
 
 
 def test_plan_rejects_unknown_parameters() -> None:

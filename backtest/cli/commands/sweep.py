@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from backtest.cli.common import (
@@ -20,6 +22,10 @@ from backtest.cli.common import (
 )
 from backtest.cli.schema import schema_id
 
+#: Rows converted and written at a time by ``--format json|csv`` (a JSON record
+#: is about 3 KB of Python objects while it is built).
+_ROWS_PER_WRITE = 8192
+
 
 def _selection_metric(metric: str) -> Literal["sharpe", "total"]:
     """The split's and walk-forward's selection metric for a ``--metric`` statistic.
@@ -30,18 +36,53 @@ def _selection_metric(metric: str) -> Literal["sharpe", "total"]:
     return "total" if metric in ("total_return", "annualized_return") else "sharpe"
 
 
-def _plan(cls: Any, grid: Any, frame: Any, reps: int) -> Any:
-    """The sweep's planned work, counted from the grid without building it."""
+def _plan(cls: Any, grid: Any, frame: Any, reps: int, spill: bool | None = None) -> Any:
+    """The sweep's planned work, counted from the grid without building it.
+
+    The per-combination arrays spill when the estimate with them in memory
+    exceeds the memory target or the memory available (``spill`` forces it).
+    """
     import os
 
     from backtest.execution.portfolio import run_span
-    from backtest.sweep.plan import plan_sweep
+    from backtest.sweep.plan import MEMORY_TARGET, plan_sweep
 
     span = run_span(frame, list(cls().columns_needed()))
     n_days = len(frame.index[span])
+    free = _available_memory()
+    target = MEMORY_TARGET if free is None else min(MEMORY_TARGET, free)
     return plan_sweep(cls, grid, n_days, n_rows=len(frame), reps=reps,
                       cores=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else (os.cpu_count() or 1))
+                      else (os.cpu_count() or 1), memory_target=target, spill=spill)
+
+
+def _write_json(out: Any, doc: dict[str, Any], frames: Iterator[Any]) -> None:
+    """``doc`` as ``--format json`` prints it, with its last entry ``"rows"`` written
+    chunk by chunk from ``frames`` (the same text as printing the whole document)."""
+    import json
+
+    from backtest.jsonable import frame_records
+    from backtest.report.metadata import dumps
+
+    head = dumps({**doc, "rows": []})
+    tail = '"rows": []\n}'
+    if not head.endswith(tail):
+        raise AssertionError("the JSON document must end with its rows")
+    out.write(head[:-len(tail)] + '"rows": [')
+    first = True
+    for frame in frames:
+        for rec in frame_records(frame):
+            text = json.dumps(rec, indent=2, allow_nan=False, ensure_ascii=False)
+            out.write(("\n" if first else ",\n") + "\n".join("    " + line
+                                                             for line in text.split("\n")))
+            first = False
+    out.write("]\n}\n" if first else "\n  ]\n}\n")
+
+
+def _write_csv(out: Any, frames: Iterator[Any]) -> None:
+    """The rows as ``--format csv`` prints the whole table, chunk by chunk."""
+    for i, frame in enumerate(frames):
+        out.write(frame.to_csv(header=i == 0))
 
 
 def _load_columns(needs: list[tuple[str, ...]]) -> list[str]:
@@ -64,7 +105,7 @@ def _available_memory() -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep, test it, report."""
-    from backtest.sweep import Sweep, load_experiment, parse_grid
+    from backtest.sweep import load_experiment, parse_grid
 
     if args.experiment:
         if args.grid:
@@ -88,25 +129,61 @@ def run(args: argparse.Namespace) -> int:
     # only the files the sweep reads: the strategy's columns, the VIX (charts) and
     # the T-bill (the evidence's cash return, in every returns mode)
     table = load_table(args, _load_columns([cls.required_columns]))
-    plan = _plan(cls, grid, table.frame, args.n_boot)
-    if args.dry_run:
-        print(plan.summary())
-        return 0
-    if not args.quiet:
-        print(plan.summary(), file=sys.stderr, flush=True)
+    plan = _plan(cls, grid, table.frame, args.n_boot,
+                 spill=True if args.spill_dir is not None else None)
     spill = args.spill_dir
-    free = _available_memory()
-    if spill is None and free is not None and plan.peak_bytes > free:
+    if spill is None and plan.spills:
         import tempfile
 
         spill = tempfile.gettempdir()
-        if not args.quiet:
-            print(f"vixbt sweep: about {plan.peak_bytes / 2**20:,.0f} MiB planned, "
-                  f"{free / 2**20:,.0f} MiB available: the per-set evidence goes to a "
+    if spill is not None:
+        from backtest.sweep.spill import check_spill_dir
+
+        try:
+            check_spill_dir(spill, plan.spill_bytes)
+        except ValueError as exc:
+            raise CliError(f"--spill-dir: {exc}") from None
+    if args.dry_run:
+        print(plan.summary() + (f" (in {spill})" if spill is not None else ""))
+        return 0
+    if not args.quiet:
+        print(plan.summary(), file=sys.stderr, flush=True)
+        if spill is not None and args.spill_dir is None:
+            print(f"vixbt sweep: the statistics table and the per-set evidence go to a "
                   f"temporary folder in {spill} (--spill-dir to choose)",
                   file=sys.stderr, flush=True)
+    with _exit_on_sigterm():
+        return _sweep(args, cls, grid, execution, table, spill)
+
+
+@contextlib.contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """A SIGTERM ends the run through ``SystemExit`` (exit status 143), so the
+    temporary spill folders are deleted as on any other exit."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _sweep(args: argparse.Namespace, cls: Any, grid: dict[str, list[Any]], execution: Any,
+           table: Any, spill: str | None) -> int:
+    """Run the planned sweep and its evidence, write the report, print the result."""
+    from backtest.sweep import Sweep
+
     sweep = Sweep(cls, grid, execution)
-    firsts = list({tuple(p.columns_needed()): p for p in sweep.parameter_sets}.values())
+    firsts = list(sweep.sets.distinct_columns().values())
     needs = [first.columns_needed() for first in firsts]
     if any(c not in table.frame.columns for cols in needs for c in cols):
         # a parameter picks another source (e.g. a term-structure pair): load those too
@@ -148,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
         "metric": args.metric, "n_combinations": len(result),
         "period": [result.period[0], result.period[1]],
         "best": {"params": best.attrs["params"], "stats": best.to_dict()},
-        **evidence.to_dict(), "rows": result.to_frame(),
+        **evidence.to_dict(), "rows": result.table,
     }
     folder = None
     if not args.no_report:
@@ -167,6 +244,16 @@ def run(args: argparse.Namespace) -> int:
         doc["report"] = str(folder) if folder else None
     from backtest.cli.tables import evidence_text, fit, sweep_text
 
+    fmt = getattr(args, "format", "table")
+    if fmt in ("json", "csv"):
+        # the rows a chunk at a time: a spilled table is never held whole
+        if fmt == "json":
+            _write_json(sys.stdout, doc, result.iter_frames(_ROWS_PER_WRITE))
+        else:
+            _write_csv(sys.stdout, result.iter_frames(_ROWS_PER_WRITE))
+        if folder is not None:
+            print(f"Report: {folder / 'index.html'}", file=sys.stderr)
+        return 0
     lines = [basis, sweep_text(result, args.metric), "", evidence_text(evidence)]
-    emit(args, doc, fit("\n".join(lines)), result.to_frame(), folder)
+    emit(args, doc, fit("\n".join(lines)), None, folder)
     return 0
