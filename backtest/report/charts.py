@@ -77,6 +77,10 @@ def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
     Pillow's PNG writer tries every row filter on every row, which takes about
     three times as long on a chart (mostly flat white) for files about 5 %
     smaller; the pixels are the same (tested against Pillow's decoder).
+
+    The channels are copied one at a time: a copy whose innermost axis has three
+    elements runs NumPy's loop once per pixel (about six times slower on a
+    chart's 2.7 million pixels).
     """
     import struct
     import zlib
@@ -89,7 +93,9 @@ def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
     c = 3 if opaque else 4
     rows = np.empty((h, 1 + w * c), dtype=np.uint8)
     rows[:, 0] = 0  # filter type None
-    rows[:, 1:].reshape(h, w, c)[...] = rgba[:, :, :c]  # one copy, into the rows
+    pixels = rows[:, 1:].reshape(h, w, c)
+    for k in range(c):  # into the rows, channel by channel
+        pixels[:, :, k] = rgba[:, :, k]
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
