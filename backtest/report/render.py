@@ -15,7 +15,7 @@ Why fork, not a spawned pool: a spawned or forkserver worker must import
 matplotlib and receive every figure pickled (tens of MB for the full report),
 which costs more than drawing them.  The parent's other threads (numba's
 thread pool, idle between kernels) are never used by a child, which runs only
-matplotlib, Pillow and zlib and ends with ``os._exit``; CPython holds the import
+matplotlib and the PNG encoder and ends with ``os._exit``; CPython holds the import
 lock across ``fork``.  Where ``os.fork`` does not exist (Windows) or on macOS
 (system libraries that are not fork-safe), figures are rendered in the parent,
 one after the other.
