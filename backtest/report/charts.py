@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -124,19 +124,54 @@ def to_png(fig: Figure, dpi: int = _DPI * SCALE, *, compress_level: int = 1) -> 
     the figure out and then draws it again for the pixels; the image is the same
     (tested).  Encoded by :func:`png_bytes` (ISA-L's level 1 by default).
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(fig)
+    canvas = _canvas_class()(fig)
     old, patch = fig.dpi, fig.patch.get_facecolor()
     fig.dpi = dpi
     fig.patch.set_facecolor("white")
     try:
-        canvas.draw()  # type: ignore[no-untyped-call]
-        rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
         return png_bytes(rgba, compress_level=compress_level)
     finally:
         fig.dpi = old
         fig.patch.set_facecolor(patch)
+
+
+@cache
+def _canvas_class() -> Any:
+    """An Agg canvas drawing with the renderer of its size kept from the last figure
+    (:func:`_renderer`): matplotlib keeps text extents per renderer, so tick labels,
+    axis labels and the legends measured by :func:`_measured` are measured once, not
+    again in every figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    class SharedRendererCanvas(FigureCanvasAgg):
+        def get_renderer(self) -> Any:
+            return _renderer(self.figure)
+
+    return SharedRendererCanvas
+
+
+#: Agg renderers by (width, height, dpi) in pixels, the most recently used last.
+_RENDERERS: dict[tuple[int, int, float], Any] = {}
+#: Renderers kept (a 2112 x 1267 pixel one holds 10.7 MB).
+_KEEP_RENDERERS = 4
+
+
+def _renderer(fig: Figure) -> Any:
+    """The Agg renderer for ``fig`` at its current dpi, reused across figures of one
+    size (drawing clears it first); matplotlib caches text extents per renderer."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    w, h = fig.bbox.size
+    key = (int(w), int(h), float(fig.dpi))
+    r = _RENDERERS.pop(key, None)
+    if r is None:
+        r = RendererAgg(key[0], key[1], key[2])  # type: ignore[no-untyped-call]
+    _RENDERERS[key] = r
+    while len(_RENDERERS) > _KEEP_RENDERERS:
+        del _RENDERERS[next(iter(_RENDERERS))]
+    return r
 
 
 #: Tick steps of :class:`DateTicks`, finest first: (unit, step).
@@ -295,21 +330,15 @@ _BOTTOM = 0.58
 _GAP_TITLED = 0.45
 
 
-def _measure_renderer(dpi: float) -> Any:
-    """A tiny Agg renderer measuring text at ``dpi`` (text extents only; nothing drawn)."""
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    return RendererAgg(1, 1, dpi)  # type: ignore[no-untyped-call]
-
-
 def _measured(fig: Figure, artists: Sequence[Any]) -> list[float]:
     """Widths in inches of ``artists`` (legends, texts) drawn at the PNGs' resolution
-    (text extents do not scale exactly with the dpi: hinting, whole pixels)."""
+    (text extents do not scale exactly with the dpi: hinting, whole pixels), with the
+    renderer :func:`to_png` draws the figure with (its text extents then cached)."""
     dpi = _DPI * SCALE
-    r = _measure_renderer(dpi)
     old = fig.dpi
     fig.dpi = dpi
     try:
+        r = _renderer(fig)
         return [float(a.get_window_extent(r).width) / dpi for a in artists]
     finally:
         fig.dpi = old
