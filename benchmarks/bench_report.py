@@ -3,7 +3,7 @@
 Usage::
 
     VIXBT_DATA_DIR=../shared/data python benchmarks/bench_report.py
-        [--jobs 1,2] [--repeat 2] [--phases] [--json out.json]
+        [--jobs 1,2] [--repeat 2] [--phases] [--charts [--profile N]] [--json out.json]
 
 For each ``--jobs`` value, ``--repeat`` fresh processes run
 ``vixbt report --quiet --jobs N --out <temporary folder>`` (every registered
@@ -17,7 +17,12 @@ work, charts drawn in parallel cannot shorten the wall time).
 ``--phases`` also runs the command once in this process (serial charts,
 ``--jobs 1``) with timers around its parts: imports, data loading, the event
 studies (verdict table), the backtests, building and drawing the charts, and
-writing the folder.  Benchmarks are not tests: nothing here asserts a time.
+writing the folder.  ``--charts`` collects the report's charts (one ``--jobs 1``
+run that draws nothing) and then builds and draws every one of them twice in
+this process, timing the second round chart by chart (CPU); ``--profile N``
+profiles that round with cProfile and prints the N functions with the most
+time of their own and the N with the most cumulative time.  Benchmarks are not
+tests: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -119,12 +124,76 @@ def phases(data_dir: str | None) -> dict[str, dict[str, float]]:
     return {k: {"wall_s": round(w, 2), "cpu_s": round(c, 2)} for k, (w, c) in timings.items()}
 
 
+def chart_times(data_dir: str | None, profile: int = 0) -> dict[str, Any]:
+    """Build and draw each of the report's charts in this process (CPU seconds)."""
+    if data_dir:
+        os.environ["VIXBT_DATA_DIR"] = data_dir
+    main = importlib.import_module("backtest.cli.main")
+    writer = importlib.import_module("backtest.report.writer")
+    charts = importlib.import_module("backtest.report.charts")
+    figure = importlib.import_module("matplotlib.figure")
+    collected: list[tuple[str, Any]] = []
+    add_chart, to_png = writer.Report.add_chart, charts.to_png
+    blank = to_png(figure.Figure(figsize=(0.1, 0.1)), 10)
+
+    def keep(self: Any, fig: Any, filename: str, **kw: Any) -> Any:
+        if not self._prefetching:
+            collected.append((filename, fig))
+        return add_chart(self, fig, filename, **kw)
+
+    writer.Report.add_chart = keep
+    setattr(charts, "to_png", lambda *a, **k: blank)  # noqa: B010 - the module's attribute
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            argv, sys.argv = sys.argv, ["vixbt", "report", "--quiet", "--jobs", "1", "--out", out]
+            try:
+                main.main()
+            except SystemExit:
+                pass
+            finally:
+                sys.argv = argv
+    finally:
+        writer.Report.add_chart = add_chart
+        setattr(charts, "to_png", to_png)  # noqa: B010
+    rows: list[dict[str, Any]] = []
+
+    def draw_all() -> None:
+        rows.clear()
+        for name, f in collected:
+            t0 = time.process_time()
+            fig = f() if callable(f) else f
+            t1 = time.process_time()
+            png = to_png(fig)
+            rows.append({"chart": name, "build_s": round(t1 - t0, 4),
+                         "draw_s": round(time.process_time() - t1, 4), "bytes": len(png)})
+
+    draw_all()  # caches warm, as in the report's processes
+    if profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.runcall(draw_all)
+        stats = pstats.Stats(prof)
+        stats.sort_stats("tottime").print_stats(profile)
+        stats.sort_stats("cumtime").print_stats(profile)
+    else:
+        draw_all()
+    return {"charts": rows, "build_s": round(sum(r["build_s"] for r in rows), 2),
+            "draw_s": round(sum(r["draw_s"] for r in rows), 2),
+            "bytes": sum(r["bytes"] for r in rows)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--data-dir", default=os.environ.get("VIXBT_DATA_DIR"))
     ap.add_argument("--phases", action="store_true", help="also the in-process phase split")
+    ap.add_argument("--charts", action="store_true",
+                    help="also build and draw each chart in this process, timed one by one")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="with --charts: profile the drawing, print the top N functions")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
@@ -140,6 +209,14 @@ def main() -> None:
         result["phases"] = phases(args.data_dir)
         for k, v in result["phases"].items():
             print(f"{k:34s} wall {v['wall_s']:6.2f} s  CPU {v['cpu_s']:6.2f} s")
+    if args.charts:
+        result["charts"] = ct = chart_times(args.data_dir, args.profile)
+        for r in sorted(ct["charts"], key=lambda r: -(r["build_s"] + r["draw_s"])):
+            print(f"{r['chart']:40s} build {r['build_s']:6.3f} s  draw {r['draw_s']:6.3f} s  "
+                  f"{r['bytes'] / 1024:6.0f} KiB")
+        print(f"{len(ct['charts'])} charts{' (profiled)' if args.profile else ''}: build "
+              f"{ct['build_s']:.2f} s, draw {ct['draw_s']:.2f} s CPU, "
+              f"{ct['bytes'] / 2**20:.1f} MiB")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
 

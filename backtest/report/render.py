@@ -15,7 +15,7 @@ Why fork, not a spawned pool: a spawned or forkserver worker must import
 matplotlib and receive every figure pickled (tens of MB for the full report),
 which costs more than drawing them.  The parent's other threads (numba's
 thread pool, idle between kernels) are never used by a child, which runs only
-matplotlib, Pillow and zlib and ends with ``os._exit``; CPython holds the import
+matplotlib and the PNG encoder and ends with ``os._exit``; CPython holds the import
 lock across ``fork``.  Where ``os.fork`` does not exist (Windows) or on macOS
 (system libraries that are not fork-safe), figures are rendered in the parent,
 one after the other.
@@ -118,9 +118,13 @@ class ChartPool:
         Processes drawing at the same time, the parent included; ``1`` renders
         every figure in the parent when it is added.
     batch : int, default 4
-        Figures per child process (one fork per batch; each fork of a large
-        process costs some CPU, about 0.1-0.2 s with the caches the child
-        fills again); smaller batches at the end.
+        Figures queued before a child process starts (one fork per batch; each
+        fork of a large process costs some CPU, about 0.1-0.2 s with the caches
+        the child fills again).  While this process computes (before
+        :meth:`results`) it cannot hand out work, so a child then takes up to
+        ``ahead`` figures; smaller batches at the end.
+    ahead : int, default 12
+        Most figures a child started by :meth:`submit` takes.
     dpi : int or None, default None
         Resolution of the PNGs (default: :func:`~backtest.report.charts.to_png`'s).
 
@@ -134,6 +138,7 @@ class ChartPool:
     jobs: int
     batch: int = 4
     dpi: int | None = None
+    ahead: int = 12
     _queue: list[tuple[int, Chart]] = field(default_factory=list, init=False)
     _running: dict[int, list[tuple[int, Chart]]] = field(default_factory=dict, init=False)
     _failed: list[tuple[int, Chart]] = field(default_factory=list, init=False)
@@ -147,6 +152,8 @@ class ChartPool:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
         if self.batch < 1:
             raise ValueError(f"batch must be at least 1, got {self.batch}")
+        if self.ahead < self.batch:
+            raise ValueError(f"ahead must be at least batch ({self.batch}), got {self.ahead}")
 
     @property
     def parallel(self) -> bool:
@@ -163,8 +170,10 @@ class ChartPool:
         self._queue.append((i, fig))
         self._reap(block=False)
         while len(self._queue) >= self.batch and len(self._running) < self.jobs - 1:
-            self._start(self._queue[:self.batch])
-            del self._queue[:self.batch]
+            # this process goes on computing and looks at its children only at the next
+            # submit: everything queued (up to ahead) keeps the child busy until then
+            self._start(self._queue[:self.ahead])
+            del self._queue[:self.ahead]
         return i
 
     def results(self) -> list[bytes]:

@@ -98,6 +98,25 @@ def test_png_bytes_decode_to_the_pixels_given() -> None:
         png_bytes(opaque[:, :, :3])
 
 
+def test_png_bytes_every_level_decodes_by_zlib_to_the_same_rows() -> None:
+    """The IDAT stream is plain deflate (zlib reads it) at every level, the rows unfiltered."""
+    import struct
+    import zlib
+
+    rng = np.random.default_rng(1)
+    rgba = np.full((40, 30, 4), 255, dtype=np.uint8)
+    rgba[5:20, 3:9, :3] = rng.integers(0, 256, size=(15, 6, 3), dtype=np.uint8)
+    for level in range(4):
+        png = png_bytes(rgba, compress_level=level)
+        n = struct.unpack(">I", png[33:37])[0]
+        assert png[37:41] == b"IDAT"
+        rows = np.frombuffer(zlib.decompress(png[41:41 + n]), dtype=np.uint8).reshape(40, -1)
+        assert (rows[:, 0] == 0).all()
+        np.testing.assert_array_equal(rows[:, 1:].reshape(40, 30, 3), rgba[:, :, :3])
+    with pytest.raises(ValueError, match="compress_level must be 0 to 3, got 9"):
+        png_bytes(rgba, compress_level=9)
+
+
 def _inside(box: BboxBase, outer: BboxBase, tol: float = 1.0) -> bool:
     return bool(box.x0 >= outer.x0 - tol and box.y0 >= outer.y0 - tol
                 and box.x1 <= outer.x1 + tol and box.y1 <= outer.y1 + tol)

@@ -101,10 +101,10 @@ class _FailsInChild(Artist):
 
 
 @needs_fork
-@pytest.mark.parametrize(("jobs", "batch"), [(3, 2)])
-def test_forked_rendering_gives_the_serial_bytes(jobs: int, batch: int) -> None:
+@pytest.mark.parametrize(("jobs", "batch", "ahead"), [(3, 2, 2), (2, 1, 3)])
+def test_forked_rendering_gives_the_serial_bytes(jobs: int, batch: int, ahead: int) -> None:
     serial = [to_png(f, DPI) for f in _few()]
-    pool = ChartPool(jobs, batch=batch, dpi=DPI)
+    pool = ChartPool(jobs, batch=batch, ahead=ahead, dpi=DPI)
     assert pool.parallel
     keys = [pool.submit(f) for f in _few()]
     assert keys == list(range(len(serial)))
@@ -141,6 +141,8 @@ def test_an_error_in_a_chart_surfaces_in_this_process() -> None:
 def test_jobs_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         ChartPool(0)
+    with pytest.raises(ValueError, match=r"ahead must be at least batch \(4\), got 3"):
+        ChartPool(2, ahead=3)
     with pytest.raises(ValueError, match="at least 1"):
         Report("t", "t", jobs=0)
 
