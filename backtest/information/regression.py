@@ -296,27 +296,6 @@ def _horizon_row(y: FloatArray, x: FloatArray, Z: FloatArray, ok: npt.NDArray[np
     if full is not None and ssr_c > 0:
         row["partial_r2"] = 1.0 - float(full.ssr) / ssr_c
     return row
-    alone = hac_ols(yy, np.column_stack([one, xx]), lags)
-    X_full = np.column_stack([one, xx, ZZ])
-    # the signal is identified beyond the controls only if it is not one of their
-    # linear combinations; otherwise the controlled fields stay NaN
-    identified = gram_rank(_unit(X_full).T @ _unit(X_full).copy()) == X_full.shape[1]
-    full = hac_ols(yy, X_full, lags) if identified else None
-    ctrl = hac_ols(yy, np.column_stack([one, ZZ]), lags) if ZZ.shape[1] else None
-    ssr_c = float(ctrl.ssr) if ctrl is not None else float(((yy - yy.mean()) ** 2).sum())
-    row["r2_controls"] = float(ctrl.rsquared) if ctrl is not None else 0.0
-    for tag, res in (("alone", alone), ("controlled", full)):
-        if res is None:
-            continue
-        t = float(res.tvalues[1])
-        row[f"coef_{tag}"] = float(res.params[1])
-        row[f"se_{tag}"] = float(res.bse[1])
-        row[f"t_{tag}"] = t
-        row[f"p_{tag}_raw"] = _one_sided(t, float(res.pvalues[1]), expect)
-    row["partial_r2"] = 1.0 - float(full.ssr) / ssr_c if ssr_c > 0 else float("nan")
-    row["r2_controls"] = float(ctrl.rsquared) if ctrl is not None else 0.0
-    row["n_controls"] = len(keep)
-    return row
 
 
 def incremental_table(forward: pd.DataFrame, x: pd.Series, controls: pd.DataFrame,
